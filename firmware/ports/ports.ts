@@ -1,0 +1,102 @@
+/**
+ * The ports: everything core code may touch outside itself.
+ *
+ * Core code (bytes, codec, crypto, protocols, runtime) never reads a platform
+ * global; a binding (firmware/platform/<engine>/) or the simulator
+ * (host-tests/sim/) builds a `Ports` object and hands it in. The build picks the
+ * binding per target (esbuild alias of `nowboard-platform`).
+ *
+ * ES5 rules apply to every implementation that ships on a board: no Map/Set,
+ * no Promise, callbacks only (see ../shared/ENGINES.md).
+ */
+
+/** A 6-byte IEEE MAC address, as ESP-NOW addresses peers. */
+export type Mac = Uint8Array;
+
+/** ESP-NOW v1 limit on one frame's payload (Espressif ESP-NOW API docs). */
+export var MAX_FRAME = 250;
+
+/** ff:ff:ff:ff:ff:ff — ESP-NOW's broadcast peer. */
+export var BROADCAST = new Uint8Array([255, 255, 255, 255, 255, 255]);
+
+/**
+ * A radio with ESP-NOW semantics: 6-byte MACs, broadcast, payload <= 250 bytes,
+ * a send-status callback, and no delivery guarantee (a `true` status means the
+ * MAC layer sent it — for unicast, that the peer's MAC acked it — not that the
+ * application got it).
+ */
+export interface RadioPort {
+  /** Our own MAC (6 bytes). */
+  mac(): Mac;
+  /**
+   * Queue one frame. Throws an Error whose message starts with "E_FRAME_TOO_LARGE"
+   * if payload.length > MAX_FRAME, "E_BAD_MAC" if `to` is not 6 bytes.
+   * `done(ok)` is called once, later, never synchronously.
+   */
+  send(to: Mac, payload: Uint8Array, done?: (ok: boolean) => void): void;
+  /** Install the one receive handler (a second call replaces the first). */
+  onReceive(handler: (from: Mac, payload: Uint8Array, rssi: number) => void): void;
+}
+
+/** Monotonic milliseconds and one-shot timers. */
+export interface ClockPort {
+  now(): number;
+  setTimer(ms: number, cb: () => void): number;
+  clearTimer(id: number): void;
+}
+
+/** Cryptographically strong random bytes (E.hwRand on ESP32, the simulator's seeded RNG in tests). */
+export interface RandomPort {
+  bytes(n: number): Uint8Array;
+}
+
+/**
+ * Named files. `write` is an atomic replace: after a power cut at any point the
+ * file holds the old bytes or the new bytes, never a mix or nothing (the binding
+ * is responsible; the simulator's flash fake cuts power between any two of its
+ * page operations to prove it).
+ */
+export interface StoragePort {
+  read(name: string): Uint8Array | undefined;
+  write(name: string, data: Uint8Array): void;
+  erase(name: string): void;
+  list(prefix: string): string[];
+}
+
+export var LOG_DEBUG = 0;
+export var LOG_INFO = 1;
+export var LOG_WARN = 2;
+export var LOG_ERROR = 3;
+
+export interface LogPort {
+  log(level: number, msg: string): void;
+}
+
+/** Component states the power model knows (Energest-style, paper 000 §IV). */
+export var CPU_ACTIVE = 'cpu';
+export var CPU_IDLE = 'idle';
+export var RADIO_RX = 'rx';
+export var RADIO_TX = 'tx';
+export var RADIO_OFF = 'off';
+
+/**
+ * The energy meter hook. Components report state changes (radio TX/RX/off,
+ * CPU active/idle) and counted work (field multiplications, AES blocks, SHA
+ * blocks...). The power model turns them into time x current x voltage. On a
+ * real board the binding may drop these or keep counters.
+ */
+export interface MeterPort {
+  /** component: 'cpu' or 'radio'; state: one of the constants above. */
+  state(component: string, state: string): void;
+  /** `count` more units of work of kind `unit` (e.g. 'fmul25519', 'aesBlock', 'shaBlock'). */
+  work(unit: string, count: number): void;
+}
+
+export interface Ports {
+  radio: RadioPort;
+  clock: ClockPort;
+  random: RandomPort;
+  storage: StoragePort;
+  log: LogPort;
+  meter: MeterPort;
+}
