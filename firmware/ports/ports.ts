@@ -92,7 +92,24 @@ export interface MeterPort {
   work(unit: string, count: number): void;
 }
 
+/** Result codes of a Wi-Fi join attempt (also sent on the wire in ACK frames). */
+export var WIFI_OK = 0;
+export var WIFI_NO_AP = 1;
+export var WIFI_AUTH_FAIL = 2;
+export var WIFI_TIMEOUT = 3;
+
+/**
+ * Station-mode Wi-Fi, used only to prove a freshly received configuration
+ * (threat 13: a wrong PSK must never strand a device). `done` is called once,
+ * later, with one of the WIFI_* codes.
+ */
+export interface WifiPort {
+  join(ssid: string, psk: string, done: (result: number) => void): void;
+  leave(): void;
+}
+
 export interface Ports {
+  wifi: WifiPort;
   radio: RadioPort;
   clock: ClockPort;
   random: RandomPort;
