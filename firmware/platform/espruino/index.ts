@@ -1,6 +1,149 @@
-// Placeholder espruino binding; replaced by the real one (issue 2, platform bindings).
-import type { Ports } from '../../ports/ports.ts';
-declare var print: (s: string) => void;
+/**
+ * The Espruino binding: implements the ports (firmware/ports/ports.ts) on
+ * Espruino's API. The only firmware file that reads Espruino globals (the
+ * radio file beside it aside). Contract of each engine module it uses:
+ * docs/bindings.md.
+ */
+import {
+  Ports, RadioPort, MeterPort, WifiPort,
+  WIFI_OK, WIFI_NO_AP, WIFI_AUTH_FAIL, WIFI_TIMEOUT,
+} from '../../ports/ports.ts';
+import { makeSlotStorage, RawStore } from '../../ports/slot-storage.ts';
+import { espnowRadio, dgramRadio } from './espnow-radio.ts';
+
+/** require() that returns undefined for a module the firmware doesn't have. */
+export function optionalModule(name: string): any {
+  try {
+    return __nbRequire(name);
+  } catch (e) {
+    return undefined;
+  }
+}
+
+function espruinoRawStore(st: any): RawStore {
+  return {
+    read: function (name: string) {
+      var ab = st.readArrayBuffer(name);
+      return ab === undefined ? undefined : new Uint8Array(ab);
+    },
+    write: function (name: string, data: Uint8Array) {
+      // A fresh buffer exactly the file's size: Storage writes the whole ArrayBuffer.
+      var copy = new Uint8Array(data.length);
+      copy.set(data);
+      st.write(name, copy.buffer);
+    },
+    erase: function (name: string) {
+      st.erase(name);
+    },
+    list: function (prefix: string) {
+      var all: string[] = st.list();
+      var out: string[] = [];
+      for (var i = 0; i < all.length; i++) if (all[i].indexOf(prefix) === 0) out.push(all[i]);
+      return out;
+    },
+  };
+}
+
+function randomBytes(n: number): Uint8Array {
+  var out = new Uint8Array(n);
+  for (var i = 0; i < n; i += 4) {
+    var r = E.hwRand();
+    for (var k = 0; k < 4 && i + k < n; k++) out[i + k] = (r >>> (8 * k)) & 255;
+  }
+  return out;
+}
+
+function meterPort(): MeterPort {
+  var m = optionalModule('NowMeter');
+  if (m) return m as MeterPort;
+  // On a real board nobody listens; counting is the runtime's job.
+  return { state: function () {}, work: function () {} };
+}
+
+function wifiPort(): WifiPort {
+  var wifi = optionalModule('Wifi');
+  return {
+    join: function (ssid: string, psk: string, done: (r: number) => void) {
+      if (!wifi) {
+        setTimeout(function () { done(WIFI_NO_AP); }, 0);
+        return;
+      }
+      wifi.connect(ssid, { password: psk }, function (err: any) {
+        if (!err) return done(WIFI_OK);
+        var s = String(err).toLowerCase();
+        if (s.indexOf('auth') >= 0 || s.indexOf('password') >= 0) done(WIFI_AUTH_FAIL);
+        else if (s.indexOf('timeout') >= 0) done(WIFI_TIMEOUT);
+        else done(WIFI_NO_AP);
+      });
+    },
+    leave: function () {
+      if (wifi) wifi.disconnect();
+    },
+  };
+}
+
+/** Our MAC for the UDP fallback: the Wi-Fi station MAC if known, else a stored locally administered one. */
+function fallbackMac(storage: any): Uint8Array {
+  var wifi = optionalModule('Wifi');
+  if (wifi && wifi.getIP) {
+    var ip = wifi.getIP();
+    if (ip && ip.mac && ip.mac.length === 17) {
+      var m = new Uint8Array(6);
+      for (var i = 0; i < 6; i++) m[i] = parseInt(ip.mac.substr(3 * i, 2), 16);
+      return m;
+    }
+  }
+  var saved = storage.readArrayBuffer('nb-mac');
+  if (saved) return new Uint8Array(saved);
+  var mac = randomBytes(6);
+  mac[0] = (mac[0] & 0xfc) | 2; // locally administered, unicast
+  storage.write('nb-mac', mac.buffer);
+  return mac;
+}
+
+function radioPort(storage: any): RadioPort {
+  var espnow = optionalModule('ESPNOW');
+  if (espnow) return espnowRadio(espnow);
+  var dgram = optionalModule('dgram');
+  if (!dgram) throw new Error('E_NO_RADIO: neither ESPNOW nor dgram');
+  var cfg = { port: 47100, peers: ['192.168.4.255:47100'] };
+  var raw = storage.read('nb-udp.json');
+  if (raw) {
+    var parsed = JSON.parse(raw);
+    if (parsed && typeof parsed.port === 'number' && parsed.peers) cfg = parsed;
+  }
+  return dgramRadio(dgram, fallbackMac(storage), cfg);
+}
+
+/** Hooks the binding offers engine accelerations through, set by the app at boot. */
+export var engineNatives = {
+  crypto: optionalModule('crypto'),
+  convolve: typeof E !== 'undefined' && E.convolve ? E.convolve : undefined,
+};
+
 export function bindPorts(): Ports {
-  return { log: { log: function (_l: number, m: string) { print(m); } } } as unknown as Ports;
+  var st = __nbRequire('Storage');
+  return {
+    radio: radioPort(st),
+    clock: {
+      now: function () {
+        return getTime() * 1000;
+      },
+      setTimer: function (ms: number, cb: () => void) {
+        return setTimeout(cb, ms) as unknown as number;
+      },
+      clearTimer: function (id: number) {
+        clearTimeout(id);
+      },
+    },
+    random: { bytes: randomBytes },
+    storage: makeSlotStorage(espruinoRawStore(st)),
+    log: {
+      log: function (_level: number, msg: string) {
+        print(msg);
+      },
+    },
+    meter: meterPort(),
+    wifi: wifiPort(),
+  };
 }
