@@ -1,6 +1,38 @@
-// Placeholder jerryscript binding; replaced by the real one (issue 2, platform bindings).
-import type { Ports } from '../../ports/ports.ts';
-declare var print: (s: string) => void;
+/**
+ * The JerryScript binding: ports over the natives of natives.d.ts, which the C
+ * host (ESP-IDF + JerryScript) registers. No meter on a real board.
+ */
+import { Ports, MAX_FRAME } from '../../ports/ports.ts';
+import { makeSlotStorage } from '../../ports/slot-storage.ts';
+
+export var engineNatives = {
+  crypto: undefined as any,
+  convolve: undefined as any,
+};
+
 export function bindPorts(): Ports {
-  return { log: { log: function (_l: number, m: string) { print(m); } } } as unknown as Ports;
+  return {
+    radio: {
+      mac: nb_mac,
+      send: function (to: Uint8Array, payload: Uint8Array, done?: (ok: boolean) => void) {
+        if (to.length !== 6) throw new Error('E_BAD_MAC');
+        if (payload.length > MAX_FRAME) throw new Error('E_FRAME_TOO_LARGE ' + payload.length);
+        if (!nb_radio_send(to, payload, done || function () {})) throw new Error('E_RADIO_REFUSED');
+      },
+      onReceive: function (h) {
+        nb_radio_on_recv(h);
+      },
+    },
+    clock: { now: nb_now_ms, setTimer: nb_set_timer, clearTimer: nb_clear_timer },
+    random: { bytes: nb_random },
+    storage: makeSlotStorage({
+      read: nb_storage_read,
+      write: nb_storage_write,
+      erase: nb_storage_erase,
+      list: nb_storage_list,
+    }),
+    log: { log: nb_log },
+    meter: { state: function () {}, work: function () {} },
+    wifi: { join: nb_wifi_join, leave: nb_wifi_leave },
+  };
 }
