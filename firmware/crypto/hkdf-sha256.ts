@@ -21,7 +21,7 @@ export function hkdfExpand(prk: Uint8Array, info: Uint8Array, length: number): U
     throw new Error('E_HKDF_LENGTH length ' + length + ' outside 0..' + 255 * HASH_LEN);
   }
   var out = new Uint8Array(length);
-  var t = new Uint8Array(0), ctr = new Uint8Array(1), off = 0, i;
+  var t: Uint8Array = new Uint8Array(0), ctr = new Uint8Array(1), off = 0, i;
   for (i = 1; off < length; i++) {
     ctr[0] = i;
     var nt = hmacSha256Parts(prk, [t, info, ctr]);
