@@ -1,0 +1,140 @@
+/**
+ * The batch manifest and the files `nowboard keygen` writes.
+ *
+ *   DIR/manifest.json        public: configurator public key, one entry per device
+ *                            (id, X25519 public key, SHA-256 of it, group)
+ *   DIR/configurator.key.json secret: the configurator's static X25519 private key (mode 0600)
+ *   DIR/devices/<id>.json    secret: the device's private key (host form, mode 0600)
+ *
+ * Everything read back is validated; a corrupt or hand-edited file gives a
+ * CliError naming the file and the field, never a stack trace.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { x25519 } from '@noble/curves/ed25519.js';
+import { CliError } from './cli-errors.ts';
+
+export const MANIFEST_FORMAT = 'nowboard-manifest/1';
+
+export interface DeviceEntry {
+  id: string;
+  publicKey: string;
+  keyHash: string;
+  group: string;
+}
+export interface Manifest {
+  format: string;
+  created: string;
+  suite: number;
+  configurator: { publicKey: string };
+  devices: DeviceEntry[];
+}
+export interface DeviceSecret {
+  id: string;
+  privateKey: string;
+  publicKey: string;
+  configuratorPublicKey: string;
+}
+
+export const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+export function fromHexField(v: unknown, bytes: number, where: string): Uint8Array {
+  if (typeof v !== 'string' || v.length !== bytes * 2 || !/^[0-9a-f]+$/i.test(v)) {
+    throw new CliError('E_FILE_CORRUPT', `${where}: expected ${bytes} bytes of hex`);
+  }
+  return new Uint8Array(Buffer.from(v, 'hex'));
+}
+
+export function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CliError('E_FILE_MISSING', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new CliError('E_FILE_CORRUPT', `${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+export function writeSecretJson(file: string, value: unknown): void {
+  fs.writeFileSync(file, JSON.stringify(value, null, 2) + '\n', { mode: 0o600 });
+}
+
+const ID_RE = /^[A-Za-z0-9._-]{1,32}$/;
+
+export function validateManifest(v: unknown, file: string): Manifest {
+  const m = v as Manifest;
+  if (!m || typeof m !== 'object' || m.format !== MANIFEST_FORMAT) {
+    throw new CliError('E_MANIFEST', `${file}: not a nowboard manifest (format must be "${MANIFEST_FORMAT}")`);
+  }
+  if (m.suite !== 1) throw new CliError('E_MANIFEST', `${file}: unsupported suite ${String(m.suite)} (this version speaks suite 1)`);
+  fromHexField(m.configurator?.publicKey, 32, `${file}: configurator.publicKey`);
+  if (!Array.isArray(m.devices)) throw new CliError('E_MANIFEST', `${file}: devices must be a list`);
+  const seen = new Set<string>();
+  m.devices.forEach((d, i) => {
+    const where = `${file}: devices[${i}]`;
+    if (!d || typeof d.id !== 'string' || !ID_RE.test(d.id)) throw new CliError('E_MANIFEST', `${where}.id must match ${ID_RE}`);
+    if (seen.has(d.id)) throw new CliError('E_MANIFEST', `${where}: duplicate id ${d.id}`);
+    seen.add(d.id);
+    const pub = fromHexField(d.publicKey, 32, `${where}.publicKey`);
+    const hash = fromHexField(d.keyHash, 32, `${where}.keyHash`);
+    if (toHex(sha256(pub)) !== toHex(hash)) throw new CliError('E_MANIFEST', `${where}: keyHash is not SHA-256 of publicKey`);
+    if (typeof d.group !== 'string' || !d.group) throw new CliError('E_MANIFEST', `${where}.group must be a non-empty string`);
+  });
+  return m;
+}
+
+export function readManifest(file: string): Manifest {
+  return validateManifest(readJson(file), file);
+}
+
+export function readDeviceSecret(dir: string, id: string): DeviceSecret {
+  const file = path.join(dir, 'devices', id + '.json');
+  const v = readJson(file) as DeviceSecret;
+  const priv = fromHexField(v?.privateKey, 32, `${file}: privateKey`);
+  const pub = fromHexField(v?.publicKey, 32, `${file}: publicKey`);
+  fromHexField(v?.configuratorPublicKey, 32, `${file}: configuratorPublicKey`);
+  if (toHex(x25519.getPublicKey(priv)) !== toHex(pub)) {
+    throw new CliError('E_FILE_CORRUPT', `${file}: publicKey does not belong to privateKey`);
+  }
+  return v;
+}
+
+export function readConfiguratorKey(dir: string): { privateKey: Uint8Array; publicKey: Uint8Array } {
+  const file = path.join(dir, 'configurator.key.json');
+  const v = readJson(file) as { privateKey?: string; publicKey?: string };
+  const priv = fromHexField(v?.privateKey, 32, `${file}: privateKey`);
+  const pub = fromHexField(v?.publicKey, 32, `${file}: publicKey`);
+  if (toHex(x25519.getPublicKey(priv)) !== toHex(pub)) {
+    throw new CliError('E_FILE_CORRUPT', `${file}: publicKey does not belong to privateKey`);
+  }
+  return { privateKey: priv, publicKey: pub };
+}
+
+/** Make a batch of identities in memory (keygen writes them; sim may use them directly). */
+export function makeBatch(count: number, opts: { prefix?: string; group?: string; configuratorPrivate?: Uint8Array; random?: (n: number) => Uint8Array } = {}) {
+  const rand = opts.random ?? ((n: number) => x25519.utils.randomSecretKey().subarray(0, n));
+  const cPriv = opts.configuratorPrivate ?? rand(32);
+  const cPub = x25519.getPublicKey(cPriv);
+  const prefix = opts.prefix ?? 'dev-';
+  const devices: DeviceEntry[] = [];
+  const secrets: DeviceSecret[] = [];
+  for (let i = 1; i <= count; i++) {
+    const id = prefix + String(i).padStart(4, '0');
+    const priv = rand(32);
+    const pub = x25519.getPublicKey(priv);
+    devices.push({ id, publicKey: toHex(pub), keyHash: toHex(sha256(pub)), group: opts.group ?? 'default' });
+    secrets.push({ id, privateKey: toHex(priv), publicKey: toHex(pub), configuratorPublicKey: toHex(cPub) });
+  }
+  const manifest: Manifest = {
+    format: MANIFEST_FORMAT,
+    created: new Date().toISOString(),
+    suite: 1,
+    configurator: { publicKey: toHex(cPub) },
+    devices,
+  };
+  return { manifest, secrets, configurator: { privateKey: cPriv, publicKey: cPub } };
+}
