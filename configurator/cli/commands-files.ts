@@ -1,0 +1,150 @@
+/** `nowboard keygen`, `nowboard whitelist`, `nowboard flash`: commands that work on files. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { CliError } from './cli-errors.ts';
+import { FlagSpec, parseFlags } from './args.ts';
+import { makeBatch, readManifest, readDeviceSecret, writeSecretJson, toHex, readConfiguratorKey } from './manifest.ts';
+import { CONFIGS_FORMAT, ConfigStoreFile } from './config-store-file.ts';
+import { readWhitelist, setStatus, whitelistFromManifest, writeWhitelist } from './whitelist-file.ts';
+import { renderTable } from './text-table.ts';
+import { deviceStorageFiles } from './device-files.ts';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export const keygenFlags: Record<string, FlagSpec> = {
+  count: { type: 'int', min: 1, max: 10000, help: 'how many enrollee identities', required: true },
+  out: { type: 'string', help: 'output directory (created; must not hold a manifest already)', required: true },
+  group: { type: 'string', default: 'default', help: 'group of the new devices' },
+  prefix: { type: 'string', default: 'dev-', help: 'device id prefix' },
+  ssid: { type: 'string', default: 'nowboard-lab', help: 'Wi-Fi SSID for the default group' },
+  'per-device-wifi': { type: 'bool', help: 'give every device its own Wi-Fi passphrase' },
+  force: { type: 'bool', help: 'overwrite an existing batch in --out' },
+};
+
+export function cmdKeygen(argv: string[], out: (s: string) => void): number {
+  const { flags } = parseFlags(argv, keygenFlags, 'keygen');
+  const dir = flags.out as string;
+  if (fs.existsSync(path.join(dir, 'manifest.json')) && !flags.force) {
+    throw new CliError('E_FILE_EXISTS', `${dir} already holds a batch (manifest.json); use --force to replace it`);
+  }
+  fs.mkdirSync(path.join(dir, 'devices'), { recursive: true });
+  const group = flags.group as string;
+  const batch = makeBatch(flags.count as number, { prefix: flags.prefix as string, group, random: (n) => new Uint8Array(randomBytes(n)) });
+  writeSecretJson(path.join(dir, 'configurator.key.json'), {
+    privateKey: toHex(batch.configurator.privateKey),
+    publicKey: toHex(batch.configurator.publicKey),
+  });
+  for (const s of batch.secrets) {
+    writeSecretJson(path.join(dir, 'devices', s.id + '.json'), s);
+    const files = deviceStorageFiles(s);
+    const fdir = path.join(dir, 'devices', s.id);
+    fs.mkdirSync(fdir, { recursive: true });
+    for (const [name, bytes] of Object.entries(files)) fs.writeFileSync(path.join(fdir, name), bytes, { mode: 0o600 });
+  }
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(batch.manifest, null, 2) + '\n');
+  const store: ConfigStoreFile = {
+    format: CONFIGS_FORMAT,
+    groups: { [group]: { version: 1, ssid: flags.ssid as string, psk: randomBytes(12).toString('base64url'), app: { mqtt: 'mqtt://broker.local' } } },
+    devices: {},
+  };
+  if (flags['per-device-wifi']) for (const d of batch.manifest.devices) store.devices[d.id] = { psk: randomBytes(12).toString('base64url') };
+  writeSecretJson(path.join(dir, 'configs.json'), store);
+  writeWhitelist(path.join(dir, 'whitelist.json'), whitelistFromManifest(batch.manifest));
+  out(`wrote ${batch.secrets.length} identities, manifest.json, whitelist.json, configs.json and configurator.key.json to ${dir}`);
+  return 0;
+}
+
+export const whitelistFlags: Record<string, FlagSpec> = {
+  manifest: { type: 'string', help: 'batch manifest (for build, and add of a new device)' },
+  file: { type: 'string', help: 'whitelist file (default: whitelist.json beside the manifest)' },
+  id: { type: 'string', help: 'device id (add, revoke)' },
+};
+
+export function cmdWhitelist(argv: string[], out: (s: string) => void): number {
+  const { flags, rest } = parseFlags(argv, whitelistFlags, 'whitelist');
+  const action = rest[0] ?? 'list';
+  if (!['build', 'add', 'revoke', 'list'].includes(action)) {
+    throw new CliError('E_USAGE', `nowboard whitelist: unknown action "${action}" (build | add | revoke | list)`);
+  }
+  const manifest = flags.manifest ? readManifest(flags.manifest as string) : undefined;
+  const file = (flags.file as string) ?? (flags.manifest ? path.join(path.dirname(flags.manifest as string), 'whitelist.json') : undefined);
+  if (!file) throw new CliError('E_FLAG_MISSING', 'nowboard whitelist: pass --file or --manifest');
+  if (action === 'build') {
+    if (!manifest) throw new CliError('E_FLAG_MISSING', 'nowboard whitelist build: --manifest is required');
+    writeWhitelist(file, whitelistFromManifest(manifest));
+    out(`whitelist of ${manifest.devices.length} devices written to ${file}`);
+    return 0;
+  }
+  const w = readWhitelist(file);
+  if (action === 'add' || action === 'revoke') {
+    if (!flags.id) throw new CliError('E_FLAG_MISSING', `nowboard whitelist ${action}: --id is required`);
+    setStatus(w, flags.id as string, action === 'add' ? 'active' : 'revoked', manifest);
+    writeWhitelist(file, w);
+    out(`${flags.id}: ${action === 'add' ? 'active' : 'revoked'}`);
+    return 0;
+  }
+  out(renderTable(['id', 'group', 'status', 'key hash', 'changed'], w.entries.map((e) => [e.id, e.group, e.status, e.keyHash.slice(0, 16) + '…', e.changed])));
+  out(`${w.entries.filter((e) => e.status === 'active').length} active, ${w.entries.filter((e) => e.status === 'revoked').length} revoked`);
+  return 0;
+}
+
+export const flashFlags: Record<string, FlagSpec> = {
+  manifest: { type: 'string', help: 'batch manifest', required: true },
+  id: { type: 'string', help: 'device to flash (or --all)' },
+  all: { type: 'bool', help: 'flash every device of the manifest, one port per device from --ports' },
+  port: { type: 'string', help: 'serial port, e.g. /dev/ttyUSB0' },
+  ports: { type: 'string', help: 'comma-separated ports for --all, in manifest order' },
+  baud: { type: 'int', default: 115200, min: 300, max: 3000000, help: 'serial baud rate' },
+  board: { type: 'string', default: 'ESP32', help: 'Espruino board name' },
+  role: { type: 'string', default: 'enrollee', choices: ['enrollee', 'configurator'], help: 'which bundle' },
+  'dry-run': { type: 'bool', help: 'print the commands instead of running them' },
+};
+
+export function cmdFlash(argv: string[], out: (s: string) => void): number {
+  const { flags } = parseFlags(argv, flashFlags, 'flash');
+  const manifestFile = flags.manifest as string;
+  const m = readManifest(manifestFile);
+  const dir = path.dirname(manifestFile);
+  const bundle = path.join(REPO_ROOT, 'dist', 'espruino', flags.role + '.js');
+  if (!fs.existsSync(bundle)) throw new CliError('E_BUNDLE_MISSING', `${bundle} not found: run npm run build first`);
+  let jobs: { id: string; port: string }[];
+  if (flags.all) {
+    const ports = String(flags.ports ?? '').split(',').filter(Boolean);
+    if (ports.length !== m.devices.length) {
+      throw new CliError('E_FLAG_VALUE', `--all needs one port per device: ${m.devices.length} devices, ${ports.length} ports in --ports`);
+    }
+    jobs = m.devices.map((d, i) => ({ id: d.id, port: ports[i] }));
+  } else {
+    if (!flags.id) throw new CliError('E_FLAG_MISSING', 'nowboard flash: pass --id ID (or --all --ports ...)');
+    if (!flags.port) throw new CliError('E_FLAG_MISSING', 'nowboard flash: --port is required');
+    if (!m.devices.some((d) => d.id === flags.id)) throw new CliError('E_MANIFEST', `no device "${flags.id}" in ${manifestFile}`);
+    jobs = [{ id: flags.id as string, port: flags.port as string }];
+  }
+  let failures = 0;
+  for (const job of jobs) {
+    let identityDir: string;
+    if (flags.role === 'enrollee') {
+      readDeviceSecret(dir, job.id); // validates the secret before anything touches a board
+      identityDir = path.join(dir, 'devices', job.id);
+    } else {
+      readConfiguratorKey(dir);
+      identityDir = path.join(dir, 'configurator-files');
+    }
+    const args = [
+      path.join(REPO_ROOT, 'flash.sh'), '--port', job.port, '--baud', String(flags.baud), '--board', String(flags.board),
+      '--bundle', bundle, '--identity', identityDir,
+    ];
+    if (flags['dry-run']) args.push('--dry-run');
+    const r = spawnSync('bash', args, { encoding: 'utf8' });
+    if (r.stdout) out(r.stdout.trimEnd());
+    if (r.status !== 0) {
+      failures++;
+      out(`${job.id}: flash failed (exit ${r.status}): ${(r.stderr || '').trim()}`);
+    } else if (!flags['dry-run']) out(`${job.id}: flashed on ${job.port}`);
+  }
+  if (failures) throw new CliError('E_FLASH', `${failures} of ${jobs.length} boards failed to flash`);
+  return 0;
+}
