@@ -1,0 +1,145 @@
+/**
+ * The hoisting pass: make an ES5 script safe for an engine that hoists nothing.
+ *
+ * Espruino hoists neither function declarations nor `var`s (ENGINES.md): a
+ * function called above its declaration is a ReferenceError, and a var declared
+ * in a branch that did not run does not exist afterwards. Standard engines do
+ * both, so doing it in the source changes nothing for them. In every function
+ * body and at top level this pass:
+ *   1. declares every var of the scope (nested blocks, branches, for-heads; not
+ *      nested functions) in one `var a,b,c;` at the top (after directives),
+ *   2. moves the scope's function declarations right after it, in order,
+ *   3. rewrites function declarations inside blocks (not standard ES5; engines
+ *      disagree, ENGINES.md rows 50-51) into `f=function(){...};` at the top of
+ *      their block, with `f` declared as a var of the scope.
+ * Runs after minification, because the minifier reorders statements.
+ * magic-string's `move` keeps edits made inside the moved range, so inner
+ * scopes can be rewritten independently of the outer move.
+ */
+import * as walk from 'acorn-walk';
+import MagicString from 'magic-string';
+import { parseEs5 } from './es5-proof.ts';
+
+type N = any;
+
+export function hoistDeclarations(code: string): string {
+  var ast: N = parseEs5(code);
+  var s = new MagicString(code);
+
+  function hoistScope(stmts: N[], bodyStart: number, params: string[]) {
+    // Insertion point: after the directive prologue ("use strict" must stay first).
+    var at = bodyStart;
+    for (var i = 0; i < stmts.length && isDirective(stmts[i]); i++) {
+      at = stmts[i].end;
+      if (code.charAt(stmts[i].end - 1) !== ';') s.appendLeft(at, ';');
+    }
+
+    var direct: N[] = [];
+    var directNames = new Set<string>();
+    for (var j = 0; j < stmts.length; j++) {
+      if (stmts[j].type === 'FunctionDeclaration') {
+        direct.push(stmts[j]);
+        directNames.add(stmts[j].id.name);
+      }
+    }
+
+    var vars: string[] = [];
+    var seen = new Set<string>(params);
+    seen.add('arguments');
+    function addVar(name: string) {
+      if (seen.has(name) || directNames.has(name)) return;
+      seen.add(name);
+      vars.push(name);
+    }
+    var blockFns: { fn: N; list: N[] | null }[] = [];
+    // Walk the scope's statements without entering nested functions; track the
+    // statement list each nested function declaration sits in.
+    function visitStatementList(list: N[]) {
+      for (var k = 0; k < list.length; k++) visitStmt(list[k], list);
+    }
+    function visitStmt(node: N, list: N[] | null) {
+      if (node.type === 'FunctionDeclaration') {
+        blockFns.push({ fn: node, list: list });
+        addVar(node.id.name);
+        return;
+      }
+      walk.recursive(node, null, {
+        Function: function () { /* nested scope: handled on its own */ },
+        VariableDeclarator: function (d: N, st: unknown, c: walk.WalkerCallback<unknown>) {
+          addVar(d.id.name);
+          if (d.init) c(d.init, st, 'Expression');
+        },
+        BlockStatement: function (b: N) { visitStatementList(b.body); },
+        SwitchStatement: function (sw: N, st: unknown, c: walk.WalkerCallback<unknown>) {
+          c(sw.discriminant, st, 'Expression');
+          for (var q = 0; q < sw.cases.length; q++) {
+            if (sw.cases[q].test) c(sw.cases[q].test, st, 'Expression');
+            visitStatementList(sw.cases[q].consequent);
+          }
+        },
+        // A statement position that is not a list (`if (x) function f(){}`).
+        Statement: function (st2: N, st: unknown, c: walk.WalkerCallback<unknown>) {
+          if (st2.type === 'FunctionDeclaration') {
+            blockFns.push({ fn: st2, list: null });
+            addVar(st2.id.name);
+          } else {
+            c(st2, st);
+          }
+        },
+      } as walk.RecursiveVisitors<unknown>);
+    }
+    for (var m = 0; m < stmts.length; m++) {
+      if (stmts[m].type !== 'FunctionDeclaration') visitStmt(stmts[m], stmts);
+    }
+
+    if (vars.length) s.appendLeft(at, 'var ' + vars.join(',') + ';');
+    // Function declarations already leading the scope stay; later ones move
+    // right after them, keeping source order (it decides duplicate names).
+    var lead = 0;
+    while (lead < stmts.length && isDirective(stmts[lead])) lead++;
+    while (lead < stmts.length && stmts[lead].type === 'FunctionDeclaration') lead++;
+    for (var d = 0; d < direct.length; d++) {
+      var fn = direct[d];
+      if (stmts.indexOf(fn) < lead) continue;
+      terminatePrevious(stmts, fn);
+      s.move(fn.start, fn.end, stmts[lead].start);
+    }
+    for (var b = 0; b < blockFns.length; b++) {
+      var bf = blockFns[b];
+      // `function f(a){...}` -> `f=function(a){...};` (anonymous: `f` inside the body
+      // then means the scope's variable, as it did for the declaration).
+      s.overwrite(bf.fn.start, bf.fn.id.end, bf.fn.id.name + '=function');
+      s.appendLeft(bf.fn.end, ';');
+      if (bf.list) {
+        // Block functions already leading their list stay; the rest move after them.
+        var lead = 0;
+        while (lead < bf.list.length && bf.list[lead].type === 'FunctionDeclaration') lead++;
+        if (bf.list.indexOf(bf.fn) > lead) {
+          terminatePrevious(bf.list, bf.fn);
+          s.move(bf.fn.start, bf.fn.end, bf.list[lead].start);
+        }
+      }
+    }
+  }
+
+  /** After a statement is moved away, its predecessor must still end the statement. */
+  function terminatePrevious(list: N[], node: N) {
+    var idx = list.indexOf(node);
+    if (idx <= 0) return;
+    var prev = list[idx - 1];
+    var last = code.charAt(prev.end - 1);
+    if (last !== ';' && last !== '}') s.appendLeft(prev.end, ';');
+  }
+
+  hoistScope(ast.body, 0, []);
+  walk.full(ast, function (node: N) {
+    if (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression') {
+      hoistScope(node.body.body, node.body.start + 1, node.params.map(function (p: N) { return p.name; }));
+    }
+  });
+  return s.toString();
+}
+
+function isDirective(st: N): boolean {
+  return st.type === 'ExpressionStatement' && typeof st.directive === 'string';
+}

@@ -1,0 +1,270 @@
+/**
+ * The pipeline for one target:
+ *   esbuild bundle (es2017, iife) -> TypeScript 5.9 transpileModule to ES5
+ *   -> esbuild minify (es5) -> hoisting pass -> ES5 proof.
+ * Why this order and these tools: build/README.md.
+ *
+ * Every step is a plain function so tests and scripts can run any part.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+import ts from 'typescript';
+import { hoistDeclarations } from './hoist.ts';
+import { proveEs5, type ProofError } from './es5-proof.ts';
+import { PLATFORM_ENTRY, globalsFor, type Platform, type Target } from './targets.ts';
+
+export { hoistDeclarations } from './hoist.ts';
+export { proveEs5, formatErrors, type ProofError } from './es5-proof.ts';
+export { sizeReport } from './size-report.ts';
+
+/** The repo root (this file lives in build/). */
+export var ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+/** Resolve the `nowboard-platform` module name to one binding file. */
+function platformPlugin(file: string): esbuild.Plugin {
+  return {
+    name: 'nowboard-platform',
+    setup: function (b) {
+      b.onResolve({ filter: /^nowboard-platform$/ }, function () { return { path: file }; });
+    },
+  };
+}
+
+export interface BundleInput {
+  /** Absolute entry path, or generated source (resolved from `resolveDir`). */
+  entry?: string;
+  contents?: string;
+  resolveDir?: string;
+  /** Absolute binding path for `nowboard-platform`, or null for no alias. */
+  platformFile: string | null;
+}
+
+/** Step 1: esbuild bundle to one ES2017 IIFE, not minified (TypeScript lowers it next). */
+export async function bundle(input: BundleInput): Promise<string> {
+  var opts: esbuild.BuildOptions = {
+    bundle: true,
+    format: 'iife',
+    target: 'es2017',
+    platform: 'neutral',
+    minify: false,
+    charset: 'ascii',
+    legalComments: 'none',
+    write: false,
+    logLevel: 'silent',
+    // platform 'neutral' has no default; look at `module`/`main` like a bundler would.
+    mainFields: ['module', 'main'],
+    plugins: input.platformFile ? [platformPlugin(input.platformFile)] : [],
+  };
+  if (input.contents !== undefined) {
+    opts.stdin = { contents: input.contents, resolveDir: input.resolveDir || ROOT, sourcefile: 'generated-entry.ts', loader: 'ts' };
+  } else {
+    opts.entryPoints = [input.entry as string];
+  }
+  var r = await esbuild.build(opts);
+  return r.outputFiles![0].text;
+}
+
+/**
+ * Step 2: ES2017 -> ES5 with TypeScript. esbuild cannot lower to ES5 (it refuses
+ * classes, let/const, destructuring... at target es5) and TypeScript 7 dropped
+ * ES5 emit, so TypeScript 5.9 it is. downlevelIteration makes for-of work on
+ * typed arrays and strings the way the source means it.
+ */
+export function lowerToEs5(code: string): string {
+  var out = ts.transpileModule(code, {
+    reportDiagnostics: true,
+    compilerOptions: {
+      target: ts.ScriptTarget.ES5,
+      // The input is a script (an IIFE); CommonJS only because transpileModule's
+      // isolatedModules requires some module kind at ES5. A script emits no module code.
+      module: ts.ModuleKind.CommonJS,
+      downlevelIteration: true,
+      removeComments: true,
+      importHelpers: false,
+      noEmitHelpers: false,
+      newLine: ts.NewLineKind.LineFeed,
+    },
+  });
+  var diags = out.diagnostics || [];
+  if (diags.length) {
+    throw new Error('TypeScript ES5 lowering failed:\n' + diags.map(function (d) { return '  ' + ts.flattenDiagnosticMessageText(d.messageText, '\n'); }).join('\n'));
+  }
+  return out.outputText;
+}
+
+/**
+ * Step 3: minify the ES5. Input and target are ES5, so esbuild only renames,
+ * drops whitespace and comments, and folds constants; the proof afterwards
+ * checks it emitted nothing newer. Top-level names of a script are not renamed,
+ * so TypeScript's helpers keep their names for the proof's helper check.
+ */
+export async function minifyEs5(code: string): Promise<string> {
+  var r = await esbuild.transform(code, { minify: true, target: 'es5', charset: 'ascii', legalComments: 'none', loader: 'js' });
+  return r.code;
+}
+
+/** Source for a size-only entry: import every export of every module of `dir` and keep it alive. */
+export async function generateKeepAllEntry(dir: string, recursive: boolean, platformFile: string | null): Promise<string | null> {
+  var files = listTs(dir, recursive);
+  if (!files.length) return null;
+  // Ask esbuild for each module's export names (its metafile lists them), so
+  // re-exports count and type-only exports don't.
+  var r = await esbuild.build({
+    entryPoints: files, bundle: true, format: 'esm', platform: 'neutral', target: 'es2017', write: false,
+    outdir: path.join(ROOT, '.export-scan'), metafile: true, logLevel: 'silent',
+    plugins: platformFile ? [platformPlugin(platformFile)] : [],
+  });
+  var exportsOf = new Map<string, string[]>();
+  var outputs = r.metafile!.outputs;
+  Object.keys(outputs).forEach(function (k) {
+    var o = outputs[k];
+    if (o.entryPoint) exportsOf.set(path.resolve(ROOT, o.entryPoint), o.exports);
+  });
+  var lines: string[] = ['var keep: { [k: string]: unknown } = {};'];
+  files.forEach(function (f, i) {
+    var names = exportsOf.get(f) || [];
+    if (!names.length) return;
+    var spec = names.filter(function (n) { return n !== 'default'; }).map(function (n, j) { return n + ' as m' + i + '_' + j; });
+    var rel = './' + path.relative(ROOT, f).split(path.sep).join('/');
+    if (spec.length) lines.push('import { ' + spec.join(', ') + ' } from ' + JSON.stringify(rel) + ';');
+    names.forEach(function (n, j) {
+      if (n === 'default') {
+        lines.push('import m' + i + '_default from ' + JSON.stringify(rel) + ';');
+        lines.push('keep[' + JSON.stringify(rel + '#default') + '] = m' + i + '_default;');
+      } else {
+        lines.push('keep[' + JSON.stringify(rel + '#' + n) + '] = m' + i + '_' + j + ';');
+      }
+    });
+  });
+  return lines.join('\n') + '\n';
+}
+
+function listTs(dir: string, recursive: boolean): string[] {
+  if (!fs.existsSync(dir)) return [];
+  var out: string[] = [];
+  fs.readdirSync(dir, { withFileTypes: true }).forEach(function (e) {
+    var p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (recursive) out = out.concat(listTs(p, true));
+    } else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') && !e.name.endsWith('.test.ts')) {
+      out.push(p);
+    }
+  });
+  return out.sort();
+}
+
+export interface TargetResult {
+  target: Target;
+  /** Why the target was skipped (optional entry missing, nothing to measure). */
+  skipped?: string;
+  /** Final bundle (minified, hoisted, proven) — only meaningful when errors is empty. */
+  code?: string;
+  /** Lowered and hoisted, not minified: where to read an error's line:column. */
+  readable?: string;
+  readablePath?: string;
+  errors: ProofError[];
+  /** A failure before the proof (esbuild or TypeScript), already formatted. */
+  failure?: string;
+}
+
+export interface BuildOptions {
+  root?: string;
+  /** Final sources of already built targets, by name, for `embed`. */
+  built?: Map<string, string>;
+}
+
+/** Where the readable (unminified) ES5 of a target goes. */
+export function readablePathFor(t: Target): string {
+  return t.out.replace(/^dist\//, 'dist/readable/');
+}
+
+/**
+ * Run the whole pipeline for one target. Never throws for a bad bundle: errors
+ * come back in the result, so the build can report every target.
+ */
+export async function buildTarget(t: Target, options?: BuildOptions): Promise<TargetResult> {
+  var root = (options && options.root) || ROOT;
+  var built = (options && options.built) || new Map<string, string>();
+  var res: TargetResult = { target: t, errors: [] };
+  var platformFile = t.platform ? path.join(root, PLATFORM_ENTRY[t.platform as Platform]) : null;
+
+  var input: BundleInput;
+  if (t.generate) {
+    var src = await generateKeepAllEntry(path.join(root, t.generate.dir), t.generate.recursive, platformFile);
+    if (src === null) { res.skipped = 'no modules in ' + t.generate.dir + ' yet'; return res; }
+    input = { contents: src, resolveDir: root, platformFile: platformFile };
+  } else {
+    var entry = path.resolve(root, t.entry);
+    if (!fs.existsSync(entry)) {
+      if (t.optional) { res.skipped = t.entry + ' does not exist yet'; return res; }
+      res.failure = 'entry ' + t.entry + ' does not exist';
+      return res;
+    }
+    input = { entry: entry, platformFile: platformFile };
+  }
+
+  var globals = globalsFor(t.globals, root);
+  var prefix = t.prelude || '';
+  if (t.embed && t.embed.length) {
+    var missing = t.embed.filter(function (n) { return !built.has(n); });
+    if (missing.length) { res.failure = 'needs ' + missing.join(', ') + ' built and proven first'; return res; }
+    var obj: string[] = t.embed.map(function (n) { return JSON.stringify(n) + ':' + JSON.stringify(built.get(n)); });
+    prefix += 'var NOWBOARD_BUNDLES={' + obj.join(',') + '};\n';
+  }
+
+  var lowered: string;
+  try {
+    lowered = lowerToEs5(await bundle(input));
+  } catch (e) {
+    res.failure = errorText(e);
+    return res;
+  }
+
+  // Proof of the readable form first: its line:column point at code a person can
+  // read, and esbuild's own helpers still have their names here.
+  res.readablePath = readablePathFor(t);
+  try {
+    res.readable = hoistDeclarations(prependAfterDirectives(lowered, prefix));
+  } catch (e) {
+    res.failure = 'hoisting failed: ' + errorText(e);
+    return res;
+  }
+  res.errors = proveEs5(res.readable, { bundle: res.readablePath, globals: globals, requireHoisted: true });
+  if (res.errors.length) return res;
+
+  // Minify the harness without the embedded bundles (already final), then prepend them.
+  var min = await minifyEs5(lowered);
+  try {
+    res.code = hoistDeclarations(prependAfterDirectives(min, prefix));
+  } catch (e) {
+    res.failure = 'hoisting failed on minified output: ' + errorText(e);
+    return res;
+  }
+  res.errors = proveEs5(res.code, { bundle: t.out, globals: globals, requireHoisted: true });
+  return res;
+}
+
+/**
+ * Put `prefix` after a leading "use strict" so the directive stays a directive
+ * (TypeScript emits it: the sources are ES modules, strict by definition).
+ */
+export function prependAfterDirectives(code: string, prefix: string): string {
+  if (!prefix) return code;
+  var m = /^\s*(['"])use strict\1;?\n?/.exec(code);
+  var cut = m ? m[0].length : 0;
+  var head = code.slice(0, cut);
+  if (head && !/;\s*$/.test(head)) head = head.replace(/\s*$/, ';');
+  return head + prefix + code.slice(cut);
+}
+
+function errorText(e: unknown): string {
+  var err = e as { errors?: esbuild.Message[]; message?: string };
+  if (err && err.errors && err.errors.length) {
+    return err.errors.map(function (m) {
+      var loc = m.location ? m.location.file + ':' + m.location.line + ':' + (m.location.column + 1) + ': ' : '';
+      return loc + m.text;
+    }).join('\n');
+  }
+  return String(err && err.message ? err.message : e);
+}

@@ -1,0 +1,123 @@
+/**
+ * What the build makes: one row per output. Add a row to add a bundle.
+ *
+ * `globals` names a profile in GLOBALS below: the free identifiers (beyond the
+ * shared ES5 built-ins) that the engine running this bundle provides. The ES5
+ * proof rejects any other free identifier.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import ts from 'typescript';
+import { ES5_BUILTINS } from './es5-proof.ts';
+
+export type Platform = 'espruino' | 'jerryscript';
+export type GlobalsProfile = 'espruino' | 'jerryscript' | 'bench' | 'duk' | 'size';
+
+export interface Target {
+  /** Short name, also the key in NOWBOARD_BUNDLES: "espruino/enrollee". */
+  name: string;
+  /** Entry file, relative to the repo root (ignored when `generate` is set). */
+  entry: string;
+  /** Output file, relative to the repo root. */
+  out: string;
+  /** Binding that `nowboard-platform` resolves to; null = no alias. */
+  platform: Platform | null;
+  globals: GlobalsProfile;
+  /** board: ships on a board (64 KB warning, Storage budget). */
+  kind: 'board' | 'bench' | 'harness' | 'size';
+  /** Skip with a note when the entry does not exist (someone else writes it). */
+  optional?: boolean;
+  /** Final sources of these targets are prepended as `var NOWBOARD_BUNDLES = {...}`. */
+  embed?: string[];
+  /** Source put before the bundle (before hoisting and the proof). */
+  prelude?: string;
+  /** Size-only bundle: the entry is generated to import and keep every export of this directory. */
+  generate?: { dir: string; recursive: boolean };
+}
+
+/**
+ * The Espruino binding calls `__nbRequire` (firmware/platform/espruino/engine-globals.d.ts):
+ * a direct `require(...)` in bundled code becomes esbuild's dynamic-require shim,
+ * so the binding reaches Espruino's `require` through this alias instead.
+ */
+var ESPRUINO_PRELUDE = 'var __nbRequire=require;\n';
+
+export var TARGETS: Target[] = [
+  { name: 'espruino/enrollee', entry: 'firmware/apps/enrollee-main.ts', out: 'dist/espruino/enrollee.js', platform: 'espruino', globals: 'espruino', kind: 'board', prelude: ESPRUINO_PRELUDE },
+  { name: 'espruino/configurator', entry: 'configurator/app/configurator-main.ts', out: 'dist/espruino/configurator.js', platform: 'espruino', globals: 'espruino', kind: 'board', prelude: ESPRUINO_PRELUDE },
+  { name: 'jerryscript/enrollee', entry: 'firmware/apps/enrollee-main.ts', out: 'dist/jerryscript/enrollee.js', platform: 'jerryscript', globals: 'jerryscript', kind: 'board' },
+  { name: 'jerryscript/configurator', entry: 'configurator/app/configurator-main.ts', out: 'dist/jerryscript/configurator.js', platform: 'jerryscript', globals: 'jerryscript', kind: 'board' },
+  { name: 'bench/crypto-bench', entry: 'host-tests/bench/crypto-bench-entry.ts', out: 'dist/bench/crypto-bench.js', platform: null, globals: 'bench', kind: 'bench', optional: true },
+  {
+    name: 'duk/scenario', entry: 'host-tests/sim/duk-scenario-entry.ts', out: 'dist/duk/scenario.js', platform: null, globals: 'duk', kind: 'harness', optional: true,
+    embed: ['espruino/enrollee', 'espruino/configurator'],
+  },
+  // Size-only: never run; they show what each library costs on its own and are
+  // proven like the rest (so crypto and protocol code is checked even before an
+  // app imports it). Bound to espruino in case a module imports the platform.
+  { name: 'size/crypto', entry: '', out: 'dist/size/crypto.js', platform: 'espruino', globals: 'size', kind: 'size', generate: { dir: 'firmware/crypto', recursive: true } },
+  { name: 'size/protocols', entry: '', out: 'dist/size/protocols.js', platform: 'espruino', globals: 'size', kind: 'size', generate: { dir: 'firmware/protocols', recursive: true } },
+];
+
+/** The binding file per platform, relative to the repo root. */
+export var PLATFORM_ENTRY: { [p in Platform]: string } = {
+  espruino: 'firmware/platform/espruino/index.ts',
+  jerryscript: 'firmware/platform/jerryscript/index.ts',
+};
+
+/** Engine globals per profile, beyond ES5_BUILTINS. */
+var ENGINE_GLOBALS: { [p in GlobalsProfile]: string[] } = {
+  // Espruino reference: E (hwRand, ...), require('Storage'|'ESP32'|'Wifi'), getTime, timers, print.
+  espruino: ['E', 'require', 'getTime', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'print', 'console'],
+  // Plus the natives the JerryScript binding declares in firmware/platform/jerryscript/*.d.ts.
+  jerryscript: ['print', 'console'],
+  bench: ['print', 'console', 'getTime', 'Date'],
+  duk: ['print', 'console', 'getTime', 'Date'],
+  size: [],
+};
+
+/** Names declared (`declare var/function/namespace/class`) in the .d.ts files of a directory. */
+export function declaredGlobals(dir: string): string[] {
+  var names: string[] = [];
+  if (!fs.existsSync(dir)) return names;
+  var files = fs.readdirSync(dir).filter(function (f) { return f.endsWith('.d.ts'); }).sort();
+  for (var i = 0; i < files.length; i++) {
+    var text = fs.readFileSync(path.join(dir, files[i]), 'utf8');
+    var sf = ts.createSourceFile(files[i], text, ts.ScriptTarget.Latest, false);
+    collect(sf.statements, true);
+  }
+  function collect(stmts: ts.NodeArray<ts.Statement>, needDeclare: boolean) {
+    stmts.forEach(function (st) {
+      var mods = ts.canHaveModifiers(st) ? ts.getModifiers(st) : undefined;
+      var isDeclare = !needDeclare || !!(mods && mods.some(function (m) { return m.kind === ts.SyntaxKind.DeclareKeyword; }));
+      if (ts.isModuleDeclaration(st) && st.name.text === 'global' && st.body && ts.isModuleBlock(st.body)) {
+        collect(st.body.statements, false); // declare global { var x: T }
+        return;
+      }
+      if (!isDeclare) return;
+      if (ts.isVariableStatement(st)) {
+        st.declarationList.declarations.forEach(function (d) { if (ts.isIdentifier(d.name)) names.push(d.name.text); });
+      } else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name) {
+        names.push(st.name.text);
+      } else if (ts.isModuleDeclaration(st) && ts.isIdentifier(st.name)) {
+        names.push(st.name.text);
+      }
+    });
+  }
+  return names;
+}
+
+/** The full allow-list of free identifiers for a profile. */
+export function globalsFor(profile: GlobalsProfile, root: string): Set<string> {
+  var set = new Set<string>(Object.keys(ES5_BUILTINS));
+  ENGINE_GLOBALS[profile].forEach(function (g) { set.add(g); });
+  if (profile === 'jerryscript') {
+    declaredGlobals(path.join(root, 'firmware/platform/jerryscript')).forEach(function (g) { set.add(g); });
+  }
+  return set;
+}
+
+/** Espruino's Storage area for JS files on an ESP32 (4 MB flash layout). */
+export var ESPRUINO_STORAGE_BYTES = 896 * 1024;
+/** A board bundle above this is worth a look: Espruino keeps function source in RAM. */
+export var BOARD_WARN_BYTES = 64 * 1024;
