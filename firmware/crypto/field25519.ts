@@ -1,0 +1,482 @@
+/**
+ * Arithmetic in GF(2^255 - 19), the field of Curve25519 and Ed25519
+ * (RFC 7748 §4.1 and §5; RFC 8032 §5.1). No BigInt: it must run on Espruino,
+ * JerryScript and Duktape (docs/firmware-rules.md).
+ *
+ * Representation: a Float64Array of 16 signed limbs, value = sum a[i] * 2^(16 i).
+ * Limbs are integers held in doubles, so every product of two limbs and every sum
+ * of 16 such products is exact (< 2^53) as long as the inputs' limbs stay below
+ * about 2^18 in magnitude. The results of feMul/feSqr/feMul121665 are carried to
+ * "balanced" limbs in [-2^15, 2^15] (limb 1 may reach about 2^16.5); feAdd/feSub
+ * do not carry: a sum or difference of two carried values is a valid input for a
+ * product (bound analysis: 16 * 38 * 2^18 * 2^18 < 2^46).
+ *
+ * Why balanced limbs: rounding to the nearest multiple of 2^16 costs two additions
+ * with no function call, `h = c + K - K` with K = 3 * 2^67 (every double in
+ * [2^68, 2^69) is a multiple of 2^16, so c + K rounds c to one). Math.floor would
+ * cost a native call per limb on Espruino, where each JS operation is expensive.
+ * The trick needs IEEE doubles with round-to-nearest, which all targets have
+ * (ESP32 soft-float included); K need not parse exactly, only land in that binade.
+ *
+ * Reduction: 2^256 = 38 (mod p), so the product is a cyclic convolution of the
+ * limb vectors with the wrapped terms (i + j >= 16) weighted by 38.
+ *
+ * Two implementations of the product, chosen at run time:
+ *   - pure JS (default): unrolled sums over 32 locals (fast on Duktape, JerryScript, Node);
+ *   - accelerated: installConvolve25519(fn) with Espruino's native dot product
+ *     E.convolve(arr1, arr2, offset) = sum_i arr1[i] * arr2[(i + offset) % arr2.length]
+ *     (Espruino src/jswrap_espruino.c), one native call per output limb.
+ * Both give bit-identical limbs (host-tests/crypto/field25519.test.ts proves it with a
+ * JS model of E.convolve).
+ *
+ * Every product or square bumps work.fmul25519 once (the power model's unit).
+ */
+import { work } from './work-counters.ts';
+
+/** A field element: 16 signed limbs of 16 bits (see the file comment). */
+export type Fe = Float64Array;
+
+export function fe(): Fe {
+  return new Float64Array(16);
+}
+
+/** A field element from a small non-negative integer (< 2^16). */
+export function feSmall(n: number): Fe {
+  var o = new Float64Array(16);
+  o[0] = n;
+  return o;
+}
+
+export function feCopy(o: Fe, a: Fe): void {
+  o.set(a);
+}
+
+/** o = a + b, not carried. */
+export function feAdd(o: Fe, a: Fe, b: Fe): void {
+  o[0] = a[0] + b[0];
+  o[1] = a[1] + b[1];
+  o[2] = a[2] + b[2];
+  o[3] = a[3] + b[3];
+  o[4] = a[4] + b[4];
+  o[5] = a[5] + b[5];
+  o[6] = a[6] + b[6];
+  o[7] = a[7] + b[7];
+  o[8] = a[8] + b[8];
+  o[9] = a[9] + b[9];
+  o[10] = a[10] + b[10];
+  o[11] = a[11] + b[11];
+  o[12] = a[12] + b[12];
+  o[13] = a[13] + b[13];
+  o[14] = a[14] + b[14];
+  o[15] = a[15] + b[15];
+}
+
+/** o = a - b, not carried. */
+export function feSub(o: Fe, a: Fe, b: Fe): void {
+  o[0] = a[0] - b[0];
+  o[1] = a[1] - b[1];
+  o[2] = a[2] - b[2];
+  o[3] = a[3] - b[3];
+  o[4] = a[4] - b[4];
+  o[5] = a[5] - b[5];
+  o[6] = a[6] - b[6];
+  o[7] = a[7] - b[7];
+  o[8] = a[8] - b[8];
+  o[9] = a[9] - b[9];
+  o[10] = a[10] - b[10];
+  o[11] = a[11] - b[11];
+  o[12] = a[12] - b[12];
+  o[13] = a[13] - b[13];
+  o[14] = a[14] - b[14];
+  o[15] = a[15] - b[15];
+}
+
+/** Pure-JS product: the 16 cyclic sums, then one balanced carry chain. */
+function feMulJs(o: Fe, a: Fe, b: Fe): void {
+  work.fmul25519++;
+  var a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4], a5 = a[5], a6 = a[6], a7 = a[7], a8 = a[8], a9 = a[9], a10 = a[10], a11 = a[11], a12 = a[12], a13 = a[13], a14 = a[14], a15 = a[15];
+  var b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3], b4 = b[4], b5 = b[5], b6 = b[6], b7 = b[7], b8 = b[8], b9 = b[9], b10 = b[10], b11 = b[11], b12 = b[12], b13 = b[13], b14 = b[14], b15 = b[15];
+  var c0 = a0*b0 + 38 * (a1*b15 + a2*b14 + a3*b13 + a4*b12 + a5*b11 + a6*b10 + a7*b9 + a8*b8 + a9*b7 + a10*b6 + a11*b5 + a12*b4 + a13*b3 + a14*b2 + a15*b1);
+  var c1 = a0*b1 + a1*b0 + 38 * (a2*b15 + a3*b14 + a4*b13 + a5*b12 + a6*b11 + a7*b10 + a8*b9 + a9*b8 + a10*b7 + a11*b6 + a12*b5 + a13*b4 + a14*b3 + a15*b2);
+  var c2 = a0*b2 + a1*b1 + a2*b0 + 38 * (a3*b15 + a4*b14 + a5*b13 + a6*b12 + a7*b11 + a8*b10 + a9*b9 + a10*b8 + a11*b7 + a12*b6 + a13*b5 + a14*b4 + a15*b3);
+  var c3 = a0*b3 + a1*b2 + a2*b1 + a3*b0 + 38 * (a4*b15 + a5*b14 + a6*b13 + a7*b12 + a8*b11 + a9*b10 + a10*b9 + a11*b8 + a12*b7 + a13*b6 + a14*b5 + a15*b4);
+  var c4 = a0*b4 + a1*b3 + a2*b2 + a3*b1 + a4*b0 + 38 * (a5*b15 + a6*b14 + a7*b13 + a8*b12 + a9*b11 + a10*b10 + a11*b9 + a12*b8 + a13*b7 + a14*b6 + a15*b5);
+  var c5 = a0*b5 + a1*b4 + a2*b3 + a3*b2 + a4*b1 + a5*b0 + 38 * (a6*b15 + a7*b14 + a8*b13 + a9*b12 + a10*b11 + a11*b10 + a12*b9 + a13*b8 + a14*b7 + a15*b6);
+  var c6 = a0*b6 + a1*b5 + a2*b4 + a3*b3 + a4*b2 + a5*b1 + a6*b0 + 38 * (a7*b15 + a8*b14 + a9*b13 + a10*b12 + a11*b11 + a12*b10 + a13*b9 + a14*b8 + a15*b7);
+  var c7 = a0*b7 + a1*b6 + a2*b5 + a3*b4 + a4*b3 + a5*b2 + a6*b1 + a7*b0 + 38 * (a8*b15 + a9*b14 + a10*b13 + a11*b12 + a12*b11 + a13*b10 + a14*b9 + a15*b8);
+  var c8 = a0*b8 + a1*b7 + a2*b6 + a3*b5 + a4*b4 + a5*b3 + a6*b2 + a7*b1 + a8*b0 + 38 * (a9*b15 + a10*b14 + a11*b13 + a12*b12 + a13*b11 + a14*b10 + a15*b9);
+  var c9 = a0*b9 + a1*b8 + a2*b7 + a3*b6 + a4*b5 + a5*b4 + a6*b3 + a7*b2 + a8*b1 + a9*b0 + 38 * (a10*b15 + a11*b14 + a12*b13 + a13*b12 + a14*b11 + a15*b10);
+  var c10 = a0*b10 + a1*b9 + a2*b8 + a3*b7 + a4*b6 + a5*b5 + a6*b4 + a7*b3 + a8*b2 + a9*b1 + a10*b0 + 38 * (a11*b15 + a12*b14 + a13*b13 + a14*b12 + a15*b11);
+  var c11 = a0*b11 + a1*b10 + a2*b9 + a3*b8 + a4*b7 + a5*b6 + a6*b5 + a7*b4 + a8*b3 + a9*b2 + a10*b1 + a11*b0 + 38 * (a12*b15 + a13*b14 + a14*b13 + a15*b12);
+  var c12 = a0*b12 + a1*b11 + a2*b10 + a3*b9 + a4*b8 + a5*b7 + a6*b6 + a7*b5 + a8*b4 + a9*b3 + a10*b2 + a11*b1 + a12*b0 + 38 * (a13*b15 + a14*b14 + a15*b13);
+  var c13 = a0*b13 + a1*b12 + a2*b11 + a3*b10 + a4*b9 + a5*b8 + a6*b7 + a7*b6 + a8*b5 + a9*b4 + a10*b3 + a11*b2 + a12*b1 + a13*b0 + 38 * (a14*b15 + a15*b14);
+  var c14 = a0*b14 + a1*b13 + a2*b12 + a3*b11 + a4*b10 + a5*b9 + a6*b8 + a7*b7 + a8*b6 + a9*b5 + a10*b4 + a11*b3 + a12*b2 + a13*b1 + a14*b0 + 38 * (a15*b15);
+  var c15 = a0*b15 + a1*b14 + a2*b13 + a3*b12 + a4*b11 + a5*b10 + a6*b9 + a7*b8 + a8*b7 + a9*b6 + a10*b5 + a11*b4 + a12*b3 + a13*b2 + a14*b1 + a15*b0;
+  var h = c0 + 4.4272185776902924e20 - 4.4272185776902924e20; o[0] = c0 - h;
+  c1 += h / 65536; h = c1 + 4.4272185776902924e20 - 4.4272185776902924e20; o[1] = c1 - h;
+  c2 += h / 65536; h = c2 + 4.4272185776902924e20 - 4.4272185776902924e20; o[2] = c2 - h;
+  c3 += h / 65536; h = c3 + 4.4272185776902924e20 - 4.4272185776902924e20; o[3] = c3 - h;
+  c4 += h / 65536; h = c4 + 4.4272185776902924e20 - 4.4272185776902924e20; o[4] = c4 - h;
+  c5 += h / 65536; h = c5 + 4.4272185776902924e20 - 4.4272185776902924e20; o[5] = c5 - h;
+  c6 += h / 65536; h = c6 + 4.4272185776902924e20 - 4.4272185776902924e20; o[6] = c6 - h;
+  c7 += h / 65536; h = c7 + 4.4272185776902924e20 - 4.4272185776902924e20; o[7] = c7 - h;
+  c8 += h / 65536; h = c8 + 4.4272185776902924e20 - 4.4272185776902924e20; o[8] = c8 - h;
+  c9 += h / 65536; h = c9 + 4.4272185776902924e20 - 4.4272185776902924e20; o[9] = c9 - h;
+  c10 += h / 65536; h = c10 + 4.4272185776902924e20 - 4.4272185776902924e20; o[10] = c10 - h;
+  c11 += h / 65536; h = c11 + 4.4272185776902924e20 - 4.4272185776902924e20; o[11] = c11 - h;
+  c12 += h / 65536; h = c12 + 4.4272185776902924e20 - 4.4272185776902924e20; o[12] = c12 - h;
+  c13 += h / 65536; h = c13 + 4.4272185776902924e20 - 4.4272185776902924e20; o[13] = c13 - h;
+  c14 += h / 65536; h = c14 + 4.4272185776902924e20 - 4.4272185776902924e20; o[14] = c14 - h;
+  c15 += h / 65536; h = c15 + 4.4272185776902924e20 - 4.4272185776902924e20; o[15] = c15 - h;
+  c0 = o[0] + h * 38 / 65536; h = c0 + 4.4272185776902924e20 - 4.4272185776902924e20; o[0] = c0 - h; o[1] += h / 65536;
+}
+
+/** Pure-JS square: each cross product once, doubled through d = 2a (136 products, not 256). */
+function feSqrJs(o: Fe, a: Fe): void {
+  work.fmul25519++;
+  var a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4], a5 = a[5], a6 = a[6], a7 = a[7], a8 = a[8], a9 = a[9], a10 = a[10], a11 = a[11], a12 = a[12], a13 = a[13], a14 = a[14], a15 = a[15];
+  var d0 = 2 * a0, d1 = 2 * a1, d2 = 2 * a2, d3 = 2 * a3, d4 = 2 * a4, d5 = 2 * a5, d6 = 2 * a6, d7 = 2 * a7, d8 = 2 * a8, d9 = 2 * a9, d10 = 2 * a10, d11 = 2 * a11, d12 = 2 * a12, d13 = 2 * a13, d14 = 2 * a14;
+  var c0 = a0*a0 + 38 * (d1*a15 + d2*a14 + d3*a13 + d4*a12 + d5*a11 + d6*a10 + d7*a9 + a8*a8);
+  var c1 = d0*a1 + 38 * (d2*a15 + d3*a14 + d4*a13 + d5*a12 + d6*a11 + d7*a10 + d8*a9);
+  var c2 = d0*a2 + a1*a1 + 38 * (d3*a15 + d4*a14 + d5*a13 + d6*a12 + d7*a11 + d8*a10 + a9*a9);
+  var c3 = d0*a3 + d1*a2 + 38 * (d4*a15 + d5*a14 + d6*a13 + d7*a12 + d8*a11 + d9*a10);
+  var c4 = d0*a4 + d1*a3 + a2*a2 + 38 * (d5*a15 + d6*a14 + d7*a13 + d8*a12 + d9*a11 + a10*a10);
+  var c5 = d0*a5 + d1*a4 + d2*a3 + 38 * (d6*a15 + d7*a14 + d8*a13 + d9*a12 + d10*a11);
+  var c6 = d0*a6 + d1*a5 + d2*a4 + a3*a3 + 38 * (d7*a15 + d8*a14 + d9*a13 + d10*a12 + a11*a11);
+  var c7 = d0*a7 + d1*a6 + d2*a5 + d3*a4 + 38 * (d8*a15 + d9*a14 + d10*a13 + d11*a12);
+  var c8 = d0*a8 + d1*a7 + d2*a6 + d3*a5 + a4*a4 + 38 * (d9*a15 + d10*a14 + d11*a13 + a12*a12);
+  var c9 = d0*a9 + d1*a8 + d2*a7 + d3*a6 + d4*a5 + 38 * (d10*a15 + d11*a14 + d12*a13);
+  var c10 = d0*a10 + d1*a9 + d2*a8 + d3*a7 + d4*a6 + a5*a5 + 38 * (d11*a15 + d12*a14 + a13*a13);
+  var c11 = d0*a11 + d1*a10 + d2*a9 + d3*a8 + d4*a7 + d5*a6 + 38 * (d12*a15 + d13*a14);
+  var c12 = d0*a12 + d1*a11 + d2*a10 + d3*a9 + d4*a8 + d5*a7 + a6*a6 + 38 * (d13*a15 + a14*a14);
+  var c13 = d0*a13 + d1*a12 + d2*a11 + d3*a10 + d4*a9 + d5*a8 + d6*a7 + 38 * (d14*a15);
+  var c14 = d0*a14 + d1*a13 + d2*a12 + d3*a11 + d4*a10 + d5*a9 + d6*a8 + a7*a7 + 38 * (a15*a15);
+  var c15 = d0*a15 + d1*a14 + d2*a13 + d3*a12 + d4*a11 + d5*a10 + d6*a9 + d7*a8;
+  var h = c0 + 4.4272185776902924e20 - 4.4272185776902924e20; o[0] = c0 - h;
+  c1 += h / 65536; h = c1 + 4.4272185776902924e20 - 4.4272185776902924e20; o[1] = c1 - h;
+  c2 += h / 65536; h = c2 + 4.4272185776902924e20 - 4.4272185776902924e20; o[2] = c2 - h;
+  c3 += h / 65536; h = c3 + 4.4272185776902924e20 - 4.4272185776902924e20; o[3] = c3 - h;
+  c4 += h / 65536; h = c4 + 4.4272185776902924e20 - 4.4272185776902924e20; o[4] = c4 - h;
+  c5 += h / 65536; h = c5 + 4.4272185776902924e20 - 4.4272185776902924e20; o[5] = c5 - h;
+  c6 += h / 65536; h = c6 + 4.4272185776902924e20 - 4.4272185776902924e20; o[6] = c6 - h;
+  c7 += h / 65536; h = c7 + 4.4272185776902924e20 - 4.4272185776902924e20; o[7] = c7 - h;
+  c8 += h / 65536; h = c8 + 4.4272185776902924e20 - 4.4272185776902924e20; o[8] = c8 - h;
+  c9 += h / 65536; h = c9 + 4.4272185776902924e20 - 4.4272185776902924e20; o[9] = c9 - h;
+  c10 += h / 65536; h = c10 + 4.4272185776902924e20 - 4.4272185776902924e20; o[10] = c10 - h;
+  c11 += h / 65536; h = c11 + 4.4272185776902924e20 - 4.4272185776902924e20; o[11] = c11 - h;
+  c12 += h / 65536; h = c12 + 4.4272185776902924e20 - 4.4272185776902924e20; o[12] = c12 - h;
+  c13 += h / 65536; h = c13 + 4.4272185776902924e20 - 4.4272185776902924e20; o[13] = c13 - h;
+  c14 += h / 65536; h = c14 + 4.4272185776902924e20 - 4.4272185776902924e20; o[14] = c14 - h;
+  c15 += h / 65536; h = c15 + 4.4272185776902924e20 - 4.4272185776902924e20; o[15] = c15 - h;
+  c0 = o[0] + h * 38 / 65536; h = c0 + 4.4272185776902924e20 - 4.4272185776902924e20; o[0] = c0 - h; o[1] += h / 65536;
+}
+
+/**
+ * The native dot product and its operand buffer. R holds b reversed, then 38*b
+ * reversed: R[15 - j] = b[j], R[31 - j] = 38 b[j]. Then
+ *   convolve(a, R, 15 - k) = sum_{i<=k} a[i] b[k-i] + 38 sum_{i>k} a[i] b[k+16-i] = c_k
+ * with indices 15 - k + i <= 30, so the native never wraps around R.
+ */
+var CV: ((a: Float64Array, b: Float64Array, off: number) => number) | null = null;
+var R = new Float64Array(32);
+/** 3 * 2^67, computed so no engine has to parse a long literal exactly. */
+var KR = 3 * 65536 * 65536 * 65536 * 65536 * 8;
+var IR = 1 / 65536;
+var JR = 38 / 65536;
+
+function feMulCv(o: Fe, a: Fe, b: Fe): void {
+  'ram';
+  work.fmul25519++;
+  var r = R, v = CV as (a: Float64Array, b: Float64Array, off: number) => number, K = KR, I = IR, J = JR, x;
+  x = b[0]; r[15] = x; r[31] = 38 * x;
+  x = b[1]; r[14] = x; r[30] = 38 * x;
+  x = b[2]; r[13] = x; r[29] = 38 * x;
+  x = b[3]; r[12] = x; r[28] = 38 * x;
+  x = b[4]; r[11] = x; r[27] = 38 * x;
+  x = b[5]; r[10] = x; r[26] = 38 * x;
+  x = b[6]; r[9] = x; r[25] = 38 * x;
+  x = b[7]; r[8] = x; r[24] = 38 * x;
+  x = b[8]; r[7] = x; r[23] = 38 * x;
+  x = b[9]; r[6] = x; r[22] = 38 * x;
+  x = b[10]; r[5] = x; r[21] = 38 * x;
+  x = b[11]; r[4] = x; r[20] = 38 * x;
+  x = b[12]; r[3] = x; r[19] = 38 * x;
+  x = b[13]; r[2] = x; r[18] = 38 * x;
+  x = b[14]; r[1] = x; r[17] = 38 * x;
+  x = b[15]; r[0] = x; r[16] = 38 * x;
+  var c0 = v(a, r, 15), c1 = v(a, r, 14), c2 = v(a, r, 13), c3 = v(a, r, 12), c4 = v(a, r, 11), c5 = v(a, r, 10), c6 = v(a, r, 9), c7 = v(a, r, 8), c8 = v(a, r, 7), c9 = v(a, r, 6), c10 = v(a, r, 5), c11 = v(a, r, 4), c12 = v(a, r, 3), c13 = v(a, r, 2), c14 = v(a, r, 1), c15 = v(a, r, 0);
+  var h = c0 + K - K; o[0] = c0 - h;
+  c1 += h * I; h = c1 + K - K; o[1] = c1 - h;
+  c2 += h * I; h = c2 + K - K; o[2] = c2 - h;
+  c3 += h * I; h = c3 + K - K; o[3] = c3 - h;
+  c4 += h * I; h = c4 + K - K; o[4] = c4 - h;
+  c5 += h * I; h = c5 + K - K; o[5] = c5 - h;
+  c6 += h * I; h = c6 + K - K; o[6] = c6 - h;
+  c7 += h * I; h = c7 + K - K; o[7] = c7 - h;
+  c8 += h * I; h = c8 + K - K; o[8] = c8 - h;
+  c9 += h * I; h = c9 + K - K; o[9] = c9 - h;
+  c10 += h * I; h = c10 + K - K; o[10] = c10 - h;
+  c11 += h * I; h = c11 + K - K; o[11] = c11 - h;
+  c12 += h * I; h = c12 + K - K; o[12] = c12 - h;
+  c13 += h * I; h = c13 + K - K; o[13] = c13 - h;
+  c14 += h * I; h = c14 + K - K; o[14] = c14 - h;
+  c15 += h * I; h = c15 + K - K; o[15] = c15 - h;
+  c0 = o[0] + h * J; h = c0 + K - K; o[0] = c0 - h; o[1] += h * I;
+}
+
+function feSqrCv(o: Fe, a: Fe): void {
+  'ram';
+  work.fmul25519++;
+  var r = R, v = CV as (a: Float64Array, b: Float64Array, off: number) => number, K = KR, I = IR, J = JR, x;
+  x = a[0]; r[15] = x; r[31] = 38 * x;
+  x = a[1]; r[14] = x; r[30] = 38 * x;
+  x = a[2]; r[13] = x; r[29] = 38 * x;
+  x = a[3]; r[12] = x; r[28] = 38 * x;
+  x = a[4]; r[11] = x; r[27] = 38 * x;
+  x = a[5]; r[10] = x; r[26] = 38 * x;
+  x = a[6]; r[9] = x; r[25] = 38 * x;
+  x = a[7]; r[8] = x; r[24] = 38 * x;
+  x = a[8]; r[7] = x; r[23] = 38 * x;
+  x = a[9]; r[6] = x; r[22] = 38 * x;
+  x = a[10]; r[5] = x; r[21] = 38 * x;
+  x = a[11]; r[4] = x; r[20] = 38 * x;
+  x = a[12]; r[3] = x; r[19] = 38 * x;
+  x = a[13]; r[2] = x; r[18] = 38 * x;
+  x = a[14]; r[1] = x; r[17] = 38 * x;
+  x = a[15]; r[0] = x; r[16] = 38 * x;
+  var c0 = v(a, r, 15), c1 = v(a, r, 14), c2 = v(a, r, 13), c3 = v(a, r, 12), c4 = v(a, r, 11), c5 = v(a, r, 10), c6 = v(a, r, 9), c7 = v(a, r, 8), c8 = v(a, r, 7), c9 = v(a, r, 6), c10 = v(a, r, 5), c11 = v(a, r, 4), c12 = v(a, r, 3), c13 = v(a, r, 2), c14 = v(a, r, 1), c15 = v(a, r, 0);
+  var h = c0 + K - K; o[0] = c0 - h;
+  c1 += h * I; h = c1 + K - K; o[1] = c1 - h;
+  c2 += h * I; h = c2 + K - K; o[2] = c2 - h;
+  c3 += h * I; h = c3 + K - K; o[3] = c3 - h;
+  c4 += h * I; h = c4 + K - K; o[4] = c4 - h;
+  c5 += h * I; h = c5 + K - K; o[5] = c5 - h;
+  c6 += h * I; h = c6 + K - K; o[6] = c6 - h;
+  c7 += h * I; h = c7 + K - K; o[7] = c7 - h;
+  c8 += h * I; h = c8 + K - K; o[8] = c8 - h;
+  c9 += h * I; h = c9 + K - K; o[9] = c9 - h;
+  c10 += h * I; h = c10 + K - K; o[10] = c10 - h;
+  c11 += h * I; h = c11 + K - K; o[11] = c11 - h;
+  c12 += h * I; h = c12 + K - K; o[12] = c12 - h;
+  c13 += h * I; h = c13 + K - K; o[13] = c13 - h;
+  c14 += h * I; h = c14 + K - K; o[14] = c14 - h;
+  c15 += h * I; h = c15 + K - K; o[15] = c15 - h;
+  c0 = o[0] + h * J; h = c0 + K - K; o[0] = c0 - h; o[1] += h * I;
+}
+
+/** o = a * b mod p (limbs balanced). o may alias a or b. Reassigned by installConvolve25519. */
+export var feMul: (o: Fe, a: Fe, b: Fe) => void = feMulJs;
+/** o = a^2 mod p. o may alias a. */
+export var feSqr: (o: Fe, a: Fe) => void = feSqrJs;
+
+/**
+ * Use a native dot product with E.convolve's semantics for products and squares
+ * (the Espruino binding passes E.convolve); null goes back to pure JS.
+ */
+export function installConvolve25519(fn: ((a: Float64Array, b: Float64Array, off: number) => number) | null): void {
+  CV = fn;
+  feMul = fn ? feMulCv : feMulJs;
+  feSqr = fn ? feSqrCv : feSqrJs;
+}
+
+/** o = a * 121665 (RFC 7748's a24 for the ladder); a cheap scaling, not counted as a product. */
+export function feMul121665(o: Fe, a: Fe): void {
+  var c0 = a[0] * 121665;
+  var c1 = a[1] * 121665;
+  var c2 = a[2] * 121665;
+  var c3 = a[3] * 121665;
+  var c4 = a[4] * 121665;
+  var c5 = a[5] * 121665;
+  var c6 = a[6] * 121665;
+  var c7 = a[7] * 121665;
+  var c8 = a[8] * 121665;
+  var c9 = a[9] * 121665;
+  var c10 = a[10] * 121665;
+  var c11 = a[11] * 121665;
+  var c12 = a[12] * 121665;
+  var c13 = a[13] * 121665;
+  var c14 = a[14] * 121665;
+  var c15 = a[15] * 121665;
+  var h = c0 + 4.4272185776902924e20 - 4.4272185776902924e20; o[0] = c0 - h;
+  c1 += h / 65536; h = c1 + 4.4272185776902924e20 - 4.4272185776902924e20; o[1] = c1 - h;
+  c2 += h / 65536; h = c2 + 4.4272185776902924e20 - 4.4272185776902924e20; o[2] = c2 - h;
+  c3 += h / 65536; h = c3 + 4.4272185776902924e20 - 4.4272185776902924e20; o[3] = c3 - h;
+  c4 += h / 65536; h = c4 + 4.4272185776902924e20 - 4.4272185776902924e20; o[4] = c4 - h;
+  c5 += h / 65536; h = c5 + 4.4272185776902924e20 - 4.4272185776902924e20; o[5] = c5 - h;
+  c6 += h / 65536; h = c6 + 4.4272185776902924e20 - 4.4272185776902924e20; o[6] = c6 - h;
+  c7 += h / 65536; h = c7 + 4.4272185776902924e20 - 4.4272185776902924e20; o[7] = c7 - h;
+  c8 += h / 65536; h = c8 + 4.4272185776902924e20 - 4.4272185776902924e20; o[8] = c8 - h;
+  c9 += h / 65536; h = c9 + 4.4272185776902924e20 - 4.4272185776902924e20; o[9] = c9 - h;
+  c10 += h / 65536; h = c10 + 4.4272185776902924e20 - 4.4272185776902924e20; o[10] = c10 - h;
+  c11 += h / 65536; h = c11 + 4.4272185776902924e20 - 4.4272185776902924e20; o[11] = c11 - h;
+  c12 += h / 65536; h = c12 + 4.4272185776902924e20 - 4.4272185776902924e20; o[12] = c12 - h;
+  c13 += h / 65536; h = c13 + 4.4272185776902924e20 - 4.4272185776902924e20; o[13] = c13 - h;
+  c14 += h / 65536; h = c14 + 4.4272185776902924e20 - 4.4272185776902924e20; o[14] = c14 - h;
+  c15 += h / 65536; h = c15 + 4.4272185776902924e20 - 4.4272185776902924e20; o[15] = c15 - h;
+  c0 = o[0] + h * 38 / 65536; h = c0 + 4.4272185776902924e20 - 4.4272185776902924e20; o[0] = c0 - h; o[1] += h / 65536;
+}
+
+/** o = a^(2^n) (n >= 1); o may alias a. */
+export function feSqrN(o: Fe, a: Fe, n: number): void {
+  var s = feSqr;
+  s(o, a);
+  for (var i = 1; i < n; i++) s(o, o);
+}
+
+var T0 = fe(), T1 = fe(), T2 = fe(), T3 = fe();
+
+/**
+ * z^(2^250 - 1) into T1 and z^11 into T0: the common head of the inversion and
+ * square-root chains (a fixed sequence: 250 squarings, 10 products).
+ */
+function powHead(z: Fe): void {
+  var M = feMul;
+  feSqr(T0, z); // z^2
+  feSqrN(T1, T0, 2); // z^8
+  M(T1, T1, z); // z^9
+  M(T0, T0, T1); // z^11
+  feSqr(T2, T0); // z^22
+  M(T1, T1, T2); // z^31 = z^(2^5 - 1)
+  feSqrN(T2, T1, 5);
+  M(T1, T2, T1); // 2^10 - 1
+  feSqrN(T2, T1, 10);
+  M(T2, T2, T1); // 2^20 - 1
+  feSqrN(T3, T2, 20);
+  M(T2, T3, T2); // 2^40 - 1
+  feSqrN(T2, T2, 10);
+  M(T1, T2, T1); // 2^50 - 1
+  feSqrN(T2, T1, 50);
+  M(T2, T2, T1); // 2^100 - 1
+  feSqrN(T3, T2, 100);
+  M(T2, T3, T2); // 2^200 - 1
+  feSqrN(T2, T2, 50);
+  M(T1, T2, T1); // 2^250 - 1
+}
+
+/** o = a^(p-2) = 1/a (0 for a = 0): Fermat, RFC 7748 §5 ("x_2 * (z_2^(p - 2))"). Constant time. */
+export function feInv(o: Fe, a: Fe): void {
+  work.finv++;
+  powHead(a);
+  feSqrN(T1, T1, 5); // 2^255 - 32
+  feMul(o, T1, T0); // 2^255 - 21 = p - 2
+}
+
+/** o = a^((p-5)/8) = a^(2^252 - 3), for square roots (RFC 8032 §5.1.3 step 3). */
+export function fePow2523(o: Fe, a: Fe): void {
+  powHead(a);
+  feSqrN(T1, T1, 2); // 2^252 - 4
+  feMul(o, T1, a);
+}
+
+/**
+ * Swap a and b when bit = 1, leave both when bit = 0, with the same operations
+ * either way (RFC 7748 §5 cswap: mask = 0 - swap; dummy = mask AND (x_2 XOR x_3)).
+ * Limbs must be integers below 2^31 in magnitude (true after any product or sum).
+ */
+export function feCswap(a: Fe, b: Fe, bit: number): void {
+  var m = -bit, t;
+  t = (a[0] ^ b[0]) & m; a[0] ^= t; b[0] ^= t;
+  t = (a[1] ^ b[1]) & m; a[1] ^= t; b[1] ^= t;
+  t = (a[2] ^ b[2]) & m; a[2] ^= t; b[2] ^= t;
+  t = (a[3] ^ b[3]) & m; a[3] ^= t; b[3] ^= t;
+  t = (a[4] ^ b[4]) & m; a[4] ^= t; b[4] ^= t;
+  t = (a[5] ^ b[5]) & m; a[5] ^= t; b[5] ^= t;
+  t = (a[6] ^ b[6]) & m; a[6] ^= t; b[6] ^= t;
+  t = (a[7] ^ b[7]) & m; a[7] ^= t; b[7] ^= t;
+  t = (a[8] ^ b[8]) & m; a[8] ^= t; b[8] ^= t;
+  t = (a[9] ^ b[9]) & m; a[9] ^= t; b[9] ^= t;
+  t = (a[10] ^ b[10]) & m; a[10] ^= t; b[10] ^= t;
+  t = (a[11] ^ b[11]) & m; a[11] ^= t; b[11] ^= t;
+  t = (a[12] ^ b[12]) & m; a[12] ^= t; b[12] ^= t;
+  t = (a[13] ^ b[13]) & m; a[13] ^= t; b[13] ^= t;
+  t = (a[14] ^ b[14]) & m; a[14] ^= t; b[14] ^= t;
+  t = (a[15] ^ b[15]) & m; a[15] ^= t; b[15] ^= t;
+}
+
+/** Limbs of p = 2^255 - 19 (all limbs 0xffff but the lowest and the top one). */
+var P = new Float64Array([0xffed, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0x7fff]);
+var TB = new Float64Array(16), TC = new Float64Array(16);
+
+/**
+ * Fully reduce a into t: limbs in [0, 2^16), value in [0, p). Constant time.
+ * Steps: two balanced carry passes (any limb size below 2^50), + 2p so every limb is
+ * positive, two floor-carry passes folding 2^256 = 38, then subtract p twice
+ * when no borrow results (the value is below 2^256 < 3p).
+ */
+function feReduce(t: Fe, a: Fe): void {
+  var i, c, h;
+  var K = KR;
+  for (i = 0; i < 16; i++) t[i] = a[i];
+  for (var pb = 0; pb < 2; pb++) {
+    for (i = 0; i < 16; i++) {
+      h = t[i] + K - K;
+      t[i] -= h;
+      if (i < 15) t[i + 1] += h / 65536;
+      else t[0] += (h / 65536) * 38;
+    }
+  }
+  for (i = 0; i < 16; i++) t[i] += 2 * P[i];
+  for (var pass = 0; pass < 2; pass++) {
+    for (i = 0; i < 16; i++) {
+      c = Math.floor(t[i] / 65536);
+      t[i] -= c * 65536;
+      if (i < 15) t[i + 1] += c;
+      else t[0] += 38 * c;
+    }
+  }
+  for (var k = 0; k < 2; k++) {
+    var b = 0;
+    for (i = 0; i < 16; i++) {
+      c = t[i] - P[i] + b;
+      b = c >> 16; // -1 on borrow (c >= -65536), else 0
+      TC[i] = c & 65535;
+    }
+    // b = -1: t < p, keep t; b = 0: take t - p. Mask select, no branch on the value.
+    var m = ~b;
+    for (i = 0; i < 16; i++) t[i] = t[i] ^ ((t[i] ^ TC[i]) & m);
+  }
+}
+
+/** 32 little-endian bytes of a mod p, canonical (RFC 7748 §5 encodeUCoordinate). */
+export function feToBytes(out: Uint8Array, a: Fe): void {
+  feReduce(TB, a);
+  for (var i = 0; i < 16; i++) {
+    out[2 * i] = TB[i] & 255;
+    out[2 * i + 1] = TB[i] >> 8;
+  }
+}
+
+/**
+ * Limbs from 32 little-endian bytes, ignoring the top bit (RFC 7748 §5
+ * decodeUCoordinate masks it; RFC 8032 §5.1.3 takes it as the sign of x).
+ * Non-canonical values p..2^255-1 are accepted as they are (reduced by the arithmetic).
+ */
+export function feFromBytes(o: Fe, b: Uint8Array): void {
+  for (var i = 0; i < 16; i++) o[i] = b[2 * i] + (b[2 * i + 1] << 8);
+  o[15] &= 0x7fff;
+}
+
+/** 1 if a = 0 mod p, else 0. */
+export function feIsZero(a: Fe): number {
+  feReduce(TB, a);
+  var d = 0;
+  for (var i = 0; i < 16; i++) d |= TB[i];
+  return d === 0 ? 1 : 0;
+}
+
+/** The low bit of the canonical value ("negative" in RFC 8032 §5.1.2). */
+export function feIsOdd(a: Fe): number {
+  feReduce(TB, a);
+  return TB[0] & 1;
+}
+
+/** 1 if a = b mod p. */
+export function feEqual(a: Fe, b: Fe): number {
+  feSub(TC, a, b);
+  return feIsZero(TC);
+}
+
+/** o = -a. */
+export function feNeg(o: Fe, a: Fe): void {
+  for (var i = 0; i < 16; i++) o[i] = -a[i];
+}
