@@ -1,0 +1,241 @@
+/**
+ * Wire codec of the whitelist provisioning protocol (docs/whitelist-protocol.md
+ * §3 "Frames"): one table of frame types and their sizes, encoders, and a
+ * decoder that never throws and returns a numeric code from
+ * firmware/codec/error-codes.ts instead.
+ *
+ * Every frame starts with the same 7-byte header:
+ *   version u8 | type u8 | suite u8 | session id u32 (big-endian)
+ * and is at most 250 bytes (ESP-NOW v1 payload limit, MAX_FRAME in ports.ts).
+ * The codec checks structure only; authenticity is the protocol core's job.
+ */
+import { MAX_FRAME } from '../ports/ports.ts';
+import { copyBytes, readU32, writeU32 } from '../bytes/bytes.ts';
+import { E_SHORT, E_LONG, E_VERSION, E_TYPE, E_SUITE, E_FIELD } from './error-codes.ts';
+
+export var WL_VERSION = 1;
+/** Suite 1: X25519 static-static + one ephemeral, HKDF-SHA256, HMAC-SHA256, AES-128-CCM (§4). */
+export var SUITE_X25519 = 1;
+/** Suites this codec accepts; suite 2 (strict, §9) is reserved and not implemented. */
+export var KNOWN_SUITES = [SUITE_X25519];
+
+export var T_PRESENCE = 1;
+export var T_CHALLENGE = 2;
+export var T_PROOF = 3;
+export var T_CONFIG = 4;
+export var T_ACK = 5;
+export var TYPE_NAMES = ['?', 'PRESENCE', 'CHALLENGE', 'PROOF', 'CONFIG', 'ACK'];
+
+export var HDR_LEN = 7;
+export var KEY_LEN = 32;
+export var NONCE_LEN = 16;
+/** Truncated HMAC-SHA256 tags in CHALLENGE and PROOF (128 bits). */
+export var TAG_LEN = 16;
+/** AES-CCM tag length in CONFIG and ACK. */
+export var AEAD_TAG_LEN = 8;
+
+export var PRESENCE_LEN = HDR_LEN + KEY_LEN + NONCE_LEN + 4 + 1; // 60
+export var CHALLENGE_LEN = HDR_LEN + KEY_LEN + NONCE_LEN + TAG_LEN; // 71
+/** The part of CHALLENGE covered by the transcript before its tag. */
+export var CHALLENGE_BODY_LEN = CHALLENGE_LEN - TAG_LEN; // 55
+export var PROOF_LEN = HDR_LEN + TAG_LEN; // 23
+/** CONFIG: header, fragment index u8, fragment count u8, sealed fragment. */
+export var CONFIG_HDR_LEN = HDR_LEN + 2; // 9
+/** Largest plaintext one CONFIG fragment carries. */
+export var FRAG_MAX = MAX_FRAME - CONFIG_HDR_LEN - AEAD_TAG_LEN; // 233
+export var MAX_FRAGS = 8;
+/** Largest encoded configuration record (§5). */
+export var CONFIG_MAX = FRAG_MAX * MAX_FRAGS; // 1864
+export var CONFIG_MIN_LEN = CONFIG_HDR_LEN + 1 + AEAD_TAG_LEN;
+/** ACK plaintext: result u8, config version u32. */
+export var ACK_PT_LEN = 5;
+export var ACK_LEN = HDR_LEN + ACK_PT_LEN + AEAD_TAG_LEN; // 20
+
+/** Capability bits in PRESENCE (informational; inside the transcript). */
+export var CAP_WIFI = 1;
+export var CAP_SETTINGS = 2;
+
+/** A decoded frame. Fields beyond the header are present for their type only. */
+export interface WlFrame {
+  version: number;
+  type: number;
+  suite: number;
+  sid: number;
+  /** PRESENCE */
+  E?: Uint8Array;
+  ne?: Uint8Array;
+  held?: number;
+  caps?: number;
+  /** CHALLENGE */
+  X?: Uint8Array;
+  nc?: Uint8Array;
+  /** CHALLENGE and PROOF */
+  tag?: Uint8Array;
+  /** CONFIG */
+  idx?: number;
+  count?: number;
+  /** CONFIG and ACK: ciphertext ‖ CCM tag */
+  sealed?: Uint8Array;
+}
+
+/** Decoder result: code 0 and a frame, or a decode error code and null. */
+export interface DecodeResult {
+  code: number;
+  frame: WlFrame | null;
+}
+
+function header(len: number, type: number, suite: number, sid: number): Uint8Array {
+  var b = new Uint8Array(len);
+  b[0] = WL_VERSION;
+  b[1] = type;
+  b[2] = suite;
+  writeU32(b, 3, sid);
+  return b;
+}
+
+function need(a: Uint8Array, n: number, name: string): void {
+  if (!(a instanceof Uint8Array) || a.length !== n) throw new Error('E_FIELD: ' + name + ' must be ' + n + ' bytes');
+}
+
+export function encodePresence(suite: number, E: Uint8Array, ne: Uint8Array, held: number, caps: number): Uint8Array {
+  need(E, KEY_LEN, 'E');
+  need(ne, NONCE_LEN, 'ne');
+  var b = header(PRESENCE_LEN, T_PRESENCE, suite, 0);
+  b.set(E, HDR_LEN);
+  b.set(ne, HDR_LEN + KEY_LEN);
+  writeU32(b, HDR_LEN + KEY_LEN + NONCE_LEN, held);
+  b[PRESENCE_LEN - 1] = caps & 255;
+  return b;
+}
+
+/** CHALLENGE without its tag: the transcript covers exactly these bytes (§4). */
+export function encodeChallengeBody(suite: number, sid: number, X: Uint8Array, nc: Uint8Array): Uint8Array {
+  need(X, KEY_LEN, 'X');
+  need(nc, NONCE_LEN, 'nc');
+  var b = header(CHALLENGE_BODY_LEN, T_CHALLENGE, suite, sid);
+  b.set(X, HDR_LEN);
+  b.set(nc, HDR_LEN + KEY_LEN);
+  return b;
+}
+
+export function encodeChallenge(body: Uint8Array, tag: Uint8Array): Uint8Array {
+  need(body, CHALLENGE_BODY_LEN, 'body');
+  need(tag, TAG_LEN, 'tag');
+  var b = new Uint8Array(CHALLENGE_LEN);
+  b.set(body, 0);
+  b.set(tag, CHALLENGE_BODY_LEN);
+  return b;
+}
+
+export function encodeProof(suite: number, sid: number, tag: Uint8Array): Uint8Array {
+  need(tag, TAG_LEN, 'tag');
+  var b = header(PROOF_LEN, T_PROOF, suite, sid);
+  b.set(tag, HDR_LEN);
+  return b;
+}
+
+/** The 9 bytes before a CONFIG fragment's ciphertext; also its AAD prefix (§4.4). */
+export function configHeader(suite: number, sid: number, idx: number, count: number): Uint8Array {
+  var b = header(CONFIG_HDR_LEN, T_CONFIG, suite, sid);
+  b[HDR_LEN] = idx;
+  b[HDR_LEN + 1] = count;
+  return b;
+}
+
+export function encodeConfig(hdr: Uint8Array, sealed: Uint8Array): Uint8Array {
+  if (CONFIG_HDR_LEN + sealed.length > MAX_FRAME) throw new Error('E_FIELD: fragment too large');
+  var b = new Uint8Array(CONFIG_HDR_LEN + sealed.length);
+  b.set(hdr, 0);
+  b.set(sealed, CONFIG_HDR_LEN);
+  return b;
+}
+
+/** The 7-byte ACK header; also its AAD prefix. */
+export function ackHeader(suite: number, sid: number): Uint8Array {
+  return header(HDR_LEN, T_ACK, suite, sid);
+}
+
+export function encodeAck(hdr: Uint8Array, sealed: Uint8Array): Uint8Array {
+  need(sealed, ACK_PT_LEN + AEAD_TAG_LEN, 'sealed');
+  var b = new Uint8Array(ACK_LEN);
+  b.set(hdr, 0);
+  b.set(sealed, HDR_LEN);
+  return b;
+}
+
+function fail(code: number): DecodeResult {
+  return { code: code, frame: null };
+}
+
+function isKnownSuite(s: number): boolean {
+  for (var i = 0; i < KNOWN_SUITES.length; i++) if (KNOWN_SUITES[i] === s) return true;
+  return false;
+}
+
+/**
+ * Decode one frame. Checks, in order: version, type, suite, exact length for
+ * the type, then field rules (session id 0 only in PRESENCE; 0 <= idx < count
+ * <= MAX_FRAGS). Never throws, whatever the input.
+ */
+export function decodeFrame(b: Uint8Array): DecodeResult {
+  if (!(b instanceof Uint8Array) || b.length < 1) return fail(E_SHORT);
+  if (b[0] !== WL_VERSION) return fail(E_VERSION);
+  if (b.length < 2) return fail(E_SHORT);
+  var type = b[1];
+  if (type < T_PRESENCE || type > T_ACK) return fail(E_TYPE);
+  if (b.length < HDR_LEN) return fail(E_SHORT);
+  var suite = b[2];
+  if (!isKnownSuite(suite)) return fail(E_SUITE);
+  if (b.length > MAX_FRAME) return fail(E_LONG);
+  var sid = readU32(b, 3);
+  var f: WlFrame = { version: b[0], type: type, suite: suite, sid: sid };
+  var n = b.length;
+  if (type === T_PRESENCE) {
+    if (n < PRESENCE_LEN) return fail(E_SHORT);
+    if (n > PRESENCE_LEN) return fail(E_LONG);
+    if (sid !== 0) return fail(E_FIELD);
+    f.E = copyBytes(b, HDR_LEN, HDR_LEN + KEY_LEN);
+    f.ne = copyBytes(b, HDR_LEN + KEY_LEN, HDR_LEN + KEY_LEN + NONCE_LEN);
+    f.held = readU32(b, HDR_LEN + KEY_LEN + NONCE_LEN);
+    f.caps = b[PRESENCE_LEN - 1];
+    return { code: 0, frame: f };
+  }
+  if (sid === 0) {
+    // Check length first so a truncated frame reports E_SHORT whatever its bytes.
+    var min = type === T_CHALLENGE ? CHALLENGE_LEN : type === T_PROOF ? PROOF_LEN : type === T_CONFIG ? CONFIG_MIN_LEN : ACK_LEN;
+    if (n < min) return fail(E_SHORT);
+  }
+  if (type === T_CHALLENGE) {
+    if (n < CHALLENGE_LEN) return fail(E_SHORT);
+    if (n > CHALLENGE_LEN) return fail(E_LONG);
+    if (sid === 0) return fail(E_FIELD);
+    f.X = copyBytes(b, HDR_LEN, HDR_LEN + KEY_LEN);
+    f.nc = copyBytes(b, HDR_LEN + KEY_LEN, CHALLENGE_BODY_LEN);
+    f.tag = copyBytes(b, CHALLENGE_BODY_LEN, CHALLENGE_LEN);
+    return { code: 0, frame: f };
+  }
+  if (type === T_PROOF) {
+    if (n < PROOF_LEN) return fail(E_SHORT);
+    if (n > PROOF_LEN) return fail(E_LONG);
+    if (sid === 0) return fail(E_FIELD);
+    f.tag = copyBytes(b, HDR_LEN, PROOF_LEN);
+    return { code: 0, frame: f };
+  }
+  if (type === T_CONFIG) {
+    if (n < CONFIG_MIN_LEN) return fail(E_SHORT);
+    if (sid === 0) return fail(E_FIELD);
+    var idx = b[HDR_LEN];
+    var count = b[HDR_LEN + 1];
+    if (count < 1 || count > MAX_FRAGS || idx >= count) return fail(E_FIELD);
+    f.idx = idx;
+    f.count = count;
+    f.sealed = copyBytes(b, CONFIG_HDR_LEN, n);
+    return { code: 0, frame: f };
+  }
+  // T_ACK
+  if (n < ACK_LEN) return fail(E_SHORT);
+  if (n > ACK_LEN) return fail(E_LONG);
+  if (sid === 0) return fail(E_FIELD);
+  f.sealed = copyBytes(b, HDR_LEN, ACK_LEN);
+  return { code: 0, frame: f };
+}

@@ -1,0 +1,487 @@
+/**
+ * Configurator role of the whitelist provisioning protocol (docs/whitelist-protocol.md
+ * §2, §8.2). Paper 003's configurator keeps a whitelist of public-key hashes and
+ * ignores enrollees it does not know; this one also serves many enrollees at
+ * once (a session table keyed by the hex of SHA-256(E)), per-device and
+ * per-group configurations, and re-provisioning when it holds a newer version.
+ *
+ * Pure core: `next(state, event) → { state, effects, tr, code }`; never mutates
+ * its input state, never throws. Order of checks on PRESENCE is the defence
+ * against floods (threat 9): hash lookup first (unknown or revoked → no effects,
+ * zero DH), then version, busy, cooldown and token bucket, and only then EC work.
+ */
+import { equalBytes, ctEqual, concatBytes, copyBytes, readU32, toHex, macToString, wipe } from '../../bytes/bytes.ts';
+import {
+  decodeFrame, encodeChallengeBody, encodeChallenge, configHeader, encodeConfig as encodeConfigFrame,
+  T_PRESENCE, T_PROOF, T_ACK, TYPE_NAMES, HDR_LEN, AEAD_TAG_LEN, FRAG_MAX, WlFrame,
+} from '../../codec/frames.ts';
+import {
+  OK, E_STATE, E_NO_SESSION, E_PEER, E_REFLECT, E_BAD_POINT, E_AUTH_PROOF, E_AUTH_ACK, E_RATE, E_NO_RAND,
+  E_UNKNOWN_KEY, E_REVOKED, E_UP_TO_DATE, E_BUSY, E_TIMEOUT, E_CRYPTO, E_NO_CONFIG, E_COOLDOWN, E_EVENT,
+  E_STALE_TIMER, E_SUITE, E_FIELD, E_COMMAND, I_SESSION, I_CONFIRMED, I_WHITELIST, I_NOT_PROVISIONED, codeName,
+} from '../../codec/error-codes.ts';
+import { WhitelistSuiteCrypto } from './suite.ts';
+import { transcriptH1, deriveKeys, macTag, chainHash, ccmNonce, DIR_C2E, DIR_E2C, SessionKeys } from './keys.ts';
+import { WlConfig, ConfiguratorIdentity, WhitelistEntry, encodeConfig, encodeWhitelist } from './records.ts';
+import { WlEvent, WlEffect, WlStep, clone, report, randOf, isMac } from './common.ts';
+
+export var CF_OFF = 0;
+export var CF_RUN = 1;
+export var CF_STATE_NAMES = ['OFF', 'RUN'];
+
+/** Per-session states. */
+export var CS_WAIT_PROOF = 1;
+export var CS_WAIT_ACK = 2;
+export var CS_STATE_NAMES = ['-', 'WAIT_PROOF', 'WAIT_ACK'];
+
+/** Random bytes needed on a PRESENCE that starts a session: x (32) ‖ Nc (16) ‖ sid (4). */
+export var CONFIGURATOR_RAND = 52;
+/** Storage file the core rewrites after every whitelist change. */
+export var WHITELIST_FILE = 'nb.whitelist';
+/** Session timer ids are SESSION_TIMER + hex(SHA-256(E)). */
+export var SESSION_TIMER = 's:';
+
+export interface ConfiguratorOptions {
+  /** wait for PROOF after a CHALLENGE, per try */
+  proofMs: number;
+  /** wait for ACK after the CONFIG fragments, per try (covers the enrollee's Wi-Fi join) */
+  ackMs: number;
+  /** sends per message (1 + retransmissions) before the session fails */
+  maxTries: number;
+  /** after a failed session or a failure ACK, ignore that enrollee this long */
+  cooldownMs: number;
+  /** token bucket for sessions started (each costs 2-3 X25519): capacity and ms per token */
+  bucketSize: number;
+  bucketMs: number;
+}
+
+export var CONFIGURATOR_DEFAULTS: ConfiguratorOptions = {
+  proofMs: 1500,
+  ackMs: 25000,
+  maxTries: 3,
+  cooldownMs: 10000,
+  bucketSize: 4,
+  bucketMs: 500,
+};
+
+export interface ConfiguratorSession {
+  st: number;
+  sid: number;
+  peer: Uint8Array;
+  /** hex of SHA-256(E): the key in the tables */
+  hx: string;
+  ne: Uint8Array;
+  /** the CHALLENGE sent (re-sent on a duplicate PRESENCE or a timeout) */
+  chal: Uint8Array;
+  h2: Uint8Array;
+  h3: Uint8Array | null;
+  k: SessionKeys;
+  /** the configuration being delivered and its CONFIG frames once the PROOF verified */
+  target: WlConfig;
+  frames: Uint8Array[];
+  tries: number;
+}
+
+export interface WlRecord {
+  hash: Uint8Array;
+  ss: Uint8Array | null;
+  group: string;
+  revoked: boolean;
+  /** last configuration version the enrollee confirmed (ACK OK or PRESENCE) */
+  prov: number;
+  /** no new session before this time (after a failure) */
+  retryAt: number;
+}
+
+export interface ConfiguratorState {
+  ph: number;
+  id: ConfiguratorIdentity;
+  /** whitelist: hex(SHA-256(E)) → record */
+  wl: { [hx: string]: WlRecord };
+  /** per-device configurations (win over the group's) */
+  dev: { [hx: string]: WlConfig };
+  /** per-group configurations; group '' is the default */
+  grp: { [g: string]: WlConfig };
+  /** pending sessions by hex(SHA-256(E)); one per enrollee */
+  sess: { [hx: string]: ConfiguratorSession };
+  /** session id (decimal string) → hx */
+  sids: { [sid: string]: string };
+  /** token bucket: tokens and the time they were counted */
+  tok: number;
+  tokAt: number;
+  opt: ConfiguratorOptions;
+}
+
+export function configuratorInitial(id: ConfiguratorIdentity, entries: WhitelistEntry[], opt?: ConfiguratorOptions): ConfiguratorState {
+  var o = opt || CONFIGURATOR_DEFAULTS;
+  var wl: { [hx: string]: WlRecord } = {};
+  for (var i = 0; i < entries.length; i++) {
+    var en = entries[i];
+    wl[toHex(en.hash)] = { hash: en.hash, ss: en.ss, group: en.group, revoked: en.revoked, prov: 0, retryAt: 0 };
+  }
+  return { ph: CF_OFF, id: id, wl: wl, dev: {}, grp: {}, sess: {}, sids: {}, tok: o.bucketSize, tokAt: 0, opt: o };
+}
+
+/** The whitelist as file entries (for encodeWhitelist). */
+export function whitelistEntries(st: ConfiguratorState): WhitelistEntry[] {
+  var out: WhitelistEntry[] = [];
+  var keys: string[] = [];
+  for (var k in st.wl) if (Object.prototype.hasOwnProperty.call(st.wl, k)) keys.push(k);
+  keys.sort();
+  for (var i = 0; i < keys.length; i++) {
+    var r = st.wl[keys[i]];
+    out.push({ hash: r.hash, ss: r.ss, group: r.group, revoked: r.revoked });
+  }
+  return out;
+}
+
+/** The configuration an enrollee should hold: its own, else its group's, else the default group's. */
+export function configFor(st: ConfiguratorState, hx: string): WlConfig | null {
+  if (Object.prototype.hasOwnProperty.call(st.dev, hx)) return st.dev[hx];
+  var r = st.wl[hx];
+  if (r && Object.prototype.hasOwnProperty.call(st.grp, r.group)) return st.grp[r.group];
+  if (Object.prototype.hasOwnProperty.call(st.grp, '')) return st.grp[''];
+  return null;
+}
+
+export interface ConfiguratorCore {
+  next(state: ConfiguratorState, ev: WlEvent): WlStep<ConfiguratorState>;
+}
+
+function has(o: any, k: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, k);
+}
+
+export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore {
+  function step(st: ConfiguratorState, effects: WlEffect[], tr: string, code: number): WlStep<ConfiguratorState> {
+    return { state: st, effects: effects, tr: tr, code: code };
+  }
+
+  function reject(st: ConfiguratorState, code: number, what: string, quiet?: boolean): WlStep<ConfiguratorState> {
+    return step(st, quiet ? [] : [report(code, what + ': ' + codeName(code))], what + ' -x', code);
+  }
+
+  function audit(hx: string, peer: Uint8Array, code: number, version: number, now: number): WlEffect {
+    return { t: 'audit', hash: hx, mac: macToString(peer), code: code, name: codeName(code), version: version, now: now };
+  }
+
+  function storeWhitelist(st: ConfiguratorState): WlEffect {
+    return { t: 'store', file: WHITELIST_FILE, bytes: encodeWhitelist(whitelistEntries(st)) };
+  }
+
+  /**
+   * The one cleanup path for a session: drop it from both tables and cancel its
+   * timer; on failure, start the enrollee's cooldown. Returns a new state.
+   */
+  function endSession(st0: ConfiguratorState, hx: string, failedAt: number, effects: WlEffect[]): ConfiguratorState {
+    var st = clone(st0);
+    var s = st.sess[hx];
+    st.sess = clone(st.sess);
+    delete st.sess[hx];
+    if (s) {
+      st.sids = clone(st.sids);
+      delete st.sids[String(s.sid)];
+    }
+    if (failedAt >= 0 && has(st.wl, hx)) {
+      st.wl = clone(st.wl);
+      var r = clone(st.wl[hx]);
+      r.retryAt = failedAt + st.opt.cooldownMs;
+      st.wl[hx] = r;
+    }
+    effects.push({ t: 'cancel', id: SESSION_TIMER + hx });
+    return st;
+  }
+
+  function putSession(st0: ConfiguratorState, s: ConfiguratorSession): ConfiguratorState {
+    var st = clone(st0);
+    st.sess = clone(st.sess);
+    st.sess[s.hx] = s;
+    st.sids = clone(st.sids);
+    st.sids[String(s.sid)] = s.hx;
+    return st;
+  }
+
+  function setRecord(st0: ConfiguratorState, hx: string, r: WlRecord): ConfiguratorState {
+    var st = clone(st0);
+    st.wl = clone(st.wl);
+    st.wl[hx] = r;
+    return st;
+  }
+
+  function onPresence(st: ConfiguratorState, f: WlFrame, from: Uint8Array, bytes: Uint8Array, ev: WlEvent): WlStep<ConfiguratorState> {
+    var E = f.E as Uint8Array;
+    var hx = toHex(suite.sha256(E));
+    // Unknown and revoked keys: no effects at all, zero DH (threat 9; another
+    // configurator may own them, paper 003 §4).
+    if (!has(st.wl, hx)) return reject(st, E_UNKNOWN_KEY, 'PRESENCE', true);
+    var rec = st.wl[hx];
+    if (rec.revoked) return reject(st, E_REVOKED, 'PRESENCE', true);
+    if (f.suite !== suite.id) return reject(st, E_SUITE, 'PRESENCE');
+    var now = typeof ev.now === 'number' ? ev.now : 0;
+    var target = configFor(st, hx);
+    if (!target) return reject(st, E_NO_CONFIG, 'PRESENCE');
+    var held = f.held as number;
+    if (held >= target.version) {
+      // Up to date. PRESENCE is unauthenticated, so this only updates the
+      // bookkeeping for the log; a session waiting for a lost ACK ends here.
+      var effects: WlEffect[] = [];
+      var nst = st;
+      if (rec.prov < held && held === target.version) {
+        var nr = clone(rec);
+        nr.prov = held;
+        nst = setRecord(nst, hx, nr);
+        effects.push(audit(hx, from, I_CONFIRMED, held, now));
+      }
+      if (has(nst.sess, hx) && nst.sess[hx].st === CS_WAIT_ACK && held === nst.sess[hx].target.version) {
+        nst = endSession(nst, hx, -1, effects);
+      }
+      return step(nst, effects, 'PRESENCE up to date', E_UP_TO_DATE);
+    }
+    if (has(st.sess, hx)) {
+      var s = st.sess[hx];
+      if (s.st === CS_WAIT_PROOF && equalBytes(s.ne, f.ne as Uint8Array) && equalBytes(s.peer, from)) {
+        // Our CHALLENGE was lost: send it again, no crypto.
+        return step(st, [{ t: 'send', to: s.peer, bytes: s.chal }], 'WAIT_PROOF -presence again-> WAIT_PROOF', 0);
+      }
+      return reject(st, E_BUSY, 'PRESENCE');
+    }
+    if (now < rec.retryAt) return reject(st, E_COOLDOWN, 'PRESENCE', true);
+    if (equalBytes(E, st.id.C)) return reject(st, E_REFLECT, 'PRESENCE');
+    var rand = randOf(ev, CONFIGURATOR_RAND);
+    if (!rand) return reject(st, E_NO_RAND, 'PRESENCE');
+    // Token bucket over time from events: refill, then spend one per session.
+    var gained = now > st.tokAt ? Math.floor((now - st.tokAt) / st.opt.bucketMs) : 0;
+    var tok = st.tok + gained;
+    var tokAt = st.tokAt + gained * st.opt.bucketMs;
+    if (tok >= st.opt.bucketSize) {
+      tok = st.opt.bucketSize;
+      tokAt = now;
+    }
+    if (tok < 1) return reject(st, E_RATE, 'PRESENCE');
+
+    var nst2 = clone(st);
+    nst2.tok = tok - 1;
+    nst2.tokAt = tokAt;
+    var out: WlEffect[] = [];
+    var ss = rec.ss;
+    if (!ss) {
+      // First contact with a hash-only entry: compute and cache ss = X25519(c, E).
+      try {
+        ss = suite.dh(st.id.c, E);
+      } catch (e) {
+        return reject(st, E_BAD_POINT, 'PRESENCE');
+      }
+      var cr = clone(rec);
+      cr.ss = ss;
+      nst2 = setRecord(nst2, hx, cr);
+      out.push(storeWhitelist(nst2));
+    }
+    var x = copyBytes(rand, 0, 32);
+    var X: Uint8Array;
+    var es: Uint8Array;
+    try {
+      X = suite.dhPub(x);
+      es = suite.dh(x, E);
+    } catch (e) {
+      wipe(x);
+      return reject(st, E_BAD_POINT, 'PRESENCE');
+    }
+    wipe(x);
+    var nc = copyBytes(rand, 32, 48);
+    var sid = readU32(rand, 48);
+    while (sid === 0 || has(st.sids, String(sid))) sid = (sid + 1) >>> 0;
+    var body = encodeChallengeBody(suite.id, sid, X, nc);
+    var h1 = transcriptH1(suite, st.id.C, bytes, body);
+    var k = deriveKeys(suite, ss, es, h1);
+    wipe(es);
+    var tag = macTag(suite, k.cm, h1);
+    var chal = encodeChallenge(body, tag);
+    var sess: ConfiguratorSession = {
+      st: CS_WAIT_PROOF, sid: sid, peer: copyBytes(from), hx: hx, ne: f.ne as Uint8Array, chal: chal,
+      h2: chainHash(suite, h1, tag), h3: null, k: k, target: target, frames: [], tries: 1,
+    };
+    nst2 = putSession(nst2, sess);
+    out.push({ t: 'send', to: sess.peer, bytes: chal });
+    out.push({ t: 'arm', id: SESSION_TIMER + hx, ms: st.opt.proofMs });
+    return step(nst2, out, 'PRESENCE -whitelisted-> WAIT_PROOF', 0);
+  }
+
+  function sessionFor(st: ConfiguratorState, f: WlFrame): ConfiguratorSession | null {
+    var key = String(f.sid);
+    if (!has(st.sids, key)) return null;
+    return st.sess[st.sids[key]] || null;
+  }
+
+  function onProof(st: ConfiguratorState, f: WlFrame, from: Uint8Array): WlStep<ConfiguratorState> {
+    var s = sessionFor(st, f);
+    if (!s) return reject(st, E_NO_SESSION, 'PROOF');
+    if (s.st !== CS_WAIT_PROOF) return reject(st, E_STATE, 'PROOF');
+    if (!equalBytes(from, s.peer)) return reject(st, E_PEER, 'PROOF');
+    if (f.suite !== suite.id) return reject(st, E_SUITE, 'PROOF');
+    var tag = f.tag as Uint8Array;
+    if (!ctEqual(macTag(suite, s.k.em, s.h2), tag)) return reject(st, E_AUTH_PROOF, 'PROOF');
+    var h3 = chainHash(suite, s.h2, tag);
+    var pt = encodeConfig(s.target);
+    var count = Math.ceil(pt.length / FRAG_MAX);
+    var frames: Uint8Array[] = [];
+    for (var i = 0; i < count; i++) {
+      var hdr = configHeader(suite.id, s.sid, i, count);
+      var chunk = copyBytes(pt, i * FRAG_MAX, Math.min(pt.length, (i + 1) * FRAG_MAX));
+      var sealed = suite.seal(s.k.ce, ccmNonce(DIR_C2E, s.sid, i), chunk, concatBytes([hdr, h3]), AEAD_TAG_LEN);
+      frames.push(encodeConfigFrame(hdr, sealed));
+    }
+    var ns = clone(s);
+    ns.st = CS_WAIT_ACK;
+    ns.h3 = h3;
+    ns.frames = frames;
+    ns.tries = 1;
+    var nst = putSession(st, ns);
+    var effects: WlEffect[] = [];
+    for (var j = 0; j < frames.length; j++) effects.push({ t: 'send', to: s.peer, bytes: frames[j] });
+    effects.push({ t: 'arm', id: SESSION_TIMER + s.hx, ms: st.opt.ackMs });
+    effects.push(report(I_SESSION, 'enrollee ' + s.hx.substring(0, 16) + ' proved its key'));
+    return step(nst, effects, 'WAIT_PROOF -proof-> WAIT_ACK', 0);
+  }
+
+  function onAck(st: ConfiguratorState, f: WlFrame, from: Uint8Array, bytes: Uint8Array, ev: WlEvent): WlStep<ConfiguratorState> {
+    var s = sessionFor(st, f);
+    if (!s) return reject(st, E_NO_SESSION, 'ACK');
+    if (s.st !== CS_WAIT_ACK || !s.h3) return reject(st, E_STATE, 'ACK');
+    if (!equalBytes(from, s.peer)) return reject(st, E_PEER, 'ACK');
+    if (f.suite !== suite.id) return reject(st, E_SUITE, 'ACK');
+    var aad = concatBytes([copyBytes(bytes, 0, HDR_LEN), s.h3]);
+    var pt = suite.open(s.k.ee, ccmNonce(DIR_E2C, s.sid, 0), f.sealed as Uint8Array, aad, AEAD_TAG_LEN);
+    if (!pt) return reject(st, E_AUTH_ACK, 'ACK');
+    var result = pt[0];
+    var version = readU32(pt, 1);
+    if (version !== s.target.version && result === OK) return reject(st, E_FIELD, 'ACK');
+    var now = typeof ev.now === 'number' ? ev.now : 0;
+    var effects: WlEffect[] = [audit(s.hx, s.peer, result, version, now)];
+    var nst: ConfiguratorState;
+    if (result === OK) {
+      var r = clone(st.wl[s.hx]);
+      r.prov = version;
+      nst = endSession(setRecord(st, s.hx, r), s.hx, -1, effects);
+      effects.push(report(I_CONFIRMED, 'version ' + version));
+      return step(nst, effects, 'WAIT_ACK -ack ok-> done', 0);
+    }
+    nst = endSession(st, s.hx, now, effects);
+    effects.push(report(I_NOT_PROVISIONED, codeName(result)));
+    return step(nst, effects, 'WAIT_ACK -ack ' + codeName(result) + '-> done', result);
+  }
+
+  function onTimer(st: ConfiguratorState, ev: WlEvent): WlStep<ConfiguratorState> {
+    var id = String(ev.id);
+    if (id.substring(0, SESSION_TIMER.length) !== SESSION_TIMER) return reject(st, E_STALE_TIMER, 'timer', true);
+    var hx = id.substring(SESSION_TIMER.length);
+    if (!has(st.sess, hx)) return reject(st, E_STALE_TIMER, 'timer', true);
+    var s = st.sess[hx];
+    var now = typeof ev.now === 'number' ? ev.now : 0;
+    if (s.tries >= st.opt.maxTries) {
+      var effects: WlEffect[] = [audit(hx, s.peer, E_TIMEOUT, s.target.version, now)];
+      effects.push(report(E_TIMEOUT, CS_STATE_NAMES[s.st]));
+      return step(endSession(st, hx, now, effects), effects, CS_STATE_NAMES[s.st] + ' -timeout-> failed', E_TIMEOUT);
+    }
+    var ns = clone(s);
+    ns.tries = s.tries + 1;
+    var out: WlEffect[] = [];
+    if (s.st === CS_WAIT_PROOF) out.push({ t: 'send', to: s.peer, bytes: s.chal });
+    else for (var i = 0; i < s.frames.length; i++) out.push({ t: 'send', to: s.peer, bytes: s.frames[i] });
+    out.push({ t: 'arm', id: SESSION_TIMER + hx, ms: s.st === CS_WAIT_PROOF ? st.opt.proofMs : st.opt.ackMs });
+    return step(putSession(st, ns), out, CS_STATE_NAMES[s.st] + ' -retransmit-> ' + CS_STATE_NAMES[s.st], 0);
+  }
+
+  function onCommand(st: ConfiguratorState, ev: WlEvent): WlStep<ConfiguratorState> {
+    var op = ev.op;
+    if (op === 'list') {
+      var lines: string[] = [];
+      var ents = whitelistEntries(st);
+      for (var i = 0; i < ents.length; i++) {
+        var hx = toHex(ents[i].hash);
+        var rec = st.wl[hx];
+        lines.push(hx + ' group=' + rec.group + ' ' + (rec.revoked ? 'revoked' : 'allowed') + ' confirmed=' + rec.prov +
+          (has(st.sess, hx) ? ' session=' + CS_STATE_NAMES[st.sess[hx].st] : ''));
+      }
+      return step(st, [report(I_WHITELIST, lines.join('\n'))], 'command list', 0);
+    }
+    var h = ev.hash;
+    if (op === 'add' || op === 'revoke') {
+      if (!(h instanceof Uint8Array) || h.length !== 32) return reject(st, E_COMMAND, op);
+      var key = toHex(h);
+      var effects: WlEffect[] = [];
+      var nst = st;
+      if (op === 'add') {
+        var ss = ev.ss;
+        if (ss !== undefined && !(ss instanceof Uint8Array && ss.length === 32)) return reject(st, E_COMMAND, op);
+        var g = typeof ev.group === 'string' ? ev.group : '';
+        if (equalBytes(h, suite.sha256(st.id.C))) return reject(st, E_REFLECT, op);
+        var old = has(st.wl, key) ? st.wl[key] : null;
+        nst = setRecord(st, key, {
+          hash: copyBytes(h), ss: ss ? copyBytes(ss) : old && !old.revoked ? old.ss : null, group: g, revoked: false,
+          prov: old ? old.prov : 0, retryAt: 0,
+        });
+      } else {
+        if (!has(st.wl, key)) return reject(st, E_COMMAND, op);
+        var r = clone(st.wl[key]);
+        r.revoked = true;
+        r.ss = null;
+        nst = setRecord(st, key, r);
+        if (has(nst.sess, key)) nst = endSession(nst, key, -1, effects);
+      }
+      effects.push(storeWhitelist(nst));
+      return step(nst, effects, 'command ' + op, 0);
+    }
+    if (op === 'config') {
+      var c = ev.config;
+      try {
+        encodeConfig(c as WlConfig);
+      } catch (e) {
+        return reject(st, E_COMMAND, op);
+      }
+      var cc = clone(st);
+      if (h instanceof Uint8Array && h.length === 32) {
+        cc.dev = clone(st.dev);
+        cc.dev[toHex(h)] = c as WlConfig;
+      } else if (h === undefined) {
+        cc.grp = clone(st.grp);
+        cc.grp[typeof ev.group === 'string' ? ev.group : ''] = c as WlConfig;
+      } else return reject(st, E_COMMAND, op);
+      return step(cc, [], 'command config', 0);
+    }
+    return reject(st, E_COMMAND, String(op));
+  }
+
+  function onFrame(st: ConfiguratorState, ev: WlEvent): WlStep<ConfiguratorState> {
+    if (!isMac(ev.from) || !(ev.bytes instanceof Uint8Array)) return reject(st, E_EVENT, 'frame');
+    var d = decodeFrame(ev.bytes);
+    if (!d.frame) return reject(st, d.code, 'frame');
+    var f = d.frame;
+    var from = ev.from as Uint8Array;
+    if (f.type === T_PRESENCE) return onPresence(st, f, from, ev.bytes, ev);
+    if (f.type === T_PROOF) return onProof(st, f, from);
+    if (f.type === T_ACK) return onAck(st, f, from, ev.bytes, ev);
+    // CHALLENGE and CONFIG only ever flow from a configurator: an echo of our own (threat 2).
+    return reject(st, E_STATE, TYPE_NAMES[f.type]);
+  }
+
+  function next(st: ConfiguratorState, ev: WlEvent): WlStep<ConfiguratorState> {
+    try {
+      if (!ev || typeof ev.t !== 'string') return reject(st, E_EVENT, 'event');
+      if (ev.t === 'boot') {
+        var b = clone(st);
+        b.ph = CF_RUN;
+        b.tokAt = typeof ev.now === 'number' ? ev.now : 0;
+        return step(b, [], CF_STATE_NAMES[st.ph] + ' -boot-> RUN', 0);
+      }
+      if (ev.t === 'command') return onCommand(st, ev);
+      if (st.ph !== CF_RUN) return reject(st, E_STATE, ev.t);
+      if (ev.t === 'frame') return onFrame(st, ev);
+      if (ev.t === 'timer') return onTimer(st, ev);
+      return reject(st, E_EVENT, ev.t);
+    } catch (e) {
+      return reject(st, E_CRYPTO, 'exception ' + String(e && (e as Error).message));
+    }
+  }
+
+  return { next: next };
+}

@@ -1,0 +1,347 @@
+/**
+ * Enrollee role of the whitelist provisioning protocol (docs/whitelist-protocol.md
+ * §2, §8.1; after paper 003's flow: announce a public key, answer the
+ * configurator's challenge, receive Wi-Fi settings).
+ *
+ * A pure core: `next(state, event) → { state, effects, tr, code }`. No timers,
+ * no I/O, no randomness of its own (nonces and jitter come from `event.rand`).
+ * It never mutates the state it is given and never throws: a crypto throw
+ * becomes E_BAD_POINT / E_CRYPTO.
+ *
+ * Crypto per handshake (the speed budget, §4.5): one X25519 (es = X25519(e, X)),
+ * since ss = X25519(e, C) is cached in the identity file.
+ */
+import { equalBytes, ctEqual, concatBytes, copyBytes, writeU32, macToString, wipe } from '../../bytes/bytes.ts';
+import {
+  decodeFrame, encodePresence, encodeProof, ackHeader, encodeAck,
+  T_CHALLENGE, T_CONFIG, TYPE_NAMES, CHALLENGE_BODY_LEN, CONFIG_HDR_LEN, AEAD_TAG_LEN, CAP_WIFI, CAP_SETTINGS, WlFrame,
+} from '../../codec/frames.ts';
+import {
+  OK, CONFIG_FORMAT, CONFIG_STALE, E_STATE, E_NO_SESSION, E_PEER, E_REFLECT, E_BAD_POINT, E_AUTH_CHALLENGE, E_AUTH_CONFIG,
+  E_RATE, E_NO_RAND, E_TIMEOUT, E_CRYPTO, E_DUPLICATE, E_EVENT, E_STALE_TIMER, E_SUITE, E_FIELD,
+  I_PRESENCE, I_SESSION, I_PROVISIONED, I_JOIN_FAILED, codeName,
+} from '../../codec/error-codes.ts';
+import { WhitelistSuiteCrypto } from './suite.ts';
+import { transcriptH1, deriveKeys, macTag, chainHash, ccmNonce, DIR_C2E, DIR_E2C } from './keys.ts';
+import { WlConfig, EnrolleeIdentity, decodeConfig, encodeStoredConfig } from './records.ts';
+import { WlEvent, WlEffect, WlStep, clone, report, randOf, isMac } from './common.ts';
+
+export var EN_OFF = 0;
+export var EN_ANNOUNCE = 1;
+export var EN_AWAIT_CONFIG = 2;
+export var EN_JOINING = 3;
+export var EN_STATE_NAMES = ['OFF', 'ANNOUNCE', 'AWAIT_CONFIG', 'JOINING'];
+
+/** Timer ids the enrollee arms. */
+export var TIMER_PRESENCE = 'presence';
+export var TIMER_SESSION = 'session';
+export var TIMER_JOIN = 'join';
+/** Storage file holding the proven configuration (encodeStoredConfig). */
+export var CONFIG_FILE = 'nb.config';
+/** Random bytes the enrollee needs on boot and presence-timer events (nonce 16 + jitter 2). */
+export var ENROLLEE_RAND = 18;
+
+export interface EnrolleeOptions {
+  /** First presence interval while unprovisioned; doubles per presence up to presenceMaxMs. */
+  presenceBaseMs: number;
+  presenceMaxMs: number;
+  /** Presence interval once a configuration is held (re-provisioning stays possible). */
+  presenceSlowMs: number;
+  /** Deadline for the configurator's CONFIG after our PROOF (refreshed per fragment). */
+  sessionMs: number;
+  /** Guard in case the Wi-Fi port never answers; fires as WIFI_TIMEOUT. */
+  joinMs: number;
+  /** Challenges (each costing one X25519) accepted per enrollee nonce; then wait for a fresh nonce. */
+  maxChallenges: number;
+  caps: number;
+}
+
+export var ENROLLEE_DEFAULTS: EnrolleeOptions = {
+  presenceBaseMs: 1000,
+  presenceMaxMs: 16000,
+  presenceSlowMs: 60000,
+  sessionMs: 5000,
+  joinMs: 20000,
+  maxChallenges: 3,
+  caps: CAP_WIFI | CAP_SETTINGS,
+};
+
+export interface EnrolleeSession {
+  sid: number;
+  peer: Uint8Array;
+  /** the accepted CHALLENGE frame (a byte-identical duplicate re-sends the PROOF) */
+  chal: Uint8Array;
+  proof: Uint8Array;
+  /** configurator→enrollee and enrollee→configurator AEAD keys */
+  ce: Uint8Array;
+  ee: Uint8Array;
+  h3: Uint8Array;
+  /** fragment count (0 until the first authentic fragment) and the fragments */
+  count: number;
+  frags: (Uint8Array | null)[];
+  got: number;
+  /** complete, authentic config being proven by the Wi-Fi join */
+  pending: WlConfig | null;
+}
+
+export interface EnrolleeState {
+  ph: number;
+  id: EnrolleeIdentity;
+  /** the proven configuration, or null */
+  cfg: WlConfig | null;
+  /** current enrollee nonce and the PRESENCE frame built from it */
+  ne: Uint8Array | null;
+  pres: Uint8Array | null;
+  /** presences sent with this nonce (backoff exponent) */
+  n: number;
+  /** challenges tried with this nonce (rate limit) */
+  tries: number;
+  se: EnrolleeSession | null;
+  opt: EnrolleeOptions;
+}
+
+export function enrolleeInitial(id: EnrolleeIdentity, cfg: WlConfig | null, opt?: EnrolleeOptions): EnrolleeState {
+  return { ph: EN_OFF, id: id, cfg: cfg, ne: null, pres: null, n: 0, tries: 0, se: null, opt: opt || ENROLLEE_DEFAULTS };
+}
+
+export interface EnrolleeCore {
+  next(state: EnrolleeState, ev: WlEvent): WlStep<EnrolleeState>;
+}
+
+function heldVersion(st: EnrolleeState): number {
+  return st.cfg ? st.cfg.version : 0;
+}
+
+/** Presence interval: exponential backoff while unprovisioned, slow once provisioned, plus up to 25 % jitter. */
+export function presenceDelay(st: EnrolleeState, r16: number): number {
+  var o = st.opt;
+  var base: number;
+  if (st.cfg) base = o.presenceSlowMs;
+  else {
+    base = o.presenceBaseMs;
+    for (var i = 0; i < st.n && base < o.presenceMaxMs; i++) base *= 2;
+    if (base > o.presenceMaxMs) base = o.presenceMaxMs;
+  }
+  var span = Math.floor(base / 4);
+  return base + (span > 0 ? r16 % (span + 1) : 0);
+}
+
+export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
+  function step(st: EnrolleeState, effects: WlEffect[], tr: string, code: number): WlStep<EnrolleeState> {
+    return { state: st, effects: effects, tr: tr, code: code };
+  }
+
+  /** A refused frame or event: the caller's state object comes back untouched. */
+  function reject(st: EnrolleeState, code: number, what: string, quiet?: boolean): WlStep<EnrolleeState> {
+    return step(st, quiet ? [] : [report(code, what + ': ' + codeName(code))], EN_STATE_NAMES[st.ph] + ' -x ' + what, code);
+  }
+
+  /** Send a PRESENCE (fresh nonce if none) and arm the next one. */
+  function announce(st0: EnrolleeState, rand: Uint8Array, tr: string): WlStep<EnrolleeState> {
+    var st = clone(st0);
+    if (!st.ne) {
+      st.ne = copyBytes(rand, 0, 16);
+      st.n = 0;
+      st.tries = 0;
+    }
+    st.pres = encodePresence(suite.id, st.id.E, st.ne, heldVersion(st), st.opt.caps);
+    var delay = presenceDelay(st, (rand[16] << 8) | rand[17]);
+    st.n = st.n + 1;
+    st.ph = EN_ANNOUNCE;
+    return step(st, [
+      { t: 'send', to: new Uint8Array([255, 255, 255, 255, 255, 255]), bytes: st.pres },
+      { t: 'arm', id: TIMER_PRESENCE, ms: delay },
+    ], tr, 0);
+  }
+
+  /**
+   * The one cleanup path: forget the session and its keys, take a fresh nonce at
+   * the next presence, go back to announcing. Used by success, failure and timeout.
+   */
+  function endSession(st0: EnrolleeState, effects: WlEffect[], tr: string, code: number): WlStep<EnrolleeState> {
+    // Keys are dropped, not wiped: the caller's previous state still references
+    // them and the core never mutates a state it was given.
+    var st = clone(st0);
+    st.se = null;
+    st.ne = null;
+    st.pres = null;
+    st.n = 0;
+    st.tries = 0;
+    st.ph = EN_ANNOUNCE;
+    effects.push({ t: 'cancel', id: TIMER_SESSION });
+    effects.push({ t: 'cancel', id: TIMER_JOIN });
+    effects.push({ t: 'arm', id: TIMER_PRESENCE, ms: st.cfg ? st.opt.presenceSlowMs : st.opt.presenceBaseMs });
+    return step(st, effects, tr, code);
+  }
+
+  function onChallenge(st: EnrolleeState, f: WlFrame, from: Uint8Array, bytes: Uint8Array): WlStep<EnrolleeState> {
+    if (st.ph === EN_AWAIT_CONFIG && st.se && equalBytes(bytes, st.se.chal)) {
+      // Our PROOF was lost and the configurator retransmitted: repeat it, no crypto.
+      if (!equalBytes(from, st.se.peer)) return reject(st, E_PEER, 'CHALLENGE');
+      return step(st, [{ t: 'send', to: st.se.peer, bytes: st.se.proof }], 'AWAIT_CONFIG -resend proof-> AWAIT_CONFIG', 0);
+    }
+    if (st.ph !== EN_ANNOUNCE || !st.pres) return reject(st, E_STATE, 'CHALLENGE');
+    if (f.suite !== suite.id) return reject(st, E_SUITE, 'CHALLENGE');
+    var X = f.X as Uint8Array;
+    if (equalBytes(X, st.id.E)) return reject(st, E_REFLECT, 'CHALLENGE');
+    if (st.tries >= st.opt.maxChallenges) return reject(st, E_RATE, 'CHALLENGE');
+    // Counting the attempt is the only state change a bad challenge makes (§8.1 rate limit).
+    var counted = clone(st);
+    counted.tries = st.tries + 1;
+    var es: Uint8Array;
+    try {
+      es = suite.dh(st.id.e, X);
+    } catch (e) {
+      return reject(counted, E_BAD_POINT, 'CHALLENGE');
+    }
+    var h1 = transcriptH1(suite, st.id.C, st.pres, copyBytes(bytes, 0, CHALLENGE_BODY_LEN));
+    var k = deriveKeys(suite, st.id.ss, es, h1);
+    wipe(es);
+    if (!ctEqual(macTag(suite, k.cm, h1), f.tag as Uint8Array)) {
+      wipe(k.ce);
+      wipe(k.ee);
+      return reject(counted, E_AUTH_CHALLENGE, 'CHALLENGE');
+    }
+    var h2 = chainHash(suite, h1, f.tag as Uint8Array);
+    var ptag = macTag(suite, k.em, h2);
+    var proof = encodeProof(suite.id, f.sid, ptag);
+    var nst = clone(counted);
+    nst.ph = EN_AWAIT_CONFIG;
+    nst.se = {
+      sid: f.sid, peer: copyBytes(from), chal: copyBytes(bytes), proof: proof, ce: k.ce, ee: k.ee,
+      h3: chainHash(suite, h2, ptag), count: 0, frags: [], got: 0, pending: null,
+    };
+    return step(nst, [
+      { t: 'cancel', id: TIMER_PRESENCE },
+      { t: 'send', to: nst.se.peer, bytes: proof },
+      { t: 'arm', id: TIMER_SESSION, ms: st.opt.sessionMs },
+      report(I_SESSION, 'configurator ' + macToString(from) + ' authenticated'),
+    ], 'ANNOUNCE -challenge-> AWAIT_CONFIG', 0);
+  }
+
+  function sendAck(st: EnrolleeState, se: EnrolleeSession, result: number, version: number, effects: WlEffect[]): void {
+    var hdr = ackHeader(suite.id, se.sid);
+    var pt = new Uint8Array(5);
+    pt[0] = result;
+    writeU32(pt, 1, version);
+    var sealed = suite.seal(se.ee, ccmNonce(DIR_E2C, se.sid, 0), pt, concatBytes([hdr, se.h3]), AEAD_TAG_LEN);
+    effects.push({ t: 'send', to: se.peer, bytes: encodeAck(hdr, sealed) });
+  }
+
+  function onConfig(st: EnrolleeState, f: WlFrame, from: Uint8Array, bytes: Uint8Array): WlStep<EnrolleeState> {
+    var se = st.se;
+    if (!se) return reject(st, E_NO_SESSION, 'CONFIG');
+    if (f.sid !== se.sid) return reject(st, E_NO_SESSION, 'CONFIG');
+    if (st.ph !== EN_AWAIT_CONFIG) return reject(st, E_STATE, 'CONFIG', true);
+    if (!equalBytes(from, se.peer)) return reject(st, E_PEER, 'CONFIG');
+    if (f.suite !== suite.id) return reject(st, E_SUITE, 'CONFIG');
+    var idx = f.idx as number;
+    var count = f.count as number;
+    var aad = concatBytes([copyBytes(bytes, 0, CONFIG_HDR_LEN), se.h3]);
+    var pt = suite.open(se.ce, ccmNonce(DIR_C2E, se.sid, idx), f.sealed as Uint8Array, aad, AEAD_TAG_LEN);
+    if (!pt) return reject(st, E_AUTH_CONFIG, 'CONFIG');
+    // Authentic from here: count is authenticated, but must agree across fragments.
+    if (se.count && count !== se.count) return reject(st, E_FIELD, 'CONFIG');
+    if (se.frags[idx]) return reject(st, E_DUPLICATE, 'CONFIG', true);
+    var nse = clone(se);
+    nse.count = count;
+    nse.frags = se.frags.slice(0);
+    nse.frags[idx] = pt;
+    nse.got = se.got + 1;
+    var nst = clone(st);
+    nst.se = nse;
+    if (nse.got < count) {
+      return step(nst, [{ t: 'arm', id: TIMER_SESSION, ms: st.opt.sessionMs }], 'AWAIT_CONFIG -fragment-> AWAIT_CONFIG', 0);
+    }
+    var parts: Uint8Array[] = [];
+    for (var i = 0; i < count; i++) parts.push(nse.frags[i] as Uint8Array);
+    var d = decodeConfig(concatBytes(parts));
+    var effects: WlEffect[] = [];
+    if (!d.config || d.config.version <= heldVersion(st)) {
+      // Authentic but unusable: tell the configurator why, keep what we hold.
+      var why = d.config ? CONFIG_STALE : CONFIG_FORMAT;
+      sendAck(nst, nse, why, d.config ? d.config.version : 0, effects);
+      effects.push(report(why, 'configuration refused'));
+      return endSession(nst, effects, 'AWAIT_CONFIG -bad config-> ANNOUNCE', why);
+    }
+    nse.pending = d.config;
+    nse.frags = [];
+    nst.ph = EN_JOINING;
+    return step(nst, [
+      { t: 'cancel', id: TIMER_SESSION },
+      { t: 'join', ssid: d.config.ssid, psk: d.config.psk },
+      { t: 'arm', id: TIMER_JOIN, ms: st.opt.joinMs },
+    ], 'AWAIT_CONFIG -config complete-> JOINING', 0);
+  }
+
+  /** Commit on success only (threat 13): store and adopt the new config after a good join. */
+  function onJoined(st: EnrolleeState, result: number): WlStep<EnrolleeState> {
+    var se = st.se as EnrolleeSession;
+    var cfg = se.pending as WlConfig;
+    var effects: WlEffect[] = [];
+    var nst = clone(st);
+    if (result === OK) {
+      nst.cfg = cfg;
+      effects.push({ t: 'store', file: CONFIG_FILE, bytes: encodeStoredConfig(cfg) });
+      effects.push(report(I_PROVISIONED, 'version ' + cfg.version + ' ssid ' + cfg.ssid));
+    } else {
+      effects.push(report(I_JOIN_FAILED, codeName(result) + '; keeping version ' + heldVersion(st)));
+    }
+    sendAck(nst, se, result, cfg.version, effects);
+    return endSession(nst, effects, result === OK ? 'JOINING -joined-> ANNOUNCE' : 'JOINING -join failed-> ANNOUNCE', result === OK ? 0 : result);
+  }
+
+  function onFrame(st: EnrolleeState, ev: WlEvent): WlStep<EnrolleeState> {
+    if (!isMac(ev.from) || !(ev.bytes instanceof Uint8Array)) return reject(st, E_EVENT, 'frame');
+    var d = decodeFrame(ev.bytes);
+    if (!d.frame) return reject(st, d.code, 'frame');
+    var f = d.frame;
+    if (f.type === T_CHALLENGE) return onChallenge(st, f, ev.from as Uint8Array, ev.bytes);
+    if (f.type === T_CONFIG) return onConfig(st, f, ev.from as Uint8Array, ev.bytes);
+    // PRESENCE from other enrollees is normal traffic; PROOF/ACK are never for us.
+    return reject(st, E_STATE, TYPE_NAMES[f.type], true);
+  }
+
+  function onTimer(st: EnrolleeState, ev: WlEvent): WlStep<EnrolleeState> {
+    if (ev.id === TIMER_PRESENCE && st.ph === EN_ANNOUNCE) {
+      var r = randOf(ev, ENROLLEE_RAND);
+      if (!r) return reject(st, E_NO_RAND, 'timer');
+      var s = announce(st, r, 'ANNOUNCE -presence-> ANNOUNCE');
+      s.effects.push(report(I_PRESENCE, 'held ' + heldVersion(st)));
+      return s;
+    }
+    if (ev.id === TIMER_SESSION && st.ph === EN_AWAIT_CONFIG) {
+      return endSession(st, [report(E_TIMEOUT, 'no configuration')], 'AWAIT_CONFIG -timeout-> ANNOUNCE', E_TIMEOUT);
+    }
+    if (ev.id === TIMER_JOIN && st.ph === EN_JOINING) return onJoined(st, 3 /* WIFI_TIMEOUT */);
+    return reject(st, E_STALE_TIMER, 'timer ' + ev.id, true);
+  }
+
+  function next(st: EnrolleeState, ev: WlEvent): WlStep<EnrolleeState> {
+    try {
+      if (!ev || typeof ev.t !== 'string') return reject(st, E_EVENT, 'event');
+      if (ev.t === 'boot') {
+        var r = randOf(ev, ENROLLEE_RAND);
+        if (!r) return reject(st, E_NO_RAND, 'boot');
+        var b = clone(st);
+        b.se = null;
+        b.ne = null;
+        return announce(b, r, EN_STATE_NAMES[st.ph] + ' -boot-> ANNOUNCE');
+      }
+      if (st.ph === EN_OFF) return reject(st, E_STATE, ev.t);
+      if (ev.t === 'frame') return onFrame(st, ev);
+      if (ev.t === 'timer') return onTimer(st, ev);
+      if (ev.t === 'wifi') {
+        if (st.ph !== EN_JOINING) return reject(st, E_STATE, 'wifi', true);
+        var res = ev.result;
+        if (typeof res !== 'number' || res < 0 || res > 15 || res % 1 !== 0) return reject(st, E_EVENT, 'wifi');
+        return onJoined(st, res);
+      }
+      return reject(st, E_EVENT, ev.t);
+    } catch (e) {
+      return reject(st, E_CRYPTO, 'exception ' + String(e && (e as Error).message));
+    }
+  }
+
+  return { next: next };
+}

@@ -1,0 +1,63 @@
+/**
+ * Key schedule and transcript of suite 1 (docs/whitelist-protocol.md §4).
+ * Shared by both roles so the two sides cannot drift apart.
+ *
+ *   H1 = SHA-256(LABEL ‖ C ‖ PRESENCE ‖ CHALLENGE-without-tag)
+ *   K  = HKDF-SHA256(ikm = ss ‖ es, salt = H1, info = INFO, 96 bytes)
+ *        = kCm (32) ‖ kEm (32) ‖ kCe (16) ‖ kEe (16)
+ *   challenge tag = HMAC(kCm, H1)[0..16]      H2 = SHA-256(H1 ‖ challenge tag)
+ *   proof tag     = HMAC(kEm, H2)[0..16]      H3 = SHA-256(H2 ‖ proof tag)
+ *   CONFIG fragment i: CCM(kCe, nonce(1, sid, i), AAD = frame header ‖ H3)
+ *   ACK:               CCM(kEe, nonce(2, sid, 0), AAD = frame header ‖ H3)
+ *
+ * Version and suite sit in every header inside the transcript (threat 10); the
+ * configurator→enrollee and enrollee→configurator keys are distinct slices, so
+ * a frame reflected back to its sender never verifies (threat 2).
+ */
+import { utf8Encode, concatBytes, copyBytes, writeU32 } from '../../bytes/bytes.ts';
+import { TAG_LEN } from '../../codec/frames.ts';
+import { WhitelistSuiteCrypto } from './suite.ts';
+
+export var LABEL = utf8Encode('nowboard wl1 transcript');
+/** Names the four output slices in order, configurator-side first. */
+export var INFO = utf8Encode('nowboard wl1 keys: c2e-mac e2c-mac c2e-enc e2c-enc');
+export var DIR_C2E = 1;
+export var DIR_E2C = 2;
+
+export interface SessionKeys {
+  /** configurator → enrollee confirmation (challenge tag) */
+  cm: Uint8Array;
+  /** enrollee → configurator confirmation (proof tag) */
+  em: Uint8Array;
+  /** configurator → enrollee AEAD key (CONFIG) */
+  ce: Uint8Array;
+  /** enrollee → configurator AEAD key (ACK) */
+  ee: Uint8Array;
+}
+
+export function transcriptH1(s: WhitelistSuiteCrypto, C: Uint8Array, presence: Uint8Array, chalBody: Uint8Array): Uint8Array {
+  return s.sha256(concatBytes([LABEL, C, presence, chalBody]));
+}
+
+export function deriveKeys(s: WhitelistSuiteCrypto, ss: Uint8Array, es: Uint8Array, h1: Uint8Array): SessionKeys {
+  var ikm = concatBytes([ss, es]);
+  var k = s.hkdf(ikm, h1, INFO, 96);
+  return { cm: copyBytes(k, 0, 32), em: copyBytes(k, 32, 64), ce: copyBytes(k, 64, 80), ee: copyBytes(k, 80, 96) };
+}
+
+export function macTag(s: WhitelistSuiteCrypto, key: Uint8Array, h: Uint8Array): Uint8Array {
+  return copyBytes(s.hmac(key, h), 0, TAG_LEN);
+}
+
+export function chainHash(s: WhitelistSuiteCrypto, h: Uint8Array, tag: Uint8Array): Uint8Array {
+  return s.sha256(concatBytes([h, tag]));
+}
+
+/** 13-byte CCM nonce: direction u8 ‖ session id u32 ‖ 4 zero bytes ‖ counter u32. */
+export function ccmNonce(dir: number, sid: number, ctr: number): Uint8Array {
+  var n = new Uint8Array(13);
+  n[0] = dir;
+  writeU32(n, 1, sid);
+  writeU32(n, 9, ctr);
+  return n;
+}

@@ -1,0 +1,207 @@
+/**
+ * A tiny deterministic driver for the whitelist cores: nodes hold a core and a
+ * state, effects become entries in an in-flight frame list, armed timers and
+ * pending Wi-Fi joins; the test decides what is delivered, tampered or fired.
+ * Randomness comes from a seeded xorshift generator, time from a virtual clock.
+ */
+import { WhitelistSuiteCrypto } from '../../firmware/protocols/whitelist/suite.ts';
+import { makeEnrollee, enrolleeInitial, EnrolleeState, EnrolleeOptions } from '../../firmware/protocols/whitelist/enrollee.ts';
+import {
+  makeConfigurator, configuratorInitial, ConfiguratorState, ConfiguratorOptions,
+} from '../../firmware/protocols/whitelist/configurator.ts';
+import { WlConfig, EnrolleeIdentity, WhitelistEntry } from '../../firmware/protocols/whitelist/records.ts';
+import { WlEvent, WlEffect, WlStep } from '../../firmware/protocols/whitelist/common.ts';
+import { utf8Encode } from '../../firmware/bytes/bytes.ts';
+import { WIFI_OK, WIFI_NO_AP, WIFI_AUTH_FAIL } from '../../firmware/ports/ports.ts';
+
+export const BCAST = new Uint8Array([255, 255, 255, 255, 255, 255]);
+
+export function rng(seed: number): (n: number) => Uint8Array {
+  let s = seed >>> 0 || 0x9e3779b9;
+  return function (n: number) {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      s ^= s << 13;
+      s >>>= 0;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      s >>>= 0;
+      out[i] = s & 255;
+    }
+    return out;
+  };
+}
+
+export function macOf(i: number): Uint8Array {
+  return new Uint8Array([2, 0, 0, 0, (i >> 8) & 255, i & 255]);
+}
+
+export function hexMac(m: Uint8Array): string {
+  return Array.from(m, (b) => b.toString(16).padStart(2, '0')).join(':');
+}
+
+/** Fixed test keys: a 32-byte private key from a label. */
+export function keyFrom(suite: WhitelistSuiteCrypto, label: string): Uint8Array {
+  return suite.sha256(utf8Encode('nowboard test key ' + label));
+}
+
+export function makeIdentity(suite: WhitelistSuiteCrypto, eLabel: string, c: Uint8Array): EnrolleeIdentity {
+  const e = keyFrom(suite, eLabel);
+  const C = suite.dhPub(c);
+  return { e, E: suite.dhPub(e), C, ss: suite.dh(e, C) };
+}
+
+export interface Flight {
+  from: Uint8Array;
+  to: Uint8Array;
+  bytes: Uint8Array;
+}
+
+type AnyCore = { next(s: any, e: WlEvent): WlStep<any> };
+
+export interface Node {
+  name: string;
+  mac: Uint8Array;
+  role: 'enrollee' | 'configurator';
+  core: AnyCore;
+  state: any;
+  timers: { [id: string]: number };
+  joins: { ssid: string; psk: string }[];
+  log: { ev: WlEvent; step: WlStep<any> }[];
+  reports: WlEffect[];
+  audits: WlEffect[];
+  stores: WlEffect[];
+}
+
+export class Net {
+  now = 0;
+  nodes: Node[] = [];
+  inflight: Flight[] = [];
+  sent: Flight[] = [];
+  rand: (n: number) => Uint8Array;
+  /** SSID → PSK of the access points in range. */
+  aps: { [ssid: string]: string } = {};
+
+  constructor(public suite: WhitelistSuiteCrypto, seed: number) {
+    this.rand = rng(seed);
+  }
+
+  private add(name: string, role: Node['role'], core: AnyCore, state: any): Node {
+    const n: Node = {
+      name, mac: macOf(this.nodes.length + 1), role, core, state, timers: {}, joins: [], log: [], reports: [], audits: [], stores: [],
+    };
+    this.nodes.push(n);
+    return n;
+  }
+
+  addEnrollee(name: string, id: EnrolleeIdentity, cfg: WlConfig | null, opt?: EnrolleeOptions, suite?: WhitelistSuiteCrypto): Node {
+    return this.add(name, 'enrollee', makeEnrollee(suite || this.suite), enrolleeInitial(id, cfg, opt));
+  }
+
+  addConfigurator(name: string, c: Uint8Array, entries: WhitelistEntry[], opt?: ConfiguratorOptions, suite?: WhitelistSuiteCrypto): Node {
+    const s = suite || this.suite;
+    return this.add(name, 'configurator', makeConfigurator(s), configuratorInitial({ c, C: s.dhPub(c) }, entries, opt));
+  }
+
+  /** Feed one event to a node and carry out its effects. */
+  step(n: Node, ev: WlEvent): WlStep<any> {
+    if (ev.now === undefined) ev.now = this.now;
+    if (ev.rand === undefined && ev.t !== 'wifi' && ev.t !== 'command') ev.rand = this.rand(64);
+    const r = n.core.next(n.state, ev);
+    n.log.push({ ev, step: r });
+    n.state = r.state;
+    for (const e of r.effects) {
+      if (e.t === 'send') {
+        if (e.bytes.length > 250) throw new Error('frame over 250 bytes');
+        const f = { from: n.mac, to: e.to, bytes: e.bytes };
+        this.inflight.push(f);
+        this.sent.push(f);
+      } else if (e.t === 'arm') n.timers[e.id] = this.now + e.ms;
+      else if (e.t === 'cancel') delete n.timers[e.id];
+      else if (e.t === 'join') n.joins.push({ ssid: e.ssid, psk: e.psk });
+      else if (e.t === 'report') n.reports.push(e);
+      else if (e.t === 'audit') n.audits.push(e);
+      else if (e.t === 'store') n.stores.push(e);
+      else throw new Error('unknown effect ' + e.t);
+    }
+    return r;
+  }
+
+  boot(n: Node): WlStep<any> {
+    return this.step(n, { t: 'boot' });
+  }
+
+  command(n: Node, cmd: any): WlStep<any> {
+    return this.step(n, Object.assign({ t: 'command' }, cmd));
+  }
+
+  byMac(m: Uint8Array): Node | undefined {
+    return this.nodes.find((n) => n.mac.every((b, i) => b === m[i]));
+  }
+
+  /** Deliver one in-flight frame (to every other node if broadcast). */
+  deliverOne(tamper?: (f: Flight) => Flight | null): void {
+    let f = this.inflight.shift() as Flight;
+    if (tamper) {
+      const t = tamper(f);
+      if (!t) return;
+      f = t;
+    }
+    const bcast = f.to.every((b) => b === 255);
+    for (const n of this.nodes) {
+      if (n.mac.every((b, i) => b === f.from[i])) continue;
+      if (bcast || n.mac.every((b, i) => b === f.to[i])) this.step(n, { t: 'frame', from: f.from, bytes: f.bytes });
+    }
+  }
+
+  deliverAll(tamper?: (f: Flight) => Flight | null, max = 10000): void {
+    let k = 0;
+    while (this.inflight.length && k++ < max) this.deliverOne(tamper);
+  }
+
+  /** Answer pending Wi-Fi joins from the AP table. */
+  resolveJoins(): boolean {
+    let any = false;
+    for (const n of this.nodes) {
+      while (n.joins.length) {
+        const j = n.joins.shift()!;
+        const ap = this.aps[j.ssid];
+        const result = ap === undefined ? WIFI_NO_AP : ap === j.psk ? WIFI_OK : WIFI_AUTH_FAIL;
+        this.step(n, { t: 'wifi', result });
+        any = true;
+      }
+    }
+    return any;
+  }
+
+  /** Fire one named timer on a node now (it must be armed). */
+  fire(n: Node, id: string): WlStep<any> {
+    if (n.timers[id] === undefined) throw new Error(n.name + ': timer ' + id + ' not armed');
+    if (n.timers[id] > this.now) this.now = n.timers[id];
+    delete n.timers[id];
+    return this.step(n, { t: 'timer', id });
+  }
+
+  /** The earliest armed timer over all nodes, fired after advancing the clock. */
+  fireEarliest(): boolean {
+    let best: { n: Node; id: string; at: number } | null = null;
+    for (const n of this.nodes) for (const id in n.timers) if (!best || n.timers[id] < best.at) best = { n, id, at: n.timers[id] };
+    if (!best) return false;
+    this.fire(best.n, best.id);
+    return true;
+  }
+
+  /** Deliver, answer joins and fire timers until `done()` or the step budget runs out. */
+  run(done: () => boolean, maxSteps = 500, tamper?: (f: Flight) => Flight | null): boolean {
+    for (let i = 0; i < maxSteps; i++) {
+      if (done()) return true;
+      if (this.inflight.length) this.deliverOne(tamper);
+      else if (!this.resolveJoins()) if (!this.fireEarliest()) return done();
+    }
+    return done();
+  }
+}
+
+export function codesOf(n: Node): number[] {
+  return n.log.map((l) => l.step.code);
+}
