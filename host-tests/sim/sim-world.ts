@@ -1,0 +1,523 @@
+/**
+ * The simulated world: one virtual clock, one seeded RNG, one medium, and the
+ * boards. A board runs a built bundle through a loader (node:vm or Duktape
+ * `new Function`) with the globals of espruino-globals.ts; this file gives
+ * those globals their meaning.
+ *
+ * Every call into a board (boot, timer, received frame, send status, Wi-Fi
+ * result) goes through `invoke`, which implements the CPU busy model:
+ * - the work the board reports through NowMeter during the callback is turned
+ *   into estimated board CPU time by `cpuSecondsFor(work, engine)` (the power
+ *   model's estimate; engine 'espruino-esp32-js' by default);
+ * - frames the board sent during the callback leave at now + that time;
+ * - any other event for the board waits until it is free (FIFO);
+ * - the CPU meter reads 'cpu' for that time and 'idle' otherwise.
+ * Virtual time does not move inside a callback (getTime() is constant there).
+ *
+ * An exception escaping a callback is a crash: recorded with the board id and
+ * the error, the board stops (timers dropped, radio off) until rebooted. A
+ * PowerCut from the flash fake stops the board the same way but counts as a
+ * power cut, not a crash, even if firmware code caught the exception. Reboot =
+ * a fresh set of globals (a new vm context) over the same flash.
+ *
+ * ES5-safe: bundled into the Duktape scenario.
+ */
+import { makeRng, Rng } from './sim-rng.ts';
+import { makeClock, VirtualClock } from './virtual-clock.ts';
+import { makeTrace, Trace, macText } from './sim-trace.ts';
+import { makeMedium, Medium, MediumOptions } from './sim-medium.ts';
+import { makeFlash, Flash, isPowerCut } from './flash-fake.ts';
+import { makeFlashStorage, StorageModule, toStorageBytes } from './flash-storage.ts';
+import { makeEspruinoGlobals, BoardServices } from './espruino-globals.ts';
+
+/** Runs a bundle's top level with these globals. Throws what the bundle throws. */
+export type LoadBundle = (src: string, globals: { [name: string]: any }, boardId: string) => void;
+
+/** Estimated board CPU seconds for counted work (the power model's cpuSecondsFor). */
+export type CpuSecondsFor = (work: { [unit: string]: number }, engine: string) => number;
+
+/** Native crypto a firmware build may expose as require("crypto") (optional). */
+export interface NativeCrypto {
+  SHA256(data: any): ArrayBuffer;
+  AES: { encrypt(data: any, key: any, options?: any): ArrayBuffer };
+}
+
+export interface WifiTiming {
+  /** ms until a join with the right PSK succeeds */
+  joinMs: number;
+  /** ms until a wrong PSK is reported ("auth fail") */
+  authFailMs: number;
+  /** ms of scanning before "no AP found" */
+  noApMs: number;
+  /** ms before "timeout" for an AP listed with a null PSK (present but never answering) */
+  timeoutMs: number;
+}
+
+export interface WorldOptions {
+  seed: number | string;
+  loadBundle: LoadBundle;
+  medium?: MediumOptions;
+  /** The fake access points: ssid -> psk; null = an AP that never answers (join times out). */
+  accessPoints?: { [ssid: string]: string | null };
+  wifiTiming?: Partial<WifiTiming>;
+  /** require("crypto") on every board when set (vm harness only). */
+  nativeCrypto?: NativeCrypto | null;
+  cpuSecondsFor?: CpuSecondsFor;
+  /** Engine name passed to cpuSecondsFor. */
+  engine?: string;
+  /** Flash size in 4-KB pages for boards that don't bring their own flash. */
+  flashPages?: number;
+}
+
+export interface BoardSpec {
+  id: string;
+  role: string;
+  src: string;
+  mac?: Uint8Array;
+  x?: number;
+  y?: number;
+  /** Bring a flash (e.g. pre-provisioned); default: a fresh erased one. */
+  flash?: Flash;
+}
+
+export interface Report {
+  t: number;
+  board: string;
+  ev: string;
+  [k: string]: any;
+}
+
+export interface Crash {
+  t: number;
+  board: string;
+  error: string;
+  stack: string;
+}
+
+export interface MeterEvent {
+  t: number;
+  /** 'sim': the simulator's own model (authoritative); 'app': what the firmware reported. */
+  source: string;
+  kind: string;
+  component?: string;
+  state?: string;
+  unit?: string;
+  count?: number;
+}
+
+export interface Board {
+  id: string;
+  role: string;
+  mac: Uint8Array;
+  macText: string;
+  src: string;
+  flash: Flash;
+  storage: StorageModule;
+  alive: boolean;
+  /** Incremented at every boot; events of an older life are ignored. */
+  generation: number;
+  boots: number;
+  busyUntil: number;
+  cpuBusyMs: number;
+  lines: { t: number; text: string }[];
+  reports: Report[];
+  crashes: Crash[];
+  powerCuts: number;
+  meterLog: MeterEvent[];
+  /** Work units and op labels reported through NowMeter, summed over all lives. */
+  workTotals: { [unit: string]: number };
+  wifiLog: { t: number; ssid: string; result: string | null }[];
+  nativeCryptoCalls: number;
+  /** Internals of the current life. */
+  timers: { [id: number]: number };
+  nextTimerId: number;
+  recvHandler: any;
+  callDelta: { [unit: string]: number };
+  pendingSends: { to: Uint8Array; payload: Uint8Array; cb: any }[];
+}
+
+export interface World {
+  clock: VirtualClock;
+  rng: Rng;
+  trace: Trace;
+  medium: Medium;
+  boards: Board[];
+  options: WorldOptions;
+  addBoard(spec: BoardSpec): Board;
+  board(id: string): Board;
+  /** Boot (or reboot) a board after delayMs of virtual time. */
+  boot(b: Board, delayMs?: number): void;
+  /** Stop a board now as if it crashed (e.g. a watchdog reset in a test). */
+  kill(b: Board, why: string): void;
+  /** A board's sim-side meter events in time order (cpu + radio states). */
+  timeline(b: Board): MeterEvent[];
+  run(untilMs: number): void;
+  runUntil(pred: () => boolean, maxMs: number): boolean;
+}
+
+var DEFAULT_ENGINE = 'espruino-esp32-js';
+
+/** 02:4e:42:00:hi:lo — locally administered, 'N','B', then the board index. */
+export function boardMac(index: number): Uint8Array {
+  return new Uint8Array([0x02, 0x4e, 0x42, 0x00, (index >> 8) & 255, index & 255]);
+}
+
+function errorText(e: any): string {
+  if (e && typeof e === 'object' && typeof e.message === 'string') return (e.name ? e.name + ': ' : '') + e.message;
+  return String(e);
+}
+
+export function makeWorld(options: WorldOptions): World {
+  var clock = makeClock();
+  var rng = makeRng(options.seed);
+  var trace = makeTrace();
+  var medium = makeMedium(clock, rng.fork('medium'), trace, options.medium);
+  var engine = options.engine || DEFAULT_ENGINE;
+  var wt = options.wifiTiming || {};
+  var wifiTiming: WifiTiming = {
+    joinMs: typeof wt.joinMs === 'number' ? wt.joinMs : 1500,
+    authFailMs: typeof wt.authFailMs === 'number' ? wt.authFailMs : 1200,
+    noApMs: typeof wt.noApMs === 'number' ? wt.noApMs : 2500,
+    timeoutMs: typeof wt.timeoutMs === 'number' ? wt.timeoutMs : 10000,
+  };
+  var boards: Board[] = [];
+  var byId: { [id: string]: Board } = {};
+  var boardRng: { [id: string]: Rng } = {};
+  /** The board whose callback is running, or null. */
+  var current: Board | null = null;
+
+  function meter(b: Board, ev: MeterEvent): void {
+    b.meterLog.push(ev);
+  }
+
+  function boardEvent(b: Board, ev: string, detail: string): void {
+    trace.add({ kind: 'board', t: clock.now(), board: b.id, ev: ev, detail: detail });
+  }
+
+  function powerDown(b: Board, kind: string, err: any): void {
+    if (!b.alive) return;
+    b.alive = false;
+    for (var id in b.timers) clock.cancel(b.timers[id]);
+    b.timers = {};
+    b.recvHandler = null;
+    b.pendingSends = [];
+    medium.setRadio(b.id, false);
+    if (kind === 'power-cut') {
+      b.powerCuts++;
+      boardEvent(b, 'power-cut', 'flash op ' + b.flash.stats.ops);
+    } else {
+      var c: Crash = { t: clock.now(), board: b.id, error: errorText(err), stack: err && err.stack ? String(err.stack) : '' };
+      b.crashes.push(c);
+      boardEvent(b, 'crash', c.error);
+    }
+    meter(b, { t: clock.now(), source: 'sim', kind: 'state', component: 'cpu', state: 'off' });
+  }
+
+  function cpuMsFor(delta: { [unit: string]: number }): number {
+    if (!options.cpuSecondsFor) return 0;
+    var s = options.cpuSecondsFor(delta, engine);
+    return typeof s === 'number' && s > 0 && s < Infinity ? s * 1000 : 0;
+  }
+
+  /** Call fn(args) inside board b under the CPU busy model. */
+  function invoke(b: Board, gen: number, fn: any, args: any[]): void {
+    if (!b.alive || b.generation !== gen) return;
+    var now = clock.now();
+    if (b.busyUntil > now || current !== null) {
+      clock.at(b.busyUntil > now ? b.busyUntil : now, function () {
+        invoke(b, gen, fn, args);
+      });
+      return;
+    }
+    current = b;
+    b.callDelta = {};
+    b.pendingSends = [];
+    var threw = false;
+    var err: any;
+    try {
+      fn.apply(null, args);
+    } catch (e) {
+      threw = true;
+      err = e;
+    }
+    current = null;
+    if (b.flash.powerCut || (threw && isPowerCut(err))) powerDown(b, 'power-cut', err);
+    else if (threw) powerDown(b, 'crash', err);
+    if (!b.alive) return;
+    var busyMs = cpuMsFor(b.callDelta);
+    if (busyMs > 0) {
+      meter(b, { t: now, source: 'sim', kind: 'state', component: 'cpu', state: 'cpu' });
+      meter(b, { t: now + busyMs, source: 'sim', kind: 'state', component: 'cpu', state: 'idle' });
+      b.busyUntil = now + busyMs;
+      b.cpuBusyMs += busyMs;
+    }
+    var sends = b.pendingSends;
+    b.pendingSends = [];
+    for (var i = 0; i < sends.length; i++) queueSend(b, gen, sends[i].to, sends[i].payload, sends[i].cb, now + busyMs);
+  }
+
+  function queueSend(b: Board, gen: number, to: Uint8Array, payload: Uint8Array, cb: any, notBefore: number): void {
+    medium.send(b.id, to, payload, function (ok: boolean) {
+      if (typeof cb === 'function') invoke(b, gen, cb, [ok]);
+    }, notBefore);
+  }
+
+  function handleLine(b: Board, text: string): void {
+    b.lines.push({ t: clock.now(), text: text });
+    if (text.indexOf('NOWBOARD ') !== 0) {
+      boardEvent(b, 'print', text);
+      return;
+    }
+    var r: any;
+    try {
+      r = JSON.parse(text.substring(9));
+    } catch (e) {
+      r = { ev: 'bad-report', text: text };
+    }
+    if (!r || typeof r !== 'object') r = { ev: 'bad-report', text: text };
+    r.t = clock.now();
+    r.board = b.id;
+    if (typeof r.ev !== 'string') r.ev = 'unnamed';
+    b.reports.push(r as Report);
+    boardEvent(b, 'report', text.substring(9));
+  }
+
+  function espnowModule(b: Board): any {
+    return {
+      mac: function () {
+        return new Uint8Array(b.mac);
+      },
+      send: function (mac: any, data: any, cb?: any) {
+        if (!b.alive) throw Error('PowerCut: board is off');
+        var to = toStorageBytes(mac);
+        var payload = toStorageBytes(data);
+        medium.validate(b.id, to, payload);
+        if (current === b) b.pendingSends.push({ to: to, payload: payload, cb: cb });
+        else queueSend(b, b.generation, to, payload, cb, b.busyUntil);
+      },
+      on: function (ev: string, fn: any) {
+        if (ev === 'recv') b.recvHandler = fn;
+      },
+    };
+  }
+
+  function wifiModule(b: Board): any {
+    var gen = b.generation;
+    var aps = options.accessPoints || {};
+    return {
+      connect: function (ssid: string, opts: any, cb?: any) {
+        var psk = opts && typeof opts.password === 'string' ? opts.password : '';
+        var result: string | null;
+        var delay: number;
+        if (!Object.prototype.hasOwnProperty.call(aps, ssid)) {
+          result = 'no AP found';
+          delay = wifiTiming.noApMs;
+        } else if (aps[ssid] === null) {
+          result = 'timeout';
+          delay = wifiTiming.timeoutMs;
+        } else if (aps[ssid] !== psk) {
+          result = 'auth fail';
+          delay = wifiTiming.authFailMs;
+        } else {
+          result = null;
+          delay = wifiTiming.joinMs;
+        }
+        boardEvent(b, 'wifi-connect', ssid);
+        clock.after(delay, function () {
+          if (!b.alive || b.generation !== gen) return;
+          b.wifiLog.push({ t: clock.now(), ssid: ssid, result: result });
+          boardEvent(b, 'wifi-result', ssid + ' ' + (result === null ? 'ok' : result));
+          if (typeof cb === 'function') invoke(b, gen, cb, [result]);
+        });
+      },
+      disconnect: function () {
+        boardEvent(b, 'wifi-disconnect', '');
+      },
+    };
+  }
+
+  function meterModule(b: Board): any {
+    function add(key: string, count: number): void {
+      var n = +count || 0;
+      b.workTotals[key] = (b.workTotals[key] || 0) + n;
+      if (current === b) b.callDelta[key] = (b.callDelta[key] || 0) + n;
+    }
+    return {
+      state: function (component: string, state: string) {
+        meter(b, { t: clock.now(), source: 'app', kind: 'state', component: String(component), state: String(state) });
+        // The app switches the radio; airtime ('tx') is the medium's business.
+        if (component === 'radio' && state === 'off') medium.setRadio(b.id, false);
+        else if (component === 'radio' && state === 'rx') medium.setRadio(b.id, true);
+      },
+      work: function (unit: string, count: number) {
+        meter(b, { t: clock.now(), source: 'app', kind: 'work', unit: String(unit), count: +count || 0 });
+        add(String(unit), count);
+      },
+      op: function (label: string, count: number) {
+        meter(b, { t: clock.now(), source: 'app', kind: 'op', unit: String(label), count: +count || 0 });
+        add(String(label), count);
+      },
+    };
+  }
+
+  function cryptoModule(b: Board): any {
+    var nc = options.nativeCrypto;
+    if (!nc) return null;
+    return {
+      SHA256: function (data: any) {
+        b.nativeCryptoCalls++;
+        return nc!.SHA256(data);
+      },
+      AES: {
+        encrypt: function (data: any, key: any, opts?: any) {
+          b.nativeCryptoCalls++;
+          return nc!.AES.encrypt(data, key, opts);
+        },
+      },
+    };
+  }
+
+  function services(b: Board): BoardServices {
+    var gen = b.generation;
+    var hw = boardRng[b.id];
+    return {
+      nowMs: function () {
+        return clock.now();
+      },
+      setTimer: function (fn: any, ms: number, repeat: boolean, args: any[]) {
+        if (typeof fn !== 'function') throw new Error('setTimeout: expecting a function');
+        var id = ++b.nextTimerId;
+        // A zero-period interval would spin virtual time forever: 1 ms minimum.
+        var period = repeat && ms < 1 ? 1 : ms;
+        var due = clock.now() + (period > 0 ? period : 0);
+        function fire(): void {
+          if (!b.alive || b.generation !== gen || b.timers[id] === undefined) return;
+          if (repeat) {
+            due += period;
+            b.timers[id] = clock.at(due, fire);
+          } else {
+            delete b.timers[id];
+          }
+          invoke(b, gen, fn, args);
+        }
+        b.timers[id] = clock.at(due, fire);
+        return id;
+      },
+      clearTimer: function (id: number | undefined) {
+        if (id === undefined) {
+          for (var k in b.timers) clock.cancel(b.timers[k]);
+          b.timers = {};
+          return;
+        }
+        if (b.timers[id] !== undefined) {
+          clock.cancel(b.timers[id]);
+          delete b.timers[id];
+        }
+      },
+      print: function (line: string) {
+        if (b.alive) handleLine(b, line);
+      },
+      hwRand: function () {
+        return hw.i32();
+      },
+      modules: {
+        Storage: b.storage,
+        ESPNOW: espnowModule(b),
+        Wifi: wifiModule(b),
+        crypto: cryptoModule(b),
+        NowMeter: meterModule(b),
+        NowBoard: { id: b.id, role: b.role },
+      },
+    };
+  }
+
+  function bootNow(b: Board): void {
+    b.generation++;
+    b.boots++;
+    b.alive = true;
+    b.busyUntil = clock.now();
+    b.timers = {};
+    b.nextTimerId = 0;
+    b.recvHandler = null;
+    b.flash.restorePower();
+    medium.setRadio(b.id, true);
+    boardEvent(b, 'boot', 'life ' + b.boots + ' role ' + b.role + ' mac ' + b.macText);
+    meter(b, { t: clock.now(), source: 'sim', kind: 'state', component: 'cpu', state: 'idle' });
+    var globals = makeEspruinoGlobals(services(b));
+    invoke(b, b.generation, function () {
+      options.loadBundle(b.src, globals, b.id);
+    }, []);
+  }
+
+  var world: World = {
+    clock: clock,
+    rng: rng,
+    trace: trace,
+    medium: medium,
+    boards: boards,
+    options: options,
+    addBoard: function (spec: BoardSpec) {
+      if (byId[spec.id]) throw new Error('sim-world: duplicate board id ' + spec.id);
+      var mac = spec.mac || boardMac(boards.length + 1);
+      var flash = spec.flash || makeFlash(options.flashPages || 16);
+      var b: Board = {
+        id: spec.id, role: spec.role, mac: mac, macText: macText(mac), src: spec.src,
+        flash: flash, storage: makeFlashStorage(flash),
+        alive: false, generation: 0, boots: 0, busyUntil: 0, cpuBusyMs: 0,
+        lines: [], reports: [], crashes: [], powerCuts: 0, meterLog: [], workTotals: {}, wifiLog: [],
+        nativeCryptoCalls: 0,
+        timers: {}, nextTimerId: 0, recvHandler: null, callDelta: {}, pendingSends: [],
+      };
+      flash.onPowerCut = function () {
+        // The chip lost power: the board dies with it, whether or not the firmware catches the error.
+        if (current === b) return; // invoke() sees flash.powerCut when the callback returns
+        powerDown(b, 'power-cut', null);
+      };
+      boardRng[spec.id] = rng.fork('board:' + spec.id);
+      medium.addNode({
+        id: spec.id, mac: mac, x: spec.x, y: spec.y,
+        onReceive: function (fromMac: Uint8Array, data: Uint8Array, rssi: number) {
+          if (b.alive && typeof b.recvHandler === 'function') invoke(b, b.generation, b.recvHandler, [fromMac, data, rssi]);
+        },
+        onRadioState: function (state: string, t: number) {
+          meter(b, { t: t, source: 'sim', kind: 'state', component: 'radio', state: state });
+        },
+      });
+      medium.setRadio(spec.id, false);
+      boards.push(b);
+      byId[spec.id] = b;
+      return b;
+    },
+    board: function (id: string) {
+      var b = byId[id];
+      if (!b) throw new Error('sim-world: unknown board ' + id);
+      return b;
+    },
+    boot: function (b: Board, delayMs?: number) {
+      clock.after(delayMs || 0, function () {
+        if (b.alive) powerDown(b, 'crash', new Error('reset'));
+        bootNow(b);
+      });
+    },
+    kill: function (b: Board, why: string) {
+      powerDown(b, 'crash', new Error(why));
+    },
+    timeline: function (b: Board) {
+      var evs: { e: MeterEvent; i: number }[] = [];
+      for (var i = 0; i < b.meterLog.length; i++) if (b.meterLog[i].source === 'sim') evs.push({ e: b.meterLog[i], i: i });
+      evs.sort(function (x, y) {
+        return x.e.t - y.e.t || x.i - y.i;
+      });
+      var out: MeterEvent[] = [];
+      for (var j = 0; j < evs.length; j++) out.push(evs[j].e);
+      return out;
+    },
+    run: function (untilMs: number) {
+      clock.run(untilMs);
+    },
+    runUntil: function (pred: () => boolean, maxMs: number) {
+      return clock.runUntil(pred, maxMs);
+    },
+  };
+  return world;
+}
