@@ -107,9 +107,12 @@ export function aesWipeSchedule(ks: AesSchedule): void {
 export function aesEncryptBlock(ks: AesSchedule, inp: Uint8Array, out: Uint8Array): void {
   var nat = natives.a;
   if (nat) {
-    nativeWork.aesBlock++;
-    out.set(nat(ks.k, inp));
-    return;
+    var o = nat(ks.k, inp);
+    if (o) {
+      nativeWork.aesBlock++;
+      out.set(o);
+      return;
+    }
   }
   var w = ks.r || (ks.r = expand(ks.k));
   var t0 = T0, t1 = T1, t2 = T2, t3 = T3;

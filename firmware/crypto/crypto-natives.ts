@@ -13,11 +13,15 @@
  * It imports nothing, so sha256.ts and aes128.ts can both depend on it.
  */
 
+/**
+ * A native may return null to decline one call (e.g. an engine quirk on empty
+ * input); the pure code then does that call, counted as pure work.
+ */
 export interface NativeCrypto {
   /** one-shot SHA-256 (FIPS 180-4) of the whole message → 32 bytes */
-  sha256?: (msg: Uint8Array) => Uint8Array;
+  sha256?: (msg: Uint8Array) => Uint8Array | null;
   /** AES-128 encryption of one block (FIPS 197) under a 16-byte key → 16 bytes */
-  aesEncryptBlock?: (key16: Uint8Array, block16: Uint8Array) => Uint8Array;
+  aesEncryptBlock?: (key16: Uint8Array, block16: Uint8Array) => Uint8Array | null;
 }
 
 /** Work done by natives: SHA-256 compressions (as if padded: ceil((n+9)/64)) and AES blocks. */
@@ -29,8 +33,8 @@ export var nativeWork = { shaBlock: 0, aesBlock: 0 };
  * `s` = sha256, `a` = AES block: short names because Espruino stores source.
  */
 export var natives: {
-  s: ((msg: Uint8Array) => Uint8Array) | null;
-  a: ((key16: Uint8Array, block16: Uint8Array) => Uint8Array) | null;
+  s: ((msg: Uint8Array) => Uint8Array | null) | null;
+  a: ((key16: Uint8Array, block16: Uint8Array) => Uint8Array | null) | null;
 } = { s: null, a: null };
 
 /** Install (or, with {}, remove) native primitives. Missing entries mean "use pure JS". */

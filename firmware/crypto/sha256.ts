@@ -162,9 +162,12 @@ export function sha256Final(st: Sha256State): Uint8Array {
 export function sha256(msg: Uint8Array): Uint8Array {
   var nat = natives.s;
   if (nat) {
-    // Count the compressions the native performs: ceil((len + 9) / 64).
-    nativeWork.shaBlock += Math.floor((msg.length + 72) / 64);
-    return nat(msg);
+    var d = nat(msg);
+    if (d) {
+      // Count the compressions the native performed: ceil((len + 9) / 64).
+      nativeWork.shaBlock += Math.floor((msg.length + 72) / 64);
+      return d;
+    }
   }
   var st = sha256Init();
   sha256Update(st, msg);
