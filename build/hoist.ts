@@ -43,8 +43,20 @@ export function hoistDeclarations(code: string): string {
       }
     }
 
+    // Already in hoisted shape: directives, init-less `var` lists, function
+    // declarations. Those stay where they are (so the pass is idempotent).
+    var lead = 0;
+    while (lead < stmts.length && isDirective(stmts[lead])) lead++;
+    var leadingVars: string[] = [];
+    while (lead < stmts.length && isBareVar(stmts[lead])) {
+      stmts[lead].declarations.forEach(function (dd: N) { leadingVars.push(dd.id.name); });
+      at = stmts[lead].end;
+      lead++;
+    }
+    while (lead < stmts.length && stmts[lead].type === 'FunctionDeclaration') lead++;
+
     var vars: string[] = [];
-    var seen = new Set<string>(params);
+    var seen = new Set<string>(params.concat(leadingVars));
     seen.add('arguments');
     function addVar(name: string) {
       if (seen.has(name) || directNames.has(name)) return;
@@ -89,15 +101,12 @@ export function hoistDeclarations(code: string): string {
       } as walk.RecursiveVisitors<unknown>);
     }
     for (var m = 0; m < stmts.length; m++) {
-      if (stmts[m].type !== 'FunctionDeclaration') visitStmt(stmts[m], stmts);
+      if (stmts[m].type !== 'FunctionDeclaration' && !(m < lead && isBareVar(stmts[m]))) visitStmt(stmts[m], stmts);
     }
 
     if (vars.length) s.appendLeft(at, 'var ' + vars.join(',') + ';');
     // Function declarations already leading the scope stay; later ones move
     // right after them, keeping source order (it decides duplicate names).
-    var lead = 0;
-    while (lead < stmts.length && isDirective(stmts[lead])) lead++;
-    while (lead < stmts.length && stmts[lead].type === 'FunctionDeclaration') lead++;
     for (var d = 0; d < direct.length; d++) {
       var fn = direct[d];
       if (stmts.indexOf(fn) < lead) continue;
@@ -138,6 +147,10 @@ export function hoistDeclarations(code: string): string {
     }
   });
   return s.toString();
+}
+
+function isBareVar(st: N): boolean {
+  return st.type === 'VariableDeclaration' && st.declarations.every(function (d: N) { return d.init === null; });
 }
 
 function isDirective(st: N): boolean {

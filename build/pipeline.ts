@@ -191,7 +191,7 @@ export async function buildTarget(t: Target, options?: BuildOptions): Promise<Ta
 
   var input: BundleInput;
   if (t.generate) {
-    var src = await generateKeepAllEntry(path.join(root, t.generate.dir), t.generate.recursive, platformFile);
+    var src = await generateKeepAllEntry(path.resolve(root, t.generate.dir), t.generate.recursive, platformFile);
     if (src === null) { res.skipped = 'no modules in ' + t.generate.dir + ' yet'; return res; }
     input = { contents: src, resolveDir: root, platformFile: platformFile };
   } else {

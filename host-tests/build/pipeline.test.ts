@@ -1,0 +1,112 @@
+// The whole pipeline on fixtures: a Map is refused; lowered ES2015+ syntax runs
+// the same in node:vm (and in duk when installed) as the TypeScript in Node.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { buildAll } from '../../build/build.ts';
+import { buildTarget, lowerToEs5, minifyEs5 } from '../../build/pipeline.ts';
+import { proveEs5 } from '../../build/es5-proof.ts';
+import type { Target } from '../../build/targets.ts';
+import { run as runDirect } from './fixtures/features.ts';
+
+var FIX = path.join(__dirname, 'fixtures');
+
+function fixtureTarget(name: string, entry: string, extra?: Partial<Target>): Target {
+  return Object.assign({ name: name, entry: path.join(FIX, entry), out: 'dist/' + name + '.js', platform: null, globals: 'bench', kind: 'bench' }, extra || {}) as Target;
+}
+
+/** Run a bundle in a fresh node:vm context with an engine-style print; returns what it printed. */
+function runInVm(code: string): string[] {
+  var printed: string[] = [];
+  vm.runInContext(code, vm.createContext({ print: function (s: string) { printed.push(String(s)); } }));
+  return printed;
+}
+
+function hasDuk(): boolean {
+  var r = spawnSync('duk', ['-e', 'print(1)'], { encoding: 'utf8' });
+  return !r.error && r.status === 0;
+}
+
+describe('pipeline', function () {
+  it('a TS entry using new Map() fails the proof, naming Map', async function () {
+    var r = await buildTarget(fixtureTarget('fixture/uses-map', 'uses-map.ts'));
+    expect(r.failure).toBeUndefined();
+    expect(r.errors.map(function (e) { return e.what; })).toContain('Map');
+    var e = r.errors.filter(function (x) { return x.what === 'Map'; })[0];
+    expect(e.message).toMatch(/^dist\/readable\/fixture\/uses-map\.js:\d+:\d+: free global `Map`/);
+  });
+
+  it('buildAll fails and writes no bundle when a target fails the proof', async function () {
+    var tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-build-'));
+    var logged: string[] = [];
+    var s = await buildAll([fixtureTarget('fixture/uses-map', 'uses-map.ts')], tmp, function (l) { logged.push(l); });
+    expect(s.ok).toBe(false);
+    expect(fs.existsSync(path.join(tmp, 'dist/fixture/uses-map.js'))).toBe(false);
+    expect(fs.existsSync(path.join(tmp, 'dist/readable/fixture/uses-map.js'))).toBe(true);
+    expect(logged.join('\n')).toMatch(/FAIL fixture\/uses-map[\s\S]*free global `Map`/);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('classes, extends, for-of, default/rest params, destructuring run the same after lowering', async function () {
+    var expected = runDirect();
+    var r = await buildTarget(fixtureTarget('fixture/features', 'features-entry.ts'));
+    expect(r.failure).toBeUndefined();
+    expect(r.errors).toEqual([]);
+    var code = r.code as string;
+    // The output really is ES5 and really was hoisted.
+    expect(proveEs5(code, { bundle: 'features.js', globals: ['print'], requireHoisted: true }).filter(function (e) { return e.kind === 'syntax' || e.kind === 'hoist'; })).toEqual([]);
+    expect(runInVm(code)).toEqual([expected]);
+    expect(runInVm(r.readable as string)).toEqual([expected]);
+    if (hasDuk()) {
+      var tmp = path.join(os.tmpdir(), 'nb-features-' + process.pid + '.js');
+      fs.writeFileSync(tmp, code);
+      var d = spawnSync('duk', [tmp], { encoding: 'utf8' });
+      fs.rmSync(tmp, { force: true });
+      expect(d.stderr).toBe('');
+      expect(d.stdout.trim()).toBe(expected);
+    }
+  });
+
+  it('lowerToEs5 + minifyEs5 emit ES5 for ES2017 input', async function () {
+    var es5 = await minifyEs5(lowerToEs5('const f = (a, ...r) => `${a}:${r.length}`; class A { m() { return f(1, 2); } } var out = new A().m();'));
+    expect(proveEs5(es5, { bundle: 'x.js', globals: [] }).filter(function (e) { return e.kind === 'syntax'; })).toEqual([]);
+    var ctx = vm.createContext({});
+    vm.runInContext(es5, ctx);
+    expect(ctx.out).toBe('1:1');
+  });
+
+  it('a size-only target keeps every export of every module in a directory (recursively)', async function () {
+    var t = fixtureTarget('fixture/size', '', { generate: { dir: path.join(FIX, 'size-lib'), recursive: true }, globals: 'size', kind: 'size' });
+    var r = await buildTarget(t);
+    expect(r.errors).toEqual([]);
+    expect(r.readable).toContain('function alphaOne(');
+    expect(r.readable).toContain('function betaTwice(');
+    expect(r.readable).toContain('ALPHA_TABLE');
+    var flat = await buildTarget(Object.assign({}, t, { generate: { dir: path.join(FIX, 'size-lib'), recursive: false } }));
+    expect(flat.readable).not.toContain('betaTwice');
+    var none = await buildTarget(Object.assign({}, t, { generate: { dir: path.join(FIX, 'no-such-dir'), recursive: true } }));
+    expect(none.skipped).toMatch(/no modules/);
+  });
+
+  it('an optional target without its entry is skipped; a required one fails', async function () {
+    var opt = await buildTarget(fixtureTarget('fixture/missing', 'missing-entry.ts', { optional: true }));
+    expect(opt.skipped).toMatch(/does not exist/);
+    var req = await buildTarget(fixtureTarget('fixture/missing', 'missing-entry.ts'));
+    expect(req.failure).toMatch(/does not exist/);
+  });
+
+  it('an embedding target gets NOWBOARD_BUNDLES with the final board sources, runnable with new Function', async function () {
+    var board = await buildTarget(fixtureTarget('fixture/features', 'features-entry.ts'));
+    var built = new Map([['fixture/features', board.code as string]]);
+    var t = fixtureTarget('fixture/harness', 'embed-harness.ts', { embed: ['fixture/features'], globals: 'duk', kind: 'harness' });
+    var missing = await buildTarget(t);
+    expect(missing.failure).toMatch(/needs fixture\/features/);
+    var r = await buildTarget(t, { built: built });
+    expect(r.errors).toEqual([]);
+    expect(r.code).toContain('NOWBOARD_BUNDLES={"fixture/features":' + JSON.stringify(board.code));
+    expect(runInVm(r.code as string)).toEqual(['board said: ' + runDirect()]);
+  });
+});
