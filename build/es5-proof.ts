@@ -26,6 +26,8 @@ import * as walk from 'acorn-walk';
 // acorn's node union is precise but awkward to narrow across many node kinds;
 // this module reads fields by name and checks `type` itself.
 type N = any;
+/** acorn-walk's callback also takes the node kind to visit as (an untyped) third argument. */
+type Cb<S> = (node: N, st: S, override?: string) => void;
 
 export interface ProofError {
   bundle: string;
@@ -201,12 +203,12 @@ export function proveEs5(code: string, opts: ProofOptions): ProofError[] {
           declare(fn.id, fn.id.name);
         }
       },
-      VariableDeclarator: function (d: N, st: unknown, c: walk.WalkerCallback<unknown>) {
+      VariableDeclarator: function (d: N, st: unknown, c: Cb<unknown>) {
         names.push(d.id.name);
         declare(d.id, d.id.name);
         if (d.init) c(d.init, st, 'Expression');
       },
-    } as walk.RecursiveVisitors<unknown>);
+    } as unknown as walk.RecursiveVisitors<unknown>);
     return names;
   }
 
@@ -309,32 +311,32 @@ export function proveEs5(code: string, opts: ProofOptions): ProofError[] {
     }
   }
 
-  var visitors: walk.RecursiveVisitors<St> = {
-    Program: function (node: N, st: St, c: walk.WalkerCallback<St>) {
+  var visitors = {
+    Program: function (node: N, st: St, c: Cb<St>) {
       for (var i = 0; i < node.body.length; i++) c(node.body[i], st, 'Statement');
     },
-    Function: function (fn: N, st: St, c: walk.WalkerCallback<St>) {
+    Function: function (fn: N, st: St, c: Cb<St>) {
       var names: string[] = ['arguments'];
       for (var i = 0; i < fn.params.length; i++) names.push(fn.params[i].name);
       if (fn.type === 'FunctionExpression' && fn.id) names.push(fn.id.name);
       var inner = newScope(st.scope, names.concat(collectDeclared(fn.body)));
       c(fn.body, { scope: inner, guards: st.guards }, 'Statement');
     },
-    CatchClause: function (node: N, st: St, c: walk.WalkerCallback<St>) {
+    CatchClause: function (node: N, st: St, c: Cb<St>) {
       c(node.body, { scope: newScope(st.scope, [node.param.name]), guards: st.guards }, 'Statement');
     },
     Identifier: function (node: N, st: St) { checkIdentifier(node, st); },
     // Assignment targets and declarators reach identifiers through here.
     VariablePattern: function (node: N, st: St) { checkIdentifier(node, st); },
-    MemberExpression: function (node: N, st: St, c: walk.WalkerCallback<St>) {
+    MemberExpression: function (node: N, st: St, c: Cb<St>) {
       checkMember(node, st, false);
       c(node.object, st, 'Expression');
       if (node.computed) c(node.property, st, 'Expression');
     },
-    MemberPattern: function (node: N, st: St, c: walk.WalkerCallback<St>) {
+    MemberPattern: function (node: N, st: St, c: Cb<St>) {
       c(node, st, 'MemberExpression');
     },
-    UnaryExpression: function (node: N, st: St, c: walk.WalkerCallback<St>) {
+    UnaryExpression: function (node: N, st: St, c: Cb<St>) {
       if (node.operator === 'typeof') {
         var a = node.argument;
         if (a.type === 'Identifier') return; // typeof on an undeclared name is safe
@@ -347,7 +349,7 @@ export function proveEs5(code: string, opts: ProofOptions): ProofError[] {
       }
       c(node.argument, st, 'Expression');
     },
-    LogicalExpression: function (node: N, st: St, c: walk.WalkerCallback<St>) {
+    LogicalExpression: function (node: N, st: St, c: Cb<St>) {
       var l = node.left;
       if (l.type === 'MemberExpression' && (node.operator === '||' || node.operator === '&&')) {
         // `Math.imul || fallback`, `Object.x && use(Object.x)`: a probe, not a use.
@@ -359,17 +361,17 @@ export function proveEs5(code: string, opts: ProofOptions): ProofError[] {
       }
       c(node.right, node.operator === '&&' ? withGuards(st, l) : st, 'Expression');
     },
-    ConditionalExpression: function (node: N, st: St, c: walk.WalkerCallback<St>) {
+    ConditionalExpression: function (node: N, st: St, c: Cb<St>) {
       c(node.test, st, 'Expression');
       c(node.consequent, withGuards(st, node.test), 'Expression');
       c(node.alternate, st, 'Expression');
     },
-    IfStatement: function (node: N, st: St, c: walk.WalkerCallback<St>) {
+    IfStatement: function (node: N, st: St, c: Cb<St>) {
       c(node.test, st, 'Expression');
       c(node.consequent, withGuards(st, node.test), 'Statement');
       if (node.alternate) c(node.alternate, st, 'Statement');
     },
-    CallExpression: function (node: N, st: St, c: walk.WalkerCallback<St>) {
+    CallExpression: function (node: N, st: St, c: Cb<St>) {
       var dp = definePropertyCall(node);
       if (dp) {
         for (var i = 1; i < node.arguments.length; i++) checkDescriptorGetters(node.arguments[i], dp === 2);
@@ -377,18 +379,18 @@ export function proveEs5(code: string, opts: ProofOptions): ProofError[] {
       c(node.callee, st, 'Expression');
       for (var j = 0; j < node.arguments.length; j++) c(node.arguments[j], st, 'Expression');
     },
-    Property: function (node: N, st: St, c: walk.WalkerCallback<St>) {
+    Property: function (node: N, st: St, c: Cb<St>) {
       if (node.kind === 'get' || node.kind === 'set') {
         var k = node.key.type === 'Identifier' ? node.key.name : String(node.key.value);
         report(node, 'getter', node.kind + ' ' + k, node.kind + 'ter `' + k + '` in an object literal (not supported reliably on the boards)');
       }
       c(node.value, st, 'Expression');
     },
-    LabeledStatement: function (node: N, st: St, c: walk.WalkerCallback<St>) {
+    LabeledStatement: function (node: N, st: St, c: Cb<St>) {
       report(node, 'label', node.label.name, 'label `' + node.label.name + ':` (Espruino fails labelled statements, ENGINES.md row 20)');
       c(node.body, st, 'Statement');
     },
-    WithStatement: function (node: N, st: St, c: walk.WalkerCallback<St>) {
+    WithStatement: function (node: N, st: St, c: Cb<St>) {
       report(node, 'with', 'with', '`with` statement (scope cannot be proven; unsupported in strict code)');
       c(node.object, st, 'Expression');
       c(node.body, st, 'Statement');
@@ -396,7 +398,7 @@ export function proveEs5(code: string, opts: ProofOptions): ProofError[] {
   };
 
   var top = newScope(null, collectDeclared(ast));
-  walk.recursive(ast, { scope: top, guards: new Set<string>() }, visitors);
+  walk.recursive(ast, { scope: top, guards: new Set<string>() }, visitors as unknown as walk.RecursiveVisitors<St>);
   if (opts.requireHoisted) checkHoisted(ast, report);
   errors.sort(function (a, b) { return a.line - b.line || a.column - b.column; });
   return errors;
@@ -514,13 +516,13 @@ function checkHoisted(ast: N, report: Reporter) {
             report(fn, 'hoist', fn.id.name, 'function declaration `' + fn.id.name + '` is not at the top of its scope (Espruino does not hoist)');
           }
         },
-        VariableDeclarator: function (d: N, st: unknown, c: walk.WalkerCallback<unknown>) {
+        VariableDeclarator: function (d: N, st: unknown, c: Cb<unknown>) {
           if (!declaredTop.has(d.id.name)) {
             report(d, 'hoist', d.id.name, 'var `' + d.id.name + '` is not declared at the top of its scope (Espruino does not hoist)');
           }
           if (d.init) c(d.init, st, 'Expression');
         },
-      } as walk.RecursiveVisitors<unknown>);
+      } as unknown as walk.RecursiveVisitors<unknown>);
     }
     void owner;
   }

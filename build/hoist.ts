@@ -21,6 +21,8 @@ import MagicString from 'magic-string';
 import { parseEs5 } from './es5-proof.ts';
 
 type N = any;
+/** acorn-walk's callback also takes the node kind to visit as (an untyped) third argument. */
+type Cb<S> = (node: N, st: S, override?: string) => void;
 
 export function hoistDeclarations(code: string): string {
   var ast: N = parseEs5(code);
@@ -77,12 +79,12 @@ export function hoistDeclarations(code: string): string {
       }
       walk.recursive(node, null, {
         Function: function () { /* nested scope: handled on its own */ },
-        VariableDeclarator: function (d: N, st: unknown, c: walk.WalkerCallback<unknown>) {
+        VariableDeclarator: function (d: N, st: unknown, c: Cb<unknown>) {
           addVar(d.id.name);
           if (d.init) c(d.init, st, 'Expression');
         },
         BlockStatement: function (b: N) { visitStatementList(b.body); },
-        SwitchStatement: function (sw: N, st: unknown, c: walk.WalkerCallback<unknown>) {
+        SwitchStatement: function (sw: N, st: unknown, c: Cb<unknown>) {
           c(sw.discriminant, st, 'Expression');
           for (var q = 0; q < sw.cases.length; q++) {
             if (sw.cases[q].test) c(sw.cases[q].test, st, 'Expression');
@@ -90,7 +92,7 @@ export function hoistDeclarations(code: string): string {
           }
         },
         // A statement position that is not a list (`if (x) function f(){}`).
-        Statement: function (st2: N, st: unknown, c: walk.WalkerCallback<unknown>) {
+        Statement: function (st2: N, st: unknown, c: Cb<unknown>) {
           if (st2.type === 'FunctionDeclaration') {
             blockFns.push({ fn: st2, list: null });
             addVar(st2.id.name);
@@ -98,7 +100,7 @@ export function hoistDeclarations(code: string): string {
             c(st2, st);
           }
         },
-      } as walk.RecursiveVisitors<unknown>);
+      } as unknown as walk.RecursiveVisitors<unknown>);
     }
     for (var m = 0; m < stmts.length; m++) {
       if (stmts[m].type !== 'FunctionDeclaration' && !(m < lead && isBareVar(stmts[m]))) visitStmt(stmts[m], stmts);
