@@ -67,7 +67,7 @@ export interface Node {
   state: any;
   timers: { [id: string]: number };
   joins: { ssid: string; psk: string }[];
-  log: { ev: WlEvent; step: WlStep<any> }[];
+  log: { ev: WlEvent; prev: any; step: WlStep<any> }[];
   reports: WlEffect[];
   audits: WlEffect[];
   stores: WlEffect[];
@@ -100,7 +100,7 @@ export class Net {
 
   addConfigurator(name: string, c: Uint8Array, entries: WhitelistEntry[], opt?: ConfiguratorOptions, suite?: WhitelistSuiteCrypto): Node {
     const s = suite || this.suite;
-    return this.add(name, 'configurator', makeConfigurator(s), configuratorInitial({ c, C: s.dhPub(c) }, entries, opt));
+    return this.add(name, 'configurator', makeConfigurator(s), configuratorInitial({ c, C: this.suite.dhPub(c) }, entries, opt));
   }
 
   /** Feed one event to a node and carry out its effects. */
@@ -108,7 +108,7 @@ export class Net {
     if (ev.now === undefined) ev.now = this.now;
     if (ev.rand === undefined && ev.t !== 'wifi' && ev.t !== 'command') ev.rand = this.rand(64);
     const r = n.core.next(n.state, ev);
-    n.log.push({ ev, step: r });
+    n.log.push({ ev, prev: n.state, step: r });
     n.state = r.state;
     for (const e of r.effects) {
       if (e.t === 'send') {
@@ -200,6 +200,11 @@ export class Net {
     }
     return done();
   }
+}
+
+/** The log entry of the step that consumed exactly this frame object. */
+export function stepFor(n: Node, bytes: Uint8Array) {
+  return n.log.find((l) => l.ev.bytes === bytes);
 }
 
 export function codesOf(n: Node): number[] {
