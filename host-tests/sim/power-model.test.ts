@@ -108,6 +108,20 @@ describe('power model: hand-worked synthetic timeline', () => {
     expect(rep.work).toEqual({ fmul25519: 3057, aesBlock: 2 });
   });
 
+  it('work is attributed to windows whether or not it was reported in time order', () => {
+    function run(order: number[]) {
+      var bp = createBoardPower('b');
+      var at = [0, 5, 10, 20];
+      for (var i = 0; i < order.length; i++) bp.work('shaBlock', order[i] + 1, at[order[i]]);
+      bp.op('a', 0, 10); // [0, 10): work at 0 and 5 → 1 + 2
+      bp.op('b', 10, 10); // zero-length: only work exactly at 10 → 3
+      bp.op('c', 5, 30); // [5, 30): 2 + 3 + 4
+      return bp.energy(30).ops.map((o) => o.work.shaBlock);
+    }
+    expect(run([0, 1, 2, 3])).toEqual([3, 3, 9]);
+    expect(run([3, 1, 0, 2])).toEqual([3, 3, 9]);
+  });
+
   it('an open window is measured up to the end of the report', () => {
     var bp = createBoardPower('b', MSP430_CC2420_PAPER000);
     bp.beginOp('listen', 0);

@@ -173,6 +173,18 @@ function lastAtOrBefore(ts: number[], t: number): number {
   return lo;
 }
 
+/** Index of the first entry >= t (ts.length if none). */
+function firstAtOrAfter(ts: number[], t: number): number {
+  var lo = 0;
+  var hi = ts.length;
+  while (lo < hi) {
+    var mid = (lo + hi) >> 1;
+    if (ts[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * A power account for one board. `params` defaults to ESP32_WROOM32, `startMs`
  * to 0; each component starts in params.initial[component].
@@ -200,6 +212,8 @@ export function createBoardPower(board: string, params?: PowerParams, startMs?: 
   var workT: number[] = [];
   var workU: string[] = [];
   var workN: number[] = [];
+  /** True while work was reported in time order (then windows use a binary search). */
+  var workSorted = true;
 
   function trackOf(component: string): Track {
     if (!Object.prototype.hasOwnProperty.call(tracks, component)) {
@@ -311,7 +325,9 @@ export function createBoardPower(board: string, params?: PowerParams, startMs?: 
       if (typeof count !== 'number' || !(count >= 0) || !isFinite(count)) {
         fail('E_POWER_BAD_COUNT', unit + ' count must be a non-negative number, got ' + count);
       }
-      workT.push(msToTicks(atMs));
+      var t = msToTicks(atMs);
+      if (workT.length > 0 && t < workT[workT.length - 1]) workSorted = false;
+      workT.push(t);
       workU.push(unit);
       workN.push(count);
     },
@@ -419,7 +435,9 @@ export function createBoardPower(board: string, params?: PowerParams, startMs?: 
         row.ticks += tos[j] - froms[j];
         row.mJ += ew.total;
         for (var r = 0; r < componentNames.length; r++) row.byComponent[componentNames[r]] += ew[componentNames[r]];
-        for (var w = 0; w < workT.length; w++) {
+        var w = workSorted ? firstAtOrAfter(workT, froms[j]) : 0;
+        for (; w < workT.length; w++) {
+          if (workSorted && workT[w] > tos[j]) break;
           if (inWindow(workT[w], froms[j], tos[j])) row.work[workU[w]] = (row.work[workU[w]] || 0) + workN[w];
         }
       }
