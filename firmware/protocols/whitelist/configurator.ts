@@ -44,10 +44,16 @@ export var SESSION_TIMER = 's:';
 export interface ConfiguratorOptions {
   /** wait for PROOF after a CHALLENGE, per try */
   proofMs: number;
-  /** wait for ACK after the CONFIG fragments, per try (covers the enrollee's Wi-Fi join) */
+  /**
+   * wait for ACK after the CONFIG fragments, per try. Shorter than the
+   * enrollee's sessionMs so a lost fragment is re-sent before it gives up;
+   * ackMs × ackTries must exceed the enrollee's joinMs.
+   */
   ackMs: number;
-  /** sends per message (1 + retransmissions) before the session fails */
+  /** CHALLENGE sends (1 + retransmissions) before the session fails */
   maxTries: number;
+  /** CONFIG sends (1 + retransmissions) before the session fails */
+  ackTries: number;
   /** after a failed session or a failure ACK, ignore that enrollee this long */
   cooldownMs: number;
   /** token bucket for sessions started (each costs 2-3 X25519): capacity and ms per token */
@@ -57,8 +63,9 @@ export interface ConfiguratorOptions {
 
 export var CONFIGURATOR_DEFAULTS: ConfiguratorOptions = {
   proofMs: 1500,
-  ackMs: 25000,
+  ackMs: 4000,
   maxTries: 3,
+  ackTries: 8,
   cooldownMs: 10000,
   bucketSize: 4,
   bucketMs: 500,
@@ -377,7 +384,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     if (!has(st.sess, hx)) return reject(st, E_STALE_TIMER, 'timer', true);
     var s = st.sess[hx];
     var now = typeof ev.now === 'number' ? ev.now : 0;
-    if (s.tries >= st.opt.maxTries) {
+    if (s.tries >= (s.st === CS_WAIT_PROOF ? st.opt.maxTries : st.opt.ackTries)) {
       var effects: WlEffect[] = [audit(hx, s.peer, E_TIMEOUT, s.target.version, now)];
       effects.push(report(E_TIMEOUT, CS_STATE_NAMES[s.st]));
       return step(endSession(st, hx, now, effects), effects, CS_STATE_NAMES[s.st] + ' -timeout-> failed', E_TIMEOUT);
