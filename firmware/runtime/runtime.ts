@@ -23,9 +23,11 @@ export interface StepResult<S> {
 
 export type NextFn<S> = (state: S, ev: Tagged) => StepResult<S>;
 
-/** Extra counters a binding may keep (e.g. native SHA/AES blocks). */
-export interface ExtraWork {
-  [unit: string]: number;
+/** A counter outside work-counters.ts to report too: `src[key]`, reported as `unit`. */
+export interface ExtraCounter {
+  src: { [k: string]: number };
+  key: string;
+  unit: string;
 }
 
 export interface RuntimeOptions {
@@ -35,8 +37,8 @@ export interface RuntimeOptions {
   onEffect?: (e: Tagged, rt: Runtime) => void;
   /** Called after every step with the new state (apps persist or inspect it). */
   onState?: (state: any) => void;
-  /** Counters outside work-counters.ts to report to the meter too. */
-  extraWork?: ExtraWork;
+  /** Counters outside work-counters.ts to report to the meter too (e.g. native SHA/AES blocks). */
+  extraWork?: ExtraCounter[];
 }
 
 export interface Runtime {
@@ -56,8 +58,7 @@ export function startRuntime<S>(ports: Ports, next: NextFn<S>, initial: S, opts:
   var timers: { [id: string]: number } = {};
   var busy = false;
   var queue: Tagged[] = [];
-  var extraKeys: string[] = [];
-  if (opts.extraWork) for (var k in opts.extraWork) extraKeys.push(k);
+  var extra: ExtraCounter[] = opts.extraWork || [];
   var rt: Runtime = {
     dispatch: dispatch,
     state: function () {
@@ -72,9 +73,9 @@ export function startRuntime<S>(ports: Ports, next: NextFn<S>, initial: S, opts:
       var d = w[WORK_UNITS[i]] - before[i];
       if (d > 0) ports.meter.work(WORK_UNITS[i], d);
     }
-    for (var j = 0; j < extraKeys.length; j++) {
-      var dx = (opts.extraWork as ExtraWork)[extraKeys[j]] - beforeExtra[j];
-      if (dx > 0) ports.meter.work(extraKeys[j], dx);
+    for (var j = 0; j < extra.length; j++) {
+      var dx = extra[j].src[extra[j].key] - beforeExtra[j];
+      if (dx > 0) ports.meter.work(extra[j].unit, dx);
     }
   }
 
@@ -126,7 +127,8 @@ export function startRuntime<S>(ports: Ports, next: NextFn<S>, initial: S, opts:
     if (opts.randBytes > 0 && ev.rand === undefined) ev.rand = ports.random.bytes(opts.randBytes);
     ports.meter.state('cpu', CPU_ACTIVE);
     var before = copyCounters(work as unknown as { [k: string]: number }, WORK_UNITS);
-    var beforeExtra = opts.extraWork ? copyCounters(opts.extraWork, extraKeys) : [];
+    var beforeExtra: number[] = [];
+    for (var x = 0; x < extra.length; x++) beforeExtra.push(extra[x].src[extra[x].key]);
     var res: StepResult<S> | undefined;
     try {
       res = next(state, ev);

@@ -10,6 +10,8 @@ import {
 } from '../../ports/ports.ts';
 import { makeSlotStorage, RawStore } from '../../ports/slot-storage.ts';
 import { espnowRadio, dgramRadio } from './espnow-radio.ts';
+import { espruinoCryptoNatives } from './crypto-adapter.ts';
+import { NativeCrypto } from '../../crypto/crypto-natives.ts';
 
 /** require() that returns undefined for a module the firmware doesn't have. */
 export function optionalModule(name: string): any {
@@ -116,10 +118,13 @@ function radioPort(storage: any): RadioPort {
 }
 
 /** Hooks the binding offers engine accelerations through, set by the app at boot. */
-export var engineNatives = {
-  crypto: optionalModule('crypto'),
-  convolve: typeof E !== 'undefined' && E.convolve ? E.convolve : undefined,
-};
+export function engineNatives(): { crypto?: NativeCrypto; convolve?: any } {
+  var c = optionalModule('crypto');
+  return {
+    crypto: c ? espruinoCryptoNatives(c) : undefined,
+    convolve: typeof E !== 'undefined' && E.convolve ? E.convolve : undefined,
+  };
+}
 
 export function bindPorts(): Ports {
   var st = __nbRequire('Storage');

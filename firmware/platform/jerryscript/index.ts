@@ -4,11 +4,14 @@
  */
 import { Ports, MAX_FRAME } from '../../ports/ports.ts';
 import { makeSlotStorage } from '../../ports/slot-storage.ts';
+import { NativeCrypto } from '../../crypto/crypto-natives.ts';
 
-export var engineNatives = {
-  crypto: undefined as any,
-  convolve: undefined as any,
-};
+export function engineNatives(): { crypto?: NativeCrypto; convolve?: any } {
+  var c: NativeCrypto = {};
+  if (typeof nb_sha256 === 'function') c.sha256 = nb_sha256;
+  if (typeof nb_aes128_ecb === 'function') c.aesEncryptBlock = nb_aes128_ecb;
+  return { crypto: c };
+}
 
 export function bindPorts(): Ports {
   return {
