@@ -10,7 +10,7 @@ import { Ports } from '../../firmware/ports/ports.ts';
 import { startRuntime, Runtime, Tagged } from '../../firmware/runtime/runtime.ts';
 import { decodeConfiguratorIdentity, decodeWhitelist, WhitelistEntry } from '../../firmware/protocols/whitelist/records.ts';
 import { makeConfigurator, configuratorInitial, WHITELIST_FILE, CONFIGURATOR_RAND } from '../../firmware/protocols/whitelist/configurator.ts';
-import { makeX25519Suite } from '../../firmware/protocols/whitelist/suite-x25519.ts';
+import { firmwareSuite } from '../../firmware/protocols/whitelist/suite-x25519.ts';
 import { utf8Encode, utf8Decode } from '../../firmware/bytes/bytes.ts';
 import { emit, emitReport } from '../../firmware/apps/report-line.ts';
 import { NATIVE_COUNTERS } from '../../firmware/apps/engine-accel.ts';
@@ -44,7 +44,7 @@ export function startConfigurator(ports: Ports, accel: string[]): Runtime | null
     if (wl.code === 0 && wl.entries) entries = wl.entries;
     else emit(ports, 'error', { what: 'whitelist', code: wl.code });
   }
-  var core = makeConfigurator(makeX25519Suite());
+  var core = makeConfigurator(firmwareSuite());
   var rt = startRuntime(ports, core.next, configuratorInitial(key.identity, entries), {
     randBytes: CONFIGURATOR_RAND,
     extraWork: NATIVE_COUNTERS,

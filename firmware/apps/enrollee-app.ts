@@ -12,7 +12,7 @@ import { Ports } from '../ports/ports.ts';
 import { startRuntime, Runtime } from '../runtime/runtime.ts';
 import { decodeIdentity, decodeStoredConfig, WlConfig } from '../protocols/whitelist/records.ts';
 import { makeEnrollee, enrolleeInitial, CONFIG_FILE, ENROLLEE_RAND, EnrolleeState } from '../protocols/whitelist/enrollee.ts';
-import { makeX25519Suite } from '../protocols/whitelist/suite-x25519.ts';
+import { firmwareSuite } from '../protocols/whitelist/suite-x25519.ts';
 import { I_PROVISIONED, I_JOIN_FAILED, I_PRESENCE } from '../codec/error-codes.ts';
 import { emit, emitReport } from './report-line.ts';
 import { NATIVE_COUNTERS } from './engine-accel.ts';
@@ -42,7 +42,7 @@ export function startEnrollee(ports: Ports, accel: string[]): Runtime | null {
     if (dc.code === 0) cfg = dc.config;
     else emit(ports, 'error', { what: 'config', code: dc.code });
   }
-  var core = makeEnrollee(makeX25519Suite());
+  var core = makeEnrollee(firmwareSuite());
   var initial: EnrolleeState = enrolleeInitial(id.identity, cfg);
   emit(ports, 'boot', { role: 'enrollee', held: cfg ? cfg.version : 0, accel: accel.join(',') });
   var rt = startRuntime(ports, core.next, initial, {
