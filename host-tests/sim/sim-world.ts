@@ -6,13 +6,24 @@
  *
  * Every call into a board (boot, timer, received frame, send status, Wi-Fi
  * result) goes through `invoke`, which implements the CPU busy model:
- * - the work the board reports through NowMeter during the callback is turned
- *   into estimated board CPU time by `cpuSecondsFor(work, engine)` (the power
- *   model's estimate; engine 'espruino-esp32-js' by default);
+ * - the work the board reports through NowMeter.work during the callback,
+ *   plus one 'event' unit (the interpreter's cost of handling any callback),
+ *   is turned into estimated board CPU time by `cpuSecondsFor(work, engine)`
+ *   (power-model.ts, which uses cost-table.ts; engine 'espruino-esp32-js' by
+ *   default);
  * - frames the board sent during the callback leave at now + that time;
  * - any other event for the board waits until it is free (FIFO);
  * - the CPU meter reads 'cpu' for that time and 'idle' otherwise.
  * Virtual time does not move inside a callback (getTime() is constant there).
+ *
+ * Each board has a power account (power-model.ts createBoardPower) fed with
+ * the simulator's own CPU and radio states, the work units, and each
+ * NowMeter.op label as a window over the callback's busy time (one window per
+ * label per callback; the count is summed in opTotals). App-reported states
+ * (NowMeter.state) are logged but the simulator's states are authoritative,
+ * except that the app may switch the radio off ('off') and on ('rx').
+ * Unknown work units are firmware bugs: the power model throws and the board
+ * crashes with that error.
  *
  * An exception escaping a callback is a crash: recorded with the board id and
  * the error, the board stops (timers dropped, radio off) until rebooted. A
@@ -29,6 +40,8 @@ import { makeMedium, Medium, MediumOptions } from './sim-medium.ts';
 import { makeFlash, Flash, isPowerCut } from './flash-fake.ts';
 import { makeFlashStorage, StorageModule, toStorageBytes } from './flash-storage.ts';
 import { makeEspruinoGlobals, BoardServices } from './espruino-globals.ts';
+import { cpuSecondsFor as modelCpuSecondsFor, createBoardPower, BoardPower } from './power-model.ts';
+import { PowerParams } from './power-params.ts';
 
 /** Runs a bundle's top level with these globals. Throws what the bundle throws. */
 export type LoadBundle = (src: string, globals: { [name: string]: any }, boardId: string) => void;
@@ -62,7 +75,10 @@ export interface WorldOptions {
   wifiTiming?: Partial<WifiTiming>;
   /** require("crypto") on every board when set (vm harness only). */
   nativeCrypto?: NativeCrypto | null;
-  cpuSecondsFor?: CpuSecondsFor;
+  /** Default: power-model.ts cpuSecondsFor. null: no CPU time at all (callbacks take zero time). */
+  cpuSecondsFor?: CpuSecondsFor | null;
+  /** Power figures for every board's account (default: power-params.ts ESP32_WROOM32). */
+  powerParams?: PowerParams;
   /** Engine name passed to cpuSecondsFor. */
   engine?: string;
   /** Flash size in 4-KB pages for boards that don't bring their own flash. */
@@ -124,8 +140,14 @@ export interface Board {
   crashes: Crash[];
   powerCuts: number;
   meterLog: MeterEvent[];
-  /** Work units and op labels reported through NowMeter, summed over all lives. */
+  /** Work units reported through NowMeter (plus 'event' per callback), summed over all lives. */
   workTotals: { [unit: string]: number };
+  /** NowMeter.op counts by label. */
+  opTotals: { [label: string]: number };
+  /** The board's energy account (power-model.ts). */
+  power: BoardPower;
+  /** Callbacks run (each costs one 'event'). */
+  events: number;
   wifiLog: { t: number; ssid: string; result: string | null }[];
   nativeCryptoCalls: number;
   /** Internals of the current life. */
@@ -133,6 +155,9 @@ export interface Board {
   nextTimerId: number;
   recvHandler: any;
   callDelta: { [unit: string]: number };
+  callOps: { [label: string]: number };
+  /** Last sim state time per component, to keep the power timeline monotonic. */
+  lastStateT: { [component: string]: number };
   pendingSends: { to: Uint8Array; payload: Uint8Array; cb: any }[];
 }
 
@@ -187,6 +212,12 @@ export function makeWorld(options: WorldOptions): World {
   var current: Board | null = null;
 
   function meter(b: Board, ev: MeterEvent): void {
+    if (ev.source === 'sim' && ev.kind === 'state' && ev.component && ev.state) {
+      var last = b.lastStateT[ev.component];
+      if (last !== undefined && ev.t < last) ev.t = last;
+      b.lastStateT[ev.component] = ev.t;
+      b.power.setState(ev.component, ev.state, ev.t);
+    }
     b.meterLog.push(ev);
   }
 
@@ -213,10 +244,32 @@ export function makeWorld(options: WorldOptions): World {
     meter(b, { t: clock.now(), source: 'sim', kind: 'state', component: 'cpu', state: 'off' });
   }
 
+  var cpuSecondsFor: CpuSecondsFor | null = options.cpuSecondsFor === undefined ? modelCpuSecondsFor : options.cpuSecondsFor;
+
   function cpuMsFor(delta: { [unit: string]: number }): number {
-    if (!options.cpuSecondsFor) return 0;
-    var s = options.cpuSecondsFor(delta, engine);
+    if (!cpuSecondsFor) return 0;
+    var s = cpuSecondsFor(delta, engine);
     return typeof s === 'number' && s > 0 && s < Infinity ? s * 1000 : 0;
+  }
+
+  /** After a callback: CPU time, power account, and the frames it sent. Throws on accounting errors. */
+  function account(b: Board, now: number): number {
+    var delta = b.callDelta;
+    delta.event = (delta.event || 0) + 1;
+    b.events++;
+    var busyMs = cpuMsFor(delta);
+    for (var unit in delta) {
+      b.workTotals[unit] = (b.workTotals[unit] || 0) + delta[unit];
+      b.power.work(unit, delta[unit], now);
+    }
+    for (var label in b.callOps) b.power.op(label, now, now + busyMs);
+    if (busyMs > 0) {
+      meter(b, { t: now, source: 'sim', kind: 'state', component: 'cpu', state: 'cpu' });
+      meter(b, { t: now + busyMs, source: 'sim', kind: 'state', component: 'cpu', state: 'idle' });
+      b.busyUntil = now + busyMs;
+      b.cpuBusyMs += busyMs;
+    }
+    return busyMs;
   }
 
   /** Call fn(args) inside board b under the CPU busy model. */
@@ -231,6 +284,7 @@ export function makeWorld(options: WorldOptions): World {
     }
     current = b;
     b.callDelta = {};
+    b.callOps = {};
     b.pendingSends = [];
     var threw = false;
     var err: any;
@@ -244,12 +298,12 @@ export function makeWorld(options: WorldOptions): World {
     if (b.flash.powerCut || (threw && isPowerCut(err))) powerDown(b, 'power-cut', err);
     else if (threw) powerDown(b, 'crash', err);
     if (!b.alive) return;
-    var busyMs = cpuMsFor(b.callDelta);
-    if (busyMs > 0) {
-      meter(b, { t: now, source: 'sim', kind: 'state', component: 'cpu', state: 'cpu' });
-      meter(b, { t: now + busyMs, source: 'sim', kind: 'state', component: 'cpu', state: 'idle' });
-      b.busyUntil = now + busyMs;
-      b.cpuBusyMs += busyMs;
+    var busyMs = 0;
+    try {
+      busyMs = account(b, now);
+    } catch (e) {
+      powerDown(b, 'crash', e);
+      return;
     }
     var sends = b.pendingSends;
     b.pendingSends = [];
@@ -337,10 +391,9 @@ export function makeWorld(options: WorldOptions): World {
   }
 
   function meterModule(b: Board): any {
+    /** Work outside a callback (cannot happen from board code) is accounted with the next one. */
     function add(key: string, count: number): void {
-      var n = +count || 0;
-      b.workTotals[key] = (b.workTotals[key] || 0) + n;
-      if (current === b) b.callDelta[key] = (b.callDelta[key] || 0) + n;
+      b.callDelta[key] = (b.callDelta[key] || 0) + count;
     }
     return {
       state: function (component: string, state: string) {
@@ -350,12 +403,14 @@ export function makeWorld(options: WorldOptions): World {
         else if (component === 'radio' && state === 'rx') medium.setRadio(b.id, true);
       },
       work: function (unit: string, count: number) {
-        meter(b, { t: clock.now(), source: 'app', kind: 'work', unit: String(unit), count: +count || 0 });
+        meter(b, { t: clock.now(), source: 'app', kind: 'work', unit: String(unit), count: count });
         add(String(unit), count);
       },
-      op: function (label: string, count: number) {
-        meter(b, { t: clock.now(), source: 'app', kind: 'op', unit: String(label), count: +count || 0 });
-        add(String(label), count);
+      op: function (label: string, count?: number) {
+        var n = count === undefined ? 1 : count;
+        meter(b, { t: clock.now(), source: 'app', kind: 'op', unit: String(label), count: n });
+        b.opTotals[String(label)] = (b.opTotals[String(label)] || 0) + n;
+        b.callOps[String(label)] = (b.callOps[String(label)] || 0) + n;
       },
     };
   }
@@ -464,9 +519,10 @@ export function makeWorld(options: WorldOptions): World {
         id: spec.id, role: spec.role, mac: mac, macText: macText(mac), src: spec.src,
         flash: flash, storage: makeFlashStorage(flash),
         alive: false, generation: 0, boots: 0, busyUntil: 0, cpuBusyMs: 0,
-        lines: [], reports: [], crashes: [], powerCuts: 0, meterLog: [], workTotals: {}, wifiLog: [],
+        lines: [], reports: [], crashes: [], powerCuts: 0, meterLog: [], workTotals: {}, opTotals: {},
+        power: createBoardPower(spec.id, options.powerParams), events: 0, wifiLog: [],
         nativeCryptoCalls: 0,
-        timers: {}, nextTimerId: 0, recvHandler: null, callDelta: {}, pendingSends: [],
+        timers: {}, nextTimerId: 0, recvHandler: null, callDelta: {}, callOps: {}, lastStateT: {}, pendingSends: [],
       };
       flash.onPowerCut = function () {
         // The chip lost power: the board dies with it, whether or not the firmware catches the error.
