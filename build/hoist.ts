@@ -7,7 +7,8 @@
  * both, so doing it in the source changes nothing for them. In every function
  * body and at top level this pass:
  *   1. declares every var of the scope (nested blocks, branches, for-heads; not
- *      nested functions) in one `var a,b,c;` at the top (after directives),
+ *      nested functions) in one `var a,b,c;` at the top (after directives), and
+ *      turns the later declarations into plain assignments (`var a=1` -> `a=1`),
  *   2. moves the scope's function declarations right after it, in order,
  *   3. rewrites function declarations inside blocks (not standard ES5; engines
  *      disagree, ENGINES.md rows 50-51) into `f=function(){...};` at the top of
@@ -66,6 +67,8 @@ export function hoistDeclarations(code: string): string {
       vars.push(name);
     }
     var blockFns: { fn: N; list: N[] | null }[] = [];
+    var laterDecls: N[] = [];
+    var keepVar = new Set<N>();
     // Walk the scope's statements without entering nested functions; track the
     // statement list each nested function declaration sits in.
     function visitStatementList(list: N[]) {
@@ -79,9 +82,20 @@ export function hoistDeclarations(code: string): string {
       }
       walk.recursive(node, null, {
         Function: function () { /* nested scope: handled on its own */ },
+        VariableDeclaration: function (decl: N, st: unknown, c: Cb<unknown>) {
+          laterDecls.push(decl);
+          for (var q = 0; q < decl.declarations.length; q++) c(decl.declarations[q], st);
+        },
         VariableDeclarator: function (d: N, st: unknown, c: Cb<unknown>) {
           addVar(d.id.name);
           if (d.init) c(d.init, st, 'Expression');
+        },
+        ForInStatement: function (f: N, st: unknown, c: Cb<unknown>) {
+          // `for (var k = init in o)`: without `var` it would parse differently.
+          if (f.left.type === 'VariableDeclaration' && f.left.declarations[0].init) keepVar.add(f.left);
+          c(f.left, st, 'ForInit');
+          c(f.right, st, 'Expression');
+          c(f.body, st, 'Statement');
         },
         BlockStatement: function (b: N) { visitStatementList(b.body); },
         SwitchStatement: function (sw: N, st: unknown, c: Cb<unknown>) {
@@ -107,6 +121,12 @@ export function hoistDeclarations(code: string): string {
     }
 
     if (vars.length) s.appendLeft(at, 'var ' + vars.join(',') + ';');
+    // Every name is now declared at the top, so a later `var a=1` is the
+    // assignment `a=1` (the same meaning in ES5); dropping the keyword saves
+    // what the top list costs. Only the keyword goes: the range holds no other edit.
+    for (var v = 0; v < laterDecls.length; v++) {
+      if (!keepVar.has(laterDecls[v])) s.remove(laterDecls[v].start, laterDecls[v].declarations[0].start);
+    }
     // Function declarations already leading the scope stay; later ones move
     // right after them, keeping source order (it decides duplicate names).
     for (var d = 0; d < direct.length; d++) {

@@ -22,7 +22,7 @@ describe('hoistDeclarations', function () {
     var src = 'var out = f();\nfunction f() { return 42; }';
     var outCode = hoistDeclarations(src);
     var ast: N = parseEs5(outCode);
-    expect(ast.body.map(function (s: N) { return s.type; })).toEqual(['VariableDeclaration', 'FunctionDeclaration', 'VariableDeclaration']);
+    expect(ast.body.map(function (s: N) { return s.type; })).toEqual(['VariableDeclaration', 'FunctionDeclaration', 'ExpressionStatement']);
     expect(ast.body[0].declarations.map(function (d: N) { return d.id.name + ':' + (d.init === null); })).toEqual(['out:true']);
     expect(ast.body[1].id.name).toBe('f');
     expect(run(outCode).out).toBe(run(src).out);
