@@ -65,3 +65,37 @@ describe('firmware suite', () => {
     }
   });
 });
+
+import { enrolleeHandshakeCrypto, sink } from '../../firmware/protocols/whitelist/handshake-cost.ts';
+import { work } from '../../firmware/crypto/work-counters.ts';
+import { x25519 } from '../../firmware/crypto/x25519.ts';
+import { countingSuite } from './noble-suite.ts';
+
+describe('enrollee handshake cost (§4.5)', () => {
+  it('the enrollee core spends exactly one X25519 per handshake', () => {
+    const counted = countingSuite(fw);
+    const net = new Net(ref, 17);
+    const c = keyFrom(ref, 'configurator');
+    const id = makeIdentity(ref, 'enrollee-1', c);
+    const conf = net.addConfigurator('conf', c, [{ hash: ref.sha256(id.E), ss: ref.dh(c, id.E), group: '', revoked: false }]);
+    const enr = net.addEnrollee('enr', id, null, undefined, counted.suite);
+    net.aps[CFG1.ssid] = CFG1.psk;
+    net.command(conf, { op: 'config', config: CFG1 });
+    net.boot(conf);
+    net.boot(enr);
+    expect(net.run(() => conf.audits.length > 0)).toBe(true);
+    expect(counted.counts).toEqual({ dh: 1, dhPub: 0 });
+  });
+
+  it('enrolleeHandshakeCrypto does the field work of exactly one X25519 plus symmetric work', () => {
+    const f0 = work.fmul25519;
+    x25519(keyFrom(ref, 'a'), ref.dhPub(keyFrom(ref, 'b')));
+    const one = work.fmul25519 - f0;
+    const w0 = { f: work.fmul25519, sha: work.shaBlock, aes: work.aesBlock };
+    enrolleeHandshakeCrypto();
+    expect(work.fmul25519 - w0.f).toBe(one);
+    expect(work.shaBlock - w0.sha).toBeGreaterThan(0);
+    expect(work.aesBlock - w0.aes).toBeGreaterThan(0);
+    expect(sink.ack!.length).toBe(13);
+  });
+});
