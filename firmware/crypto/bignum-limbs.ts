@@ -481,6 +481,7 @@ export function finv(F: Field, r: Float64Array, a: Float64Array): void {
  * r² ≡ a, else 0 (a is a non-residue; r is then meaningless).
  */
 export function fsqrt(F: Field, r: Float64Array, a: Float64Array): number {
+  if ((F.m[0] & 3) !== 3) throw new Error('E_FIELD: sqrt needs m = 3 mod 4');
   var t = new Float64Array(F.N), u = new Float64Array(F.N);
   fpow(F, r, a, F.esq);
   fmul(F, t, r, r);
