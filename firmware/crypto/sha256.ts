@@ -105,6 +105,14 @@ export function sha256Init(): Sha256State {
   return { h: h, b: new Uint8Array(64), p: 0, n: 0 };
 }
 
+/** An independent copy of a state (e.g. HMAC's state after the padded-key block, reused per message). */
+export function sha256Clone(st: Sha256State): Sha256State {
+  var h = new Int32Array(8), b = new Uint8Array(64);
+  h.set(st.h);
+  b.set(st.b);
+  return { h: h, b: b, p: st.p, n: st.n };
+}
+
 export function sha256Update(st: Sha256State, data: Uint8Array): void {
   var len = data.length, i = 0, p = st.p, b = st.b;
   st.n += len;

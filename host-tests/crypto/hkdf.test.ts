@@ -7,6 +7,7 @@ import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { hkdfExtract, hkdfExpand, hkdfSha256 } from '../../firmware/crypto/hkdf-sha256.ts';
 import { installNativeCrypto } from '../../firmware/crypto/crypto-natives.ts';
 import { fromHex, toHex } from '../../firmware/bytes/bytes.ts';
+import { work } from '../../firmware/crypto/work-counters.ts';
 import { runWycheproof } from './wycheproof-loader.ts';
 
 function rng(seed: number) {
@@ -93,6 +94,11 @@ describe('HKDF-SHA-256 limits', () => {
     expect(() => hkdfSha256(prk, new Uint8Array(0), new Uint8Array(0), 8161)).toThrow(/^E_HKDF_LENGTH/);
     expect(() => hkdfExpand(prk, new Uint8Array(0), -1)).toThrow(/^E_HKDF_LENGTH/);
     expect(() => hkdfExpand(prk, new Uint8Array(0), 1.5)).toThrow(/^E_HKDF_LENGTH/);
+  });
+  it('expand prepares the PRK once: 96 bytes with a short info cost 2 + 3 * 2 compressions', () => {
+    var before = work.shaBlock;
+    hkdfExpand(prk, new Uint8Array(10), 96);
+    expect(work.shaBlock - before).toBe(8);
   });
   it('empty salt equals 32 zero bytes (RFC 5869 §2.2)', () => {
     var ikm = rep(7, 40);

@@ -4,7 +4,8 @@
 import { describe, it, expect } from 'vitest';
 import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
-import { hmacSha256, hmacSha256Parts } from '../../firmware/crypto/hmac-sha256.ts';
+import { hmacSha256, hmacSha256Parts, hmacSha256Key, hmacSha256WithKey, hmacSha256KeyWipe } from '../../firmware/crypto/hmac-sha256.ts';
+import { work } from '../../firmware/crypto/work-counters.ts';
 import { installNativeCrypto } from '../../firmware/crypto/crypto-natives.ts';
 import { ctEqual, fromHex, toHex, utf8Encode, concatBytes } from '../../firmware/bytes/bytes.ts';
 import { runWycheproof } from './wycheproof-loader.ts';
@@ -107,6 +108,39 @@ describe('HMAC-SHA-256 differential vs @noble/hashes', () => {
     hmacSha256(key, msg);
     expect(toHex(key)).toBe(hk);
     expect(toHex(msg)).toBe(hm);
+  });
+});
+
+describe('HMAC-SHA-256 prepared keys', () => {
+  it('one prepared key, many messages: equal to noble (300 keys x 5 messages, keys 0..150)', () => {
+    var r = rng(0x9e7);
+    for (var k = 0; k < 300; k++) {
+      var key = r.bytes(r.int(151));
+      var pk = hmacSha256Key(key);
+      for (var j = 0; j < 5; j++) {
+        var a = r.bytes(r.int(100)), b = r.bytes(r.int(100));
+        expect(toHex(hmacSha256WithKey(pk, [a, b])), 'key ' + k + ' msg ' + j).toBe(toHex(nobleHmac(nobleSha256, key, concatBytes([a, b]))));
+      }
+    }
+  });
+  it('after the first MAC, each further short MAC costs 2 compressions instead of 4', () => {
+    var pk = hmacSha256Key(rng(1).bytes(32));
+    hmacSha256WithKey(pk, [new Uint8Array(10)]);
+    var before = work.shaBlock;
+    hmacSha256WithKey(pk, [new Uint8Array(10)]);
+    expect(work.shaBlock - before).toBe(2);
+    before = work.shaBlock;
+    hmacSha256(rng(1).bytes(32), new Uint8Array(10));
+    expect(work.shaBlock - before).toBe(4);
+  });
+  it('wipe clears the padded key blocks and states', () => {
+    var pk = hmacSha256Key(rng(2).bytes(32));
+    hmacSha256WithKey(pk, [new Uint8Array(3)]);
+    hmacSha256KeyWipe(pk);
+    var nz = 0, i;
+    for (i = 0; i < 64; i++) nz |= pk.ip[i] | pk.op[i];
+    for (i = 0; i < 8; i++) nz |= (pk.si as any).h[i] | (pk.so as any).h[i];
+    expect(nz).toBe(0);
   });
 });
 
