@@ -28,7 +28,7 @@ function param(msg: string): Error {
 function checkParams(nonce: Uint8Array, tagLen: number): number {
   var n = nonce ? nonce.length : -1;
   if (!(n >= 7 && n <= 13)) throw param('nonce length ' + n + ' not in 7..13');
-  if (!(tagLen >= 4 && tagLen <= 16 && (tagLen & 1) === 0)) throw param('tag length ' + tagLen + ' not in {4,6,...,16}');
+  if (!(tagLen >= 4 && tagLen <= 16 && (tagLen & 1) === 0 && tagLen === (tagLen | 0))) throw param('tag length ' + tagLen + ' not in {4,6,...,16}');
   return 15 - n;
 }
 
