@@ -25,8 +25,8 @@
  * ES5-safe (bundled into the Duktape scenario): no Map/Set/Promise, no spread,
  * no destructuring, no default parameters; plain objects and arrays.
  */
-import { ESP32_WROOM32, PowerParams } from './power-params';
-import { cpuSecondsFor as cpuSecondsForTable, CostTable, isKnownUnit } from './cost-table';
+import { ESP32_WROOM32, PowerParams } from './power-params.ts';
+import { cpuSecondsFor as cpuSecondsForTable, CostTable, isKnownUnit } from './cost-table.ts';
 
 /** The model's time base: integer microseconds. */
 export var TICKS_PER_SECOND = 1000000;

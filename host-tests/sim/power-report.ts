@@ -9,7 +9,7 @@
  * Pure string building, ES5-safe (no padStart/repeat, no template literals
  * needed): callers write the strings to files.
  */
-import { EnergyReport, PowerSeries } from './power-model';
+import { EnergyReport, PowerSeries } from './power-model.ts';
 
 function repeatChar(ch: string, n: number): string {
   var s = '';
