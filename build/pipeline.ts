@@ -6,6 +6,7 @@
  *
  * Every step is a plain function so tests and scripts can run any part.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
@@ -74,23 +75,55 @@ export async function bundle(input: BundleInput): Promise<string> {
 export function lowerToEs5(code: string): string {
   var out = ts.transpileModule(code, {
     reportDiagnostics: true,
-    compilerOptions: {
-      target: ts.ScriptTarget.ES5,
-      // The input is a script (an IIFE); CommonJS only because transpileModule's
-      // isolatedModules requires some module kind at ES5. A script emits no module code.
-      module: ts.ModuleKind.CommonJS,
-      downlevelIteration: true,
-      removeComments: true,
-      importHelpers: false,
-      noEmitHelpers: false,
-      newLine: ts.NewLineKind.LineFeed,
-    },
+    compilerOptions: LOWER_OPTIONS,
   });
   var diags = out.diagnostics || [];
   if (diags.length) {
     throw new Error('TypeScript ES5 lowering failed:\n' + diags.map(function (d) { return '  ' + ts.flattenDiagnosticMessageText(d.messageText, '\n'); }).join('\n'));
   }
   return out.outputText;
+}
+
+var LOWER_OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES5,
+  // The input is a script (an IIFE); CommonJS only because transpileModule's
+  // isolatedModules requires some module kind at ES5. A script emits no module code.
+  module: ts.ModuleKind.CommonJS,
+  downlevelIteration: true,
+  removeComments: true,
+  importHelpers: false,
+  noEmitHelpers: false,
+  newLine: ts.NewLineKind.LineFeed,
+};
+
+/** Where lowered output is kept between builds, keyed by a hash of its input. */
+export var LOWER_CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'nowboard-es5');
+
+/**
+ * lowerToEs5 with a content-addressed cache. TypeScript's ES5 emit is the slow
+ * step (about 1 s per 100 KB bundle) and the build runs before every `npm test`,
+ * while most runs change only some bundles. The key covers the input, the
+ * TypeScript version and the options, so a hit is exactly what a fresh run gives.
+ */
+export function lowerToEs5Cached(code: string, cacheDir: string = LOWER_CACHE_DIR): string {
+  var key = createHash('sha256').update(ts.version).update('\0').update(JSON.stringify(LOWER_OPTIONS)).update('\0').update(code).digest('hex');
+  var file = path.join(cacheDir, key + '.js');
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (_e) {
+    // not cached yet
+  }
+  var out = lowerToEs5(code);
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    // Write then rename: concurrent builds never read a half-written entry.
+    var tmp = file + '.' + process.pid + '.tmp';
+    fs.writeFileSync(tmp, out);
+    fs.renameSync(tmp, file);
+  } catch (_e) {
+    // A read-only tree still builds, only slower.
+  }
+  return out;
 }
 
 /**
@@ -215,7 +248,7 @@ export async function buildTarget(t: Target, options?: BuildOptions): Promise<Ta
 
   var lowered: string;
   try {
-    lowered = lowerToEs5(await bundle(input));
+    lowered = lowerToEs5Cached(await bundle(input));
   } catch (e) {
     res.failure = errorText(e);
     return res;

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { buildAll } from '../../build/build.ts';
-import { buildTarget, lowerToEs5, minifyEs5 } from '../../build/pipeline.ts';
+import { buildTarget, lowerToEs5, lowerToEs5Cached, minifyEs5 } from '../../build/pipeline.ts';
 import { proveEs5 } from '../../build/es5-proof.ts';
 import type { Target } from '../../build/targets.ts';
 import { run as runDirect } from './fixtures/features.ts';
@@ -76,6 +76,21 @@ describe('pipeline', function () {
     var ctx = vm.createContext({});
     vm.runInContext(es5, ctx);
     expect(ctx.out).toBe('1:1');
+  });
+
+  it('the lowering cache returns what TypeScript returns, keyed by content', function () {
+    var dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-lower-'));
+    var src = 'var f = (a) => a * 2; var out = f(21);';
+    var fresh = lowerToEs5(src);
+    expect(lowerToEs5Cached(src, dir)).toBe(fresh);
+    var files = fs.readdirSync(dir);
+    expect(files.length).toBe(1);
+    // A second call is served from the file (proved by planting a marker in it).
+    fs.writeFileSync(path.join(dir, files[0]), fresh + '/*cached*/');
+    expect(lowerToEs5Cached(src, dir)).toBe(fresh + '/*cached*/');
+    expect(lowerToEs5Cached(src + ' ', dir)).toBe(lowerToEs5(src + ' '));
+    expect(fs.readdirSync(dir).length).toBe(2);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('a size-only target keeps every export of every module in a directory (recursively)', async function () {
