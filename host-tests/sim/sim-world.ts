@@ -182,6 +182,12 @@ export interface World {
 
 var DEFAULT_ENGINE = 'espruino-esp32-js';
 
+function powerOffError(): Error {
+  var e = new Error('PowerCut: the board has no power');
+  e.name = 'PowerCut';
+  return e;
+}
+
 /** 02:4e:42:00:hi:lo — locally administered, 'N','B', then the board index. */
 export function boardMac(index: number): Uint8Array {
   return new Uint8Array([0x02, 0x4e, 0x42, 0x00, (index >> 8) & 255, index & 255]);
@@ -316,6 +322,11 @@ export function makeWorld(options: WorldOptions): World {
     }, notBefore);
   }
 
+  /** Off, or lost power during the running callback (the rest of that callback has no effect). */
+  function dead(b: Board): boolean {
+    return !b.alive || b.flash.powerCut;
+  }
+
   function handleLine(b: Board, text: string): void {
     b.lines.push({ t: clock.now(), text: text });
     if (text.indexOf('NOWBOARD ') !== 0) {
@@ -342,7 +353,7 @@ export function makeWorld(options: WorldOptions): World {
         return new Uint8Array(b.mac);
       },
       send: function (mac: any, data: any, cb?: any) {
-        if (!b.alive) throw Error('PowerCut: board is off');
+        if (dead(b)) throw powerOffError();
         var to = toStorageBytes(mac);
         var payload = toStorageBytes(data);
         medium.validate(b.id, to, payload);
@@ -441,6 +452,7 @@ export function makeWorld(options: WorldOptions): World {
       },
       setTimer: function (fn: any, ms: number, repeat: boolean, args: any[]) {
         if (typeof fn !== 'function') throw new Error('setTimeout: expecting a function');
+        if (dead(b)) throw powerOffError();
         var id = ++b.nextTimerId;
         // A zero-period interval would spin virtual time forever: 1 ms minimum.
         var period = repeat && ms < 1 ? 1 : ms;
@@ -470,7 +482,7 @@ export function makeWorld(options: WorldOptions): World {
         }
       },
       print: function (line: string) {
-        if (b.alive) handleLine(b, line);
+        if (!dead(b)) handleLine(b, line);
       },
       hwRand: function () {
         return hw.i32();

@@ -61,6 +61,8 @@ function makeRealm(): Realm {
   // A null-prototype sandbox: a normal one ({}) is a host object, and `this.constructor` on the
   // board's global would reach it (host Object -> host Function -> process).
   var context = vm.createContext(Object.create(null), { name: 'nowboard-board', codeGeneration: { strings: true, wasm: false } });
+  // V8 puts WebAssembly on every context; no board engine has it.
+  vm.runInContext('delete this.WebAssembly', context);
   var helpers = vm.runInContext(REALM_HELPERS, context);
   var ctors = vm.runInContext('({ Uint8Array: Uint8Array, Int8Array: Int8Array, Uint16Array: Uint16Array, Int16Array: Int16Array, Uint32Array: Uint32Array, Int32Array: Int32Array, Float32Array: Float32Array, Float64Array: Float64Array, Uint8ClampedArray: Uint8ClampedArray })', context);
   return {
