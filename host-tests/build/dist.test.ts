@@ -40,11 +40,13 @@ describe('dist bundles', function () {
     var entries = manifest().filter(function (m) { return m.embeds.length > 0; });
     for (var i = 0; i < entries.length; i++) {
       var code = fs.readFileSync(path.join(ROOT, entries[i].out), 'utf8');
-      var start = code.indexOf('var NOWBOARD_BUNDLES=');
+      // Declared at the top by the hoisting pass, assigned by the prefix.
+      expect(code).toMatch(/^("use strict";)?var NOWBOARD_BUNDLES[,;]/);
+      var start = code.indexOf('NOWBOARD_BUNDLES={');
       expect(start).toBeGreaterThanOrEqual(0);
       var end = code.indexOf('};\n', start);
       var ctx = vm.createContext({});
-      vm.runInContext(code.slice(start, end + 2), ctx);
+      vm.runInContext('var ' + code.slice(start, end + 2), ctx);
       var bundles = ctx.NOWBOARD_BUNDLES as { [k: string]: string };
       expect(Object.keys(bundles).sort()).toEqual(entries[i].embeds.slice().sort());
       entries[i].embeds.forEach(function (name) {
