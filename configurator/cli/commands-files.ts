@@ -6,11 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { CliError } from './cli-errors.ts';
 import { FlagSpec, parseFlags } from './args.ts';
-import { makeBatch, readManifest, readDeviceSecret, writeSecretJson, toHex, readConfiguratorKey } from './manifest.ts';
+import { makeBatch, readManifest, readDeviceSecret, writeSecretJson, toHex } from './manifest.ts';
 import { CONFIGS_FORMAT, ConfigStoreFile } from './config-store-file.ts';
 import { readWhitelist, setStatus, whitelistFromManifest, writeWhitelist } from './whitelist-file.ts';
 import { renderTable } from './text-table.ts';
-import { deviceStorageFiles } from './device-files.ts';
+import { deviceStorageFiles, configuratorStorageFiles, writeFilesTo } from './device-files.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -40,9 +40,7 @@ export function cmdKeygen(argv: string[], out: (s: string) => void): number {
   for (const s of batch.secrets) {
     writeSecretJson(path.join(dir, 'devices', s.id + '.json'), s);
     const files = deviceStorageFiles(s);
-    const fdir = path.join(dir, 'devices', s.id);
-    fs.mkdirSync(fdir, { recursive: true });
-    for (const [name, bytes] of Object.entries(files)) fs.writeFileSync(path.join(fdir, name), bytes, { mode: 0o600 });
+    writeFilesTo(path.join(dir, 'devices', s.id), files);
   }
   fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(batch.manifest, null, 2) + '\n');
   const store: ConfigStoreFile = {
@@ -111,7 +109,10 @@ export function cmdFlash(argv: string[], out: (s: string) => void): number {
   const bundle = path.join(REPO_ROOT, 'dist', 'espruino', flags.role + '.js');
   if (!fs.existsSync(bundle)) throw new CliError('E_BUNDLE_MISSING', `${bundle} not found: run npm run build first`);
   let jobs: { id: string; port: string }[];
-  if (flags.all) {
+  if (flags.role === 'configurator') {
+    if (!flags.port) throw new CliError('E_FLAG_MISSING', 'nowboard flash --role configurator: --port is required');
+    jobs = [{ id: 'configurator', port: flags.port as string }];
+  } else if (flags.all) {
     const ports = String(flags.ports ?? '').split(',').filter(Boolean);
     if (ports.length !== m.devices.length) {
       throw new CliError('E_FLAG_VALUE', `--all needs one port per device: ${m.devices.length} devices, ${ports.length} ports in --ports`);
@@ -130,8 +131,8 @@ export function cmdFlash(argv: string[], out: (s: string) => void): number {
       readDeviceSecret(dir, job.id); // validates the secret before anything touches a board
       identityDir = path.join(dir, 'devices', job.id);
     } else {
-      readConfiguratorKey(dir);
       identityDir = path.join(dir, 'configurator-files');
+      writeFilesTo(identityDir, configuratorStorageFiles(dir));
     }
     const args = [
       path.join(REPO_ROOT, 'flash.sh'), '--port', job.port, '--baud', String(flags.baud), '--board', String(flags.board),
