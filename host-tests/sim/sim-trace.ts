@@ -40,6 +40,7 @@ export interface BoardRecord {
 export type TraceRecord = FrameRecord | BoardRecord;
 
 export interface Trace {
+  /** In insertion order; toJSON/toText print them in time order. */
   records: TraceRecord[];
   add(r: TraceRecord): void;
   frames(): FrameRecord[];
@@ -95,6 +96,22 @@ function recordText(r: TraceRecord): string {
   return pad(fmtMs(r.t), 12) + ' ms  ' + padRight(r.board, 8) + ' ' + r.ev + ' ' + r.detail;
 }
 
+/**
+ * Records in time order. Drops are recorded when a transmission starts but
+ * stamped with its end, so insertion order is not quite time order; the sort
+ * is stable (ties keep insertion order), hence still deterministic.
+ */
+function inTimeOrder(records: TraceRecord[]): TraceRecord[] {
+  var idx: { r: TraceRecord; i: number }[] = [];
+  for (var i = 0; i < records.length; i++) idx.push({ r: records[i], i: i });
+  idx.sort(function (a, b) {
+    return a.r.t - b.r.t || a.i - b.i;
+  });
+  var out: TraceRecord[] = [];
+  for (var j = 0; j < idx.length; j++) out.push(idx[j].r);
+  return out;
+}
+
 export function makeTrace(): Trace {
   var trace: Trace = {
     records: [],
@@ -111,12 +128,14 @@ export function makeTrace(): Trace {
     },
     toJSON: function () {
       var lines: string[] = [];
-      for (var i = 0; i < trace.records.length; i++) lines.push(recordJson(trace.records[i]));
+      var rs = inTimeOrder(trace.records);
+      for (var i = 0; i < rs.length; i++) lines.push(recordJson(rs[i]));
       return '[\n' + lines.join(',\n') + '\n]\n';
     },
     toText: function () {
       var lines: string[] = [];
-      for (var i = 0; i < trace.records.length; i++) lines.push(recordText(trace.records[i]));
+      var rs = inTimeOrder(trace.records);
+      for (var i = 0; i < rs.length; i++) lines.push(recordText(rs[i]));
       return lines.join('\n') + '\n';
     },
   };
