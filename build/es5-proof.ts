@@ -33,7 +33,7 @@ export interface ProofError {
   bundle: string;
   line: number;
   column: number;
-  /** Short kind of problem, stable for tests: 'syntax', 'label', 'global', 'member', 'helper', 'getter', 'with', 'hoist'. */
+  /** Short kind of problem, stable for tests: 'syntax', 'label', 'global', 'member', 'helper', 'getter', 'with', 'hoist', 'ascii'. */
   kind: string;
   /** The offending identifier or construct, e.g. 'Map', 'Math.imul', 'arrow function'. */
   what: string;
@@ -161,6 +161,17 @@ export function proveEs5(code: string, opts: ProofOptions): ProofError[] {
     var line = node && node.loc ? node.loc.start.line : 0;
     var column = node && node.loc ? node.loc.start.column + 1 : 0;
     errors.push({ bundle: bundle, line: line, column: column, kind: kind, what: what, message: bundle + ':' + line + ':' + column + ': ' + why });
+  }
+
+  // The build emits ASCII only (charset ascii): Espruino strings are bytes, so a
+  // raw non-ASCII character would change length and meaning on the board.
+  var nonAscii = /[^\x00-\x7f]/.exec(code);
+  if (nonAscii) {
+    var before = code.slice(0, nonAscii.index).split('\n');
+    var cp = nonAscii[0].charCodeAt(0).toString(16).toUpperCase();
+    while (cp.length < 4) cp = '0' + cp;
+    report({ loc: { start: { line: before.length, column: before[before.length - 1].length } } }, 'ascii', 'U+' + cp,
+      'non-ASCII character U+' + cp + ' (write it as an escape; the build emits charset ascii)');
   }
 
   var ast: N;

@@ -86,6 +86,12 @@ describe('proveEs5 details', function () {
     expect(prove('Object.defineProperty({}, "x", { value: 1, writable: true });')).toEqual([]);
   });
 
+  it('rejects a raw non-ASCII character, accepts its escape', function () {
+    var e = prove('var a = 1;\nvar s = "caf\u00e9";');
+    expect(e.map(function (x) { return x.kind + ':' + x.what + '@' + x.line + ':' + x.column; })).toEqual(['ascii:U+00E9@2:13']);
+    expect(prove('var s = "caf\\u00e9";')).toEqual([]);
+  });
+
   it('rejects typed-array slice via the prototype, and reports every problem', function () {
     var e = prove('var s = Uint8Array.prototype.slice;\nvar m = new Map();\nvar w = new WeakMap();');
     expect(e.map(function (x) { return x.what + '@' + x.line; })).toEqual(['Uint8Array.prototype.slice@1', 'Map@2', 'WeakMap@3']);
