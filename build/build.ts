@@ -25,10 +25,13 @@ export interface BuildSummary {
   ok: boolean;
 }
 
+/** Write then rename: a test or a simulator reading dist/ during a build never sees half a file. */
 function write(root: string, rel: string, text: string) {
   var file = path.join(root, rel);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
+  var tmp = file + '.' + process.pid + '.tmp';
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
 }
 
 export async function buildAll(targets: readonly Target[] = TARGETS, root: string = ROOT, log: (s: string) => void = console.log): Promise<BuildSummary> {
