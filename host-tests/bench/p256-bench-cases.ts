@@ -1,0 +1,77 @@
+/**
+ * P-256 benchmark cases (bundled for small engines; ES5 rules of
+ * docs/firmware-rules.md). Inputs are fixed and computed before timing starts
+ * (the first call of each case also builds lazy tables; runners that want steady
+ * state run one warm-up iteration). On Espruino the platform binding should have
+ * called installConvolveP(E.convolve) first, else the pure-JS path is measured.
+ */
+import { fromHex } from '../../firmware/bytes/bytes.ts';
+import { p256, p256GetPublicKey, p256Ecdh, p256Sign, p256Verify } from '../../firmware/crypto/p256.ts';
+import { fmul } from '../../firmware/crypto/bignum-limbs.ts';
+import { mulCT, decodePoint } from '../../firmware/crypto/weierstrass.ts';
+
+var PRIV = fromHex('c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721');
+var PRIV2 = fromHex('7d7dc5f71eb29ddaf80d6214632eeae03d9058af1fb6d22ed80badb62bc1a534');
+var MSG = fromHex('73616d706c65');
+
+var st: { pub: Uint8Array; pub2: Uint8Array; sig: Uint8Array } | null = null;
+function setup(): { pub: Uint8Array; pub2: Uint8Array; sig: Uint8Array } {
+  if (!st) {
+    var pub = p256GetPublicKey(PRIV);
+    st = { pub: pub, pub2: p256GetPublicKey(PRIV2), sig: p256Sign(MSG, PRIV) };
+  }
+  return st;
+}
+
+var fa = new Float64Array(16), fb = new Float64Array(16), fr = new Float64Array(16);
+for (var i = 0; i < 16; i++) {
+  fa[i] = (i * 40503 + 12345) & 0xffff;
+  fb[i] = (i * 9973 + 777) & 0xffff;
+}
+
+export var p256BenchCases: { name: string; iterations: number; run: () => void }[] = [
+  {
+    name: 'p256 field multiplication',
+    iterations: 200,
+    run: function () {
+      fmul(p256().F, fr, fa, fb);
+    },
+  },
+  {
+    name: 'p256 base-point multiplication (public key)',
+    iterations: 2,
+    run: function () {
+      p256GetPublicKey(PRIV);
+    },
+  },
+  {
+    name: 'p256 variable-base multiplication',
+    iterations: 2,
+    run: function () {
+      var C = p256();
+      mulCT(C, PRIV, decodePoint(C, setup().pub2));
+    },
+  },
+  {
+    name: 'p256 ECDH (validate + multiply)',
+    iterations: 2,
+    run: function () {
+      p256Ecdh(PRIV, setup().pub2);
+    },
+  },
+  {
+    name: 'p256 ECDSA sign (RFC 6979)',
+    iterations: 2,
+    run: function () {
+      p256Sign(MSG, PRIV);
+    },
+  },
+  {
+    name: 'p256 ECDSA verify',
+    iterations: 2,
+    run: function () {
+      var s = setup();
+      if (!p256Verify(s.sig, MSG, s.pub)) throw new Error('bench: verify failed');
+    },
+  },
+];
