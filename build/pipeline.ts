@@ -32,6 +32,23 @@ function platformPlugin(file: string): esbuild.Plugin {
   };
 }
 
+/**
+ * Node's built-in modules do not exist on a board. A package that probes for one
+ * (tweetnacl tries `require('crypto')` when it finds no `self.crypto`) gets an
+ * empty module instead of a build error, as its `browser` field asks bundlers
+ * to do; code that really needs one fails when it runs, on every engine alike.
+ */
+var NODE_BUILTINS = /^(node:.*|assert|buffer|child_process|crypto|events|fs|http|https|net|os|path|process|stream|string_decoder|tty|url|util|vm|worker_threads|zlib)$/;
+function nodeBuiltinsEmpty(): esbuild.Plugin {
+  return {
+    name: 'node-builtins-empty',
+    setup: function (b) {
+      b.onResolve({ filter: NODE_BUILTINS }, function (a) { return { path: a.path, namespace: 'node-builtin-empty' }; });
+      b.onLoad({ filter: /.*/, namespace: 'node-builtin-empty' }, function () { return { contents: 'module.exports = {};', loader: 'js' }; });
+    },
+  };
+}
+
 export interface BundleInput {
   /** Absolute entry path, or generated source (resolved from `resolveDir`). */
   entry?: string;
@@ -55,7 +72,16 @@ export async function bundle(input: BundleInput): Promise<string> {
     logLevel: 'silent',
     // platform 'neutral' has no default; look at `module`/`main` like a bundler would.
     mainFields: ['module', 'main'],
-    plugins: input.platformFile ? [platformPlugin(input.platformFile)] : [],
+    plugins: [nodeBuiltinsEmpty()].concat(input.platformFile ? [platformPlugin(input.platformFile)] : []),
+    // The TypeScript settings that change emitted code, fixed here rather than
+    // inherited from tsconfig.json (which serves type checking and host tests):
+    // - no "use strict": Espruino ignores it (ENGINES.md row 52), so a strict
+    //   bundle would behave differently on Duktape/JerryScript/Node than on the
+    //   board; sloppy everywhere is the same everywhere. (Writes to undeclared
+    //   names, the strict error that matters, are rejected by the ES5 proof.)
+    // - class fields as assignments: define semantics would emit a
+    //   defineProperty helper call per field per instance.
+    tsconfigRaw: { compilerOptions: { alwaysStrict: false, strict: false, useDefineForClassFields: false, verbatimModuleSyntax: false } },
   };
   if (input.contents !== undefined) {
     opts.stdin = { contents: input.contents, resolveDir: input.resolveDir || ROOT, sourcefile: 'generated-entry.ts', loader: 'ts' };
