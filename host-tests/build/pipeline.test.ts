@@ -58,6 +58,9 @@ describe('pipeline', function () {
     var code = r.code as string;
     // The output really is ES5 and really was hoisted.
     expect(proveEs5(code, { bundle: 'features.js', globals: ['print'], requireHoisted: true }).filter(function (e) { return e.kind === 'syntax' || e.kind === 'hoist'; })).toEqual([]);
+    // Sloppy like Espruino, and class fields as plain assignments (no defineProperty helper).
+    expect(code).not.toMatch(/use strict/);
+    expect(r.readable).not.toMatch(/__publicField|__defNormalProp/);
     expect(runInVm(code)).toEqual([expected]);
     expect(runInVm(r.readable as string)).toEqual([expected]);
     if (hasDuk()) {
