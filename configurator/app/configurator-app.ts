@@ -9,7 +9,7 @@
 import { Ports } from '../../firmware/ports/ports.ts';
 import { startRuntime, Runtime, Tagged } from '../../firmware/runtime/runtime.ts';
 import { decodeConfiguratorIdentity, decodeWhitelist, WhitelistEntry } from '../../firmware/protocols/whitelist/records.ts';
-import { makeConfigurator, configuratorInitial, WHITELIST_FILE, CONFIGURATOR_RAND } from '../../firmware/protocols/whitelist/configurator.ts';
+import { makeConfigurator, configuratorInitial, WHITELIST_FILE, CONFIGURATOR_RAND, ConfiguratorOptions } from '../../firmware/protocols/whitelist/configurator.ts';
 import { firmwareSuite } from '../../firmware/protocols/whitelist/suite-x25519.ts';
 import { utf8Encode, utf8Decode } from '../../firmware/bytes/bytes.ts';
 import { emit, emitReport } from '../../firmware/apps/report-line.ts';
@@ -29,7 +29,26 @@ function appendAudit(ports: Ports, line: string): void {
   ports.storage.write(AUDIT_FILE, utf8Encode(lines.join('\n')));
 }
 
-export function startConfigurator(ports: Ports, accel: string[]): Runtime | null {
+/**
+ * Timing for Espruino on an ESP32, where the enrollee's one X25519 takes
+ * seconds to tens of seconds (docs/power-model.md): the configurator re-sends its
+ * CHALLENGE every proofMs (a duplicate costs the enrollee nothing: it re-sends
+ * its PROOF) for maxTries × proofMs, which must exceed that time.
+ */
+export var CONFIGURATOR_TIMING: ConfiguratorOptions = {
+  proofMs: 15000,
+  ackMs: 60000,
+  maxTries: 6,
+  ackTries: 3,
+  cooldownMs: 10000,
+  // Each new session costs the configurator two X25519s (tens of seconds on
+  // Espruino): start few at a time so PROOFs of running sessions are not
+  // stuck behind a queue of key agreements.
+  bucketSize: 2,
+  bucketMs: 20000,
+};
+
+export function startConfigurator(ports: Ports, accel: string[], timing?: ConfiguratorOptions): Runtime | null {
   var st = ports.storage;
   var kraw = st.read(KEY_FILE);
   var key = kraw ? decodeConfiguratorIdentity(kraw) : null;
@@ -45,7 +64,7 @@ export function startConfigurator(ports: Ports, accel: string[]): Runtime | null
     else emit(ports, 'error', { what: 'whitelist', code: wl.code });
   }
   var core = makeConfigurator(firmwareSuite());
-  var rt = startRuntime(ports, core.next, configuratorInitial(key.identity, entries), {
+  var rt = startRuntime(ports, core.next, configuratorInitial(key.identity, entries, timing || CONFIGURATOR_TIMING), {
     randBytes: CONFIGURATOR_RAND,
     extraWork: NATIVE_COUNTERS,
     onEffect: function (e: Tagged) {

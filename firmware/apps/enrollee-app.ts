@@ -11,7 +11,7 @@
 import { Ports } from '../ports/ports.ts';
 import { startRuntime, Runtime } from '../runtime/runtime.ts';
 import { decodeIdentity, decodeStoredConfig, WlConfig } from '../protocols/whitelist/records.ts';
-import { makeEnrollee, enrolleeInitial, CONFIG_FILE, ENROLLEE_RAND, EnrolleeState } from '../protocols/whitelist/enrollee.ts';
+import { makeEnrollee, enrolleeInitial, CONFIG_FILE, ENROLLEE_RAND, EnrolleeState, EnrolleeOptions, ENROLLEE_DEFAULTS } from '../protocols/whitelist/enrollee.ts';
 import { firmwareSuite } from '../protocols/whitelist/suite-x25519.ts';
 import { I_PROVISIONED, I_JOIN_FAILED, I_PRESENCE } from '../codec/error-codes.ts';
 import { emit, emitReport } from './report-line.ts';
@@ -21,7 +21,22 @@ import { NATIVE_COUNTERS } from './engine-accel.ts';
 export var IDENTITY_FILE = 'nb-id';
 export var RESET_FILE = 'nb.reset';
 
-export function startEnrollee(ports: Ports, accel: string[]): Runtime | null {
+/**
+ * Timing for a board where one X25519 takes seconds to tens of seconds
+ * (Espruino on an ESP32, docs/power-model.md): the configurator may be busy with
+ * other enrollees' key agreements, so the wait for CONFIG after our PROOF is long.
+ */
+export var ENROLLEE_TIMING: EnrolleeOptions = {
+  presenceBaseMs: 2000,
+  presenceMaxMs: 32000,
+  presenceSlowMs: 120000,
+  sessionMs: 240000,
+  joinMs: 20000,
+  maxChallenges: ENROLLEE_DEFAULTS.maxChallenges,
+  caps: ENROLLEE_DEFAULTS.caps,
+};
+
+export function startEnrollee(ports: Ports, accel: string[], timing?: EnrolleeOptions): Runtime | null {
   var st = ports.storage;
   var raw = st.read(IDENTITY_FILE);
   var id = raw ? decodeIdentity(raw) : null;
@@ -43,7 +58,7 @@ export function startEnrollee(ports: Ports, accel: string[]): Runtime | null {
     else emit(ports, 'error', { what: 'config', code: dc.code });
   }
   var core = makeEnrollee(firmwareSuite());
-  var initial: EnrolleeState = enrolleeInitial(id.identity, cfg);
+  var initial: EnrolleeState = enrolleeInitial(id.identity, cfg, timing || ENROLLEE_TIMING);
   emit(ports, 'boot', { role: 'enrollee', held: cfg ? cfg.version : 0, accel: accel.join(',') });
   var rt = startRuntime(ports, core.next, initial, {
     randBytes: ENROLLEE_RAND,

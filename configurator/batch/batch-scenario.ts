@@ -1,0 +1,145 @@
+/**
+ * A whole batch provisioning on the simulator with the real bundles: the
+ * scenario behind `nowboard sim`, the end-to-end tests and the Duktape run.
+ *
+ * Every board's flash is prepared like a freshly flashed board (sim-batch.ts);
+ * an enrollee is finished when it reports {"ev":"provisioned"} (or, when it is
+ * expected to get nothing, never — the test then runs to maxMs and checks);
+ * a configurator when its audit log holds an OK for each enrollee it should
+ * provision. ES5-safe.
+ */
+import { ScenarioOptions, runScenario, ScenarioResult } from '../../host-tests/sim/sim-scenario.ts';
+import { Board, World, LoadBundle } from '../../host-tests/sim/sim-world.ts';
+import { WlConfig } from '../../firmware/protocols/whitelist/records.ts';
+import { makeSimBatch, enrolleeFiles, configuratorFiles, writeFiles, SimBatch, ConfiguratorFileOptions } from './sim-batch.ts';
+
+export interface BatchScenarioOptions {
+  seed: number | string;
+  enrollees: number;
+  configurators?: number;
+  loss?: number;
+  bundles: { enrollee: string; configurator: string };
+  loadBundle: LoadBundle;
+  /** Wi-Fi networks in range: ssid -> psk */
+  accessPoints?: { [ssid: string]: string | null };
+  /** the default group's configuration */
+  config?: WlConfig;
+  /** per-configurator overrides of the files it is flashed with */
+  configuratorFiles?: (ci: number, base: ConfiguratorFileOptions) => ConfiguratorFileOptions;
+  /** enrollees expected NOT to be provisioned (unauthorized, revoked, foreign) */
+  expectNothing?: number[];
+  /** enrollee index -> the configurator key it pins (default: its owner's) */
+  pinnedTo?: (enrolleeIndex: number, batch: SimBatch) => Uint8Array;
+  maxMs?: number;
+  nativeCrypto?: any;
+  engine?: string;
+  /** extra setup after the flashes are written (links, power cuts...) */
+  setup?: (world: World, batch: SimBatch) => void;
+}
+
+export var DEFAULT_CONFIG: WlConfig = {
+  version: 1,
+  ssid: 'nowboard-lab',
+  psk: 'correct horse battery',
+  settings: { mqtt: 'mqtt://broker.local', interval: '60' },
+};
+
+function has(a: number[] | undefined, v: number): boolean {
+  if (!a) return false;
+  for (var i = 0; i < a.length; i++) if (a[i] === v) return true;
+  return false;
+}
+
+function hasEvent(b: Board, name: string): boolean {
+  for (var i = 0; i < b.reports.length; i++) if (b.reports[i].ev === name) return true;
+  return false;
+}
+
+/** Board ids are cfg1.. then enr1..; enrollee index i is board 'enr' + (i + 1). */
+export function enrolleeIndex(b: Board): number {
+  return parseInt(b.id.substring(3), 10) - 1;
+}
+
+export function batchScenarioOptions(o: BatchScenarioOptions): { opts: ScenarioOptions; batch: () => SimBatch } {
+  var nConf = o.configurators || 1;
+  var cfg = o.config || DEFAULT_CONFIG;
+  var batch: SimBatch | null = null;
+  var aps: { [ssid: string]: string | null } = {};
+  if (o.accessPoints) aps = o.accessPoints;
+  else aps[cfg.ssid] = cfg.psk;
+  function expectedFor(ci: number): string[] {
+    var out: string[] = [];
+    if (!batch) return out;
+    for (var i = 0; i < batch.enrollees.length; i++) {
+      var en = batch.enrollees[i];
+      if (en.owner === ci && !has(o.expectNothing, i)) out.push(en.hash);
+    }
+    return out;
+  }
+  function finished(b: Board, world: World): boolean {
+    if (!b.alive) return false;
+    if (b.role === 'enrollee') return has(o.expectNothing, enrolleeIndex(b)) ? false : hasEvent(b, 'provisioned');
+    var ci = parseInt(b.id.substring(3), 10) - 1;
+    var want = expectedFor(ci);
+    var okd: { [h: string]: boolean } = {};
+    for (var i = 0; i < b.reports.length; i++) {
+      var r = b.reports[i];
+      if (r.ev === 'audit' && r.code === 0) okd[r.hash] = true;
+    }
+    for (var k = 0; k < want.length; k++) if (!okd[want[k]]) return false;
+    // If some enrollees are expected to get nothing, only the time limit ends the run.
+    return !o.expectNothing || o.expectNothing.length === 0;
+  }
+  var opts: ScenarioOptions = {
+    seed: o.seed,
+    enrollees: o.enrollees,
+    configurators: nConf,
+    bundles: o.bundles,
+    loadBundle: o.loadBundle,
+    loss: o.loss,
+    accessPoints: aps,
+    maxMs: o.maxMs || 600000,
+    nativeCrypto: o.nativeCrypto,
+    engine: o.engine,
+    finished: finished,
+    setup: function (world: World) {
+      var keyRng = world.rng.fork('keys');
+      batch = makeSimBatch({
+        enrollees: o.enrollees,
+        configurators: nConf,
+        random: function (n: number) {
+          var b = new Uint8Array(n);
+          for (var i = 0; i < n; i++) b[i] = keyRng.int(256);
+          return b;
+        },
+      });
+      var bt = batch;
+      for (var i = 0; i < world.boards.length; i++) {
+        var b = world.boards[i];
+        if (b.role === 'configurator') {
+          var ci = parseInt(b.id.substring(3), 10) - 1;
+          var base: ConfiguratorFileOptions = { groups: { '': cfg } };
+          writeFiles(b.storage, configuratorFiles(bt, ci, o.configuratorFiles ? o.configuratorFiles(ci, base) : base));
+        } else {
+          var ei = enrolleeIndex(b);
+          var en = bt.enrollees[ei];
+          var pin = o.pinnedTo ? o.pinnedTo(ei, bt) : bt.configurators[en.owner].C;
+          writeFiles(b.storage, enrolleeFiles(en, pin));
+        }
+      }
+      if (o.setup) o.setup(world, bt);
+    },
+  };
+  return {
+    opts: opts,
+    batch: function () {
+      return batch as SimBatch;
+    },
+  };
+}
+
+export function runBatchScenario(o: BatchScenarioOptions): { result: ScenarioResult; batch: SimBatch } {
+  var s = batchScenarioOptions(o);
+  var result = runScenario(s.opts);
+  return { result: result, batch: s.batch() };
+}
