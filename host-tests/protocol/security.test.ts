@@ -334,3 +334,24 @@ describe('mutation loop: every byte of every frame tampered', () => {
     expect(cases).toBe(frames.reduce((a, f) => a + f.bytes.length, 0));
   });
 });
+
+describe('enrollee challenge budget', () => {
+  it('checks at most maxChallenges per nonce, then takes a fresh nonce at its next presence', () => {
+    const counted = countingSuite(suite);
+    const net = new Net(suite, 15);
+    const c = keyFrom(suite, 'configurator');
+    const id = makeIdentity(suite, 'enrollee-1', c);
+    const enr = net.addEnrollee('enr', id, null, undefined, counted.suite);
+    net.boot(enr);
+    const ne1 = enr.state.ne;
+    const forged = () => encodeChallenge(encodeChallengeBody(1, 99, suite.dhPub(net.rand(32)), net.rand(16)), net.rand(16));
+    const codes = [0, 1, 2, 3, 4].map(() => net.step(enr, { t: 'frame', from: macOf(60), bytes: forged() }).code);
+    expect(codes).toEqual([EC.E_AUTH_CHALLENGE, EC.E_AUTH_CHALLENGE, EC.E_AUTH_CHALLENGE, EC.E_RATE, EC.E_RATE]);
+    expect(counted.counts.dh).toBe(3);
+    net.fire(enr, 'presence');
+    expect(enr.state.ne).not.toEqual(ne1);
+    expect(enr.state.tries).toBe(0);
+    expect(net.step(enr, { t: 'frame', from: macOf(60), bytes: forged() }).code).toBe(EC.E_AUTH_CHALLENGE);
+    expect(counted.counts.dh).toBe(4);
+  });
+});

@@ -139,7 +139,9 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
   /** Send a PRESENCE (fresh nonce if none) and arm the next one. */
   function announce(st0: EnrolleeState, rand: Uint8Array, tr: string): WlStep<EnrolleeState> {
     var st = clone(st0);
-    if (!st.ne) {
+    // A fresh nonce after a session, and after the challenge budget of this one
+    // is spent (otherwise a rogue could silence us for good with 3 bad challenges).
+    if (!st.ne || st.tries >= st.opt.maxChallenges) {
       st.ne = copyBytes(rand, 0, 16);
       st.n = 0;
       st.tries = 0;

@@ -19,7 +19,7 @@ import { transcriptH1, deriveKeys, macTag, chainHash, ccmNonce, DIR_C2E, DIR_E2C
 import { ctEqual } from '../../bytes/bytes.ts';
 
 var S = firmwareSuite();
-/** Fixed inputs: keys are arbitrary constants, X a valid Curve25519 public key. */
+/** Fixed inputs (byte strings borrowed from RFC 7748 §5.2/§6.1 vectors; only their sizes matter here). */
 var e = fromHex('a8abababababababababababababababababababababababababababababab6b');
 var E = fromHex('e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c');
 var C = fromHex('de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f');
