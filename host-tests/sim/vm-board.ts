@@ -83,8 +83,10 @@ function tagOf(v: any): string {
 }
 
 /** Membrane: host value -> board-realm value. */
-function toBoard(realm: Realm, v: any, seen: Map<any, any>): any {
+function toBoard(realm: Realm, v: any, seenSoFar: Map<any, any> | null): any {
   if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return v;
+  // Created only for objects: most calls (E.convolve in a crypto loop) return numbers.
+  var seen = seenSoFar || new Map();
   if (seen.has(v)) return seen.get(v);
   if (typeof v === 'function') {
     var hostFn = v;
@@ -97,7 +99,7 @@ function toBoard(realm: Realm, v: any, seen: Map<any, any>): any {
       } catch (e: any) {
         throw realm.newError(e && e.name ? String(e.name) : 'Error', e && e.message !== undefined ? String(e.message) : String(e));
       }
-      return toBoard(realm, result, new Map());
+      return toBoard(realm, result, null);
     });
     seen.set(v, wrapped);
     return wrapped;
@@ -127,7 +129,7 @@ function fromBoard(realm: Realm, v: any): any {
   var boardFn = v;
   return function (this: any) {
     var args: any[] = [];
-    for (var i = 0; i < arguments.length; i++) args.push(toBoard(realm, arguments[i], new Map()));
+    for (var i = 0; i < arguments.length; i++) args.push(toBoard(realm, arguments[i], null));
     return boardFn.apply(undefined, args);
   };
 }
