@@ -194,14 +194,18 @@ var DELTA = [1430509, 1626855, 1442968, 997804, 1960495, 683900];
 var LL = new Float64Array([1430509, 1626855, 1442968, 997804, 1960495, 683900, 0, 0, 0, 0, 0, 0, 1]);
 var R21 = 2097152;
 /** 3 * 2^72: x + K21 - K21 rounds x to a multiple of 2^21 (same trick as field25519.ts). */
-var K21 = 3 * 2097152 * 2097152 * 2097152 * 1024 * 2;
+var K21 = 3 * 2097152 * 2097152 * 2097152 * 512;
+/** POW2[k] = 2^k for k < 29, by doubling: Espruino's Math.pow is not exact (Math.pow(2, 13) != 8192 there). */
+var POW2 = new Float64Array(29);
+POW2[0] = 1;
+for (var pk = 1; pk < 29; pk++) POW2[pk] = POW2[pk - 1] * 2;
 
 /** Limbs of a little-endian byte string (unnormalised: limb values < 2^29). */
 function limbsFromBytes(t: Float64Array, b: Uint8Array): void {
   for (var i = 0; i < t.length; i++) t[i] = 0;
   for (var j = 0; j < b.length; j++) {
     var bit = 8 * j;
-    t[(bit / 21) | 0] += b[j] * Math.pow(2, bit % 21);
+    t[(bit / 21) | 0] += b[j] * POW2[bit % 21];
   }
 }
 
@@ -265,7 +269,7 @@ function reduceL(x: Float64Array): Uint8Array {
   var out = new Uint8Array(32), acc = 0, nb = 0, li = 0;
   for (j = 0; j < 32; j++) {
     while (nb < 8) {
-      acc += x[li++] * Math.pow(2, nb);
+      acc += x[li++] * POW2[nb];
       nb += 21;
     }
     out[j] = acc & 255;

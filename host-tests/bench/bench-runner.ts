@@ -1,0 +1,139 @@
+/**
+ * The crypto benchmark's runner, shared by Node (run-benches.ts imports it) and
+ * the bundle dist/bench/crypto-bench.js that runs unchanged on Espruino,
+ * JerryScript and Duktape. ES5 rules of docs/firmware-rules.md apply: the bundle
+ * is built from this file.
+ *
+ * The clock is found at run time: Espruino's getTime() (seconds, float) when it
+ * exists, else Date.now(). Output goes to print() when it exists (Espruino,
+ * JerryScript, Duktape), else console.log (Node).
+ *
+ * Each case runs at least once, then repeats until 0.5 s have passed or its
+ * iteration cap is reached; one line per case gives seconds per operation and
+ * operations per second. Then each case as a ratio to the baseline case (one
+ * tweetnacl X25519 base-point multiplication on the same engine, same run), and
+ * the verdicts of the targets that are stated against it.
+ */
+
+declare var getTime: undefined | (() => number);
+declare var print: undefined | ((s: string) => void);
+
+export interface BenchCase {
+  name: string;
+  /** Cap on repetitions (the runner stops earlier once 0.5 s have passed). */
+  iterations: number;
+  run: () => void;
+}
+
+export interface BenchResult {
+  name: string;
+  /** seconds per operation; -1 when the case threw */
+  secs: number;
+  runs: number;
+  error?: string;
+}
+
+/** Name of the reference case: tweetnacl's X25519 base-point multiplication. */
+export var BASELINE = 'tweetnacl x25519 base';
+/** Name of the whole-handshake case (target: at most one baseline multiplication). */
+export var HANDSHAKE = 'enrollee handshake crypto';
+
+/** Seconds, from the best clock this engine has. */
+export function benchNow(): number {
+  if (typeof getTime === 'function') return getTime();
+  return Date.now() / 1000;
+}
+
+function defaultPrint(s: string): void {
+  if (typeof print === 'function') print(s);
+  else console.log(s);
+}
+
+/**
+ * 3 significant digits, without toFixed/toPrecision (their output differs between
+ * engines) and without Math.pow (inexact on Espruino).
+ */
+function fmt(x: number): string {
+  if (!(x > 0)) return String(x);
+  var e = 0, m = x;
+  while (m >= 1000) { m /= 10; e++; }
+  while (m < 100) { m *= 10; e--; }
+  var s = String(Math.round(m));
+  if (s.length > 3) { s = s.substring(0, 3); e++; } // 999.6 rounds to 1000
+  if (e >= 0) {
+    while (e-- > 0) s += '0';
+    return s;
+  }
+  var digits = -e;
+  while (s.length <= digits) s = '0' + s;
+  return s.substring(0, s.length - digits) + '.' + s.substring(s.length - digits);
+}
+
+function pad(s: string, n: number): string {
+  while (s.length < n) s += ' ';
+  return s;
+}
+
+/**
+ * Run every case and print the table, the ratios and the target verdicts.
+ * `out` overrides the printer (tests, Node); returns the measured results.
+ */
+export function runBench(cases: BenchCase[], out?: (s: string) => void): BenchResult[] {
+  var p = out || defaultPrint;
+  var results: BenchResult[] = [];
+  p(pad('case', 34) + pad('s/op', 12) + 'ops/s');
+  for (var i = 0; i < cases.length; i++) {
+    var c = cases[i];
+    var n = 0, t0 = benchNow(), dt = 0;
+    try {
+      do {
+        c.run();
+        n++;
+        dt = benchNow() - t0;
+      } while (dt < 0.5 && n < c.iterations);
+    } catch (e) {
+      var msg = e && (e as Error).message ? (e as Error).message : String(e);
+      results.push({ name: c.name, secs: -1, runs: n, error: msg });
+      p(pad(c.name, 34) + 'ERROR ' + msg);
+      continue;
+    }
+    var secs = dt / n;
+    results.push({ name: c.name, secs: secs, runs: n });
+    p(pad(c.name, 34) + pad(fmt(secs), 12) + (secs > 0 ? fmt(1 / secs) : 'inf') + '   (' + n + ' runs)');
+  }
+  var base = find(results, BASELINE);
+  if (base && base.secs > 0) {
+    p('');
+    p('ratio to one ' + BASELINE + ' (' + fmt(base.secs) + ' s):');
+    for (i = 0; i < results.length; i++) {
+      var r = results[i];
+      if (r.secs > 0 && r.name !== BASELINE) p('  ' + pad(r.name, 32) + fmt(r.secs / base.secs) + 'x');
+    }
+    var hs = find(results, HANDSHAKE);
+    if (hs && hs.secs > 0) {
+      var q = hs.secs / base.secs;
+      p('target: ' + HANDSHAKE + ' <= 1 tweetnacl X25519: ' + fmt(q) + 'x -> ' + (q <= 0.5 ? 'MET (half or better)' : q <= 1 ? 'MET' : 'NOT MET'));
+    }
+    var mine = find(results, 'x25519 base');
+    if (mine && mine.secs > 0) {
+      p('target: x25519 base faster than tweetnacl: ' + fmt(base.secs / mine.secs) + 'x as fast -> ' + (mine.secs < base.secs ? 'MET' : 'NOT MET'));
+    }
+    var pv = findPrefix(results, 'p256 var');
+    if (pv && pv.secs > 0) {
+      p('target: ' + pv.name + ' <= 1.5 tweetnacl X25519: ' + fmt(pv.secs / base.secs) + 'x -> ' + (pv.secs / base.secs <= 1.5 ? 'MET' : 'NOT MET'));
+    }
+  } else {
+    p('(no ' + BASELINE + ' result: no ratios)');
+  }
+  return results;
+}
+
+function find(rs: BenchResult[], name: string): BenchResult | null {
+  for (var i = 0; i < rs.length; i++) if (rs[i].name === name) return rs[i];
+  return null;
+}
+
+function findPrefix(rs: BenchResult[], prefix: string): BenchResult | null {
+  for (var i = 0; i < rs.length; i++) if (rs[i].name.indexOf(prefix) === 0) return rs[i];
+  return null;
+}
