@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import ts from 'typescript';
+import { version as acornVersion } from 'acorn';
 import { hoistDeclarations } from './hoist.ts';
 import { proveEs5, type ProofError } from './es5-proof.ts';
 import { PLATFORM_ENTRY, globalsFor, type Platform, type Target } from './targets.ts';
@@ -229,6 +230,8 @@ export interface TargetResult {
 
 export interface BuildOptions {
   root?: string;
+  /** Whole-result cache directory; null = always run every step. Default RESULT_CACHE_DIR. */
+  cacheDir?: string | null;
   /** Final sources of already built targets, by name, for `embed`. */
   built?: Map<string, string>;
 }
@@ -272,25 +275,54 @@ export async function buildTarget(t: Target, options?: BuildOptions): Promise<Ta
     prefix += 'var NOWBOARD_BUNDLES={' + obj.join(',') + '};\n';
   }
 
-  var lowered: string;
+  var bundled: string;
   try {
-    lowered = lowerToEs5Cached(await bundle(input));
+    bundled = await bundle(input);
   } catch (e) {
     res.failure = errorText(e);
     return res;
   }
+  res.readablePath = readablePathFor(t);
+
+  // Same bundle, prefix, allow-list and pipeline code -> same result; the build
+  // runs before every `npm test`, so most runs need only esbuild.
+  var cacheDir = options && options.cacheDir !== undefined ? options.cacheDir : RESULT_CACHE_DIR;
+  var cacheFile = cacheDir ? path.join(cacheDir, resultKey(bundled, prefix, globals, t) + '.json') : null;
+  if (cacheFile) {
+    var hit = readCached(cacheFile);
+    if (hit) {
+      res.readable = hit.readable;
+      res.code = hit.code;
+      res.errors = hit.errors;
+      res.failure = hit.failure;
+      return res;
+    }
+  }
+  await finishTarget(res, bundled, prefix, globals);
+  if (cacheFile) writeCached(cacheFile, { readable: res.readable, code: res.code, errors: res.errors, failure: res.failure });
+  return res;
+}
+
+/** Steps 2-5 for one bundle; fills res.readable, res.code, res.errors or res.failure. */
+async function finishTarget(res: TargetResult, bundled: string, prefix: string, globals: Set<string>): Promise<void> {
+  var lowered: string;
+  try {
+    lowered = lowerToEs5Cached(bundled);
+  } catch (e) {
+    res.failure = errorText(e);
+    return;
+  }
 
   // Proof of the readable form first: its line:column point at code a person can
   // read, and esbuild's own helpers still have their names here.
-  res.readablePath = readablePathFor(t);
   try {
     res.readable = hoistDeclarations(prependAfterDirectives(lowered, prefix));
   } catch (e) {
     res.failure = 'hoisting failed: ' + errorText(e);
-    return res;
+    return;
   }
-  res.errors = proveEs5(res.readable, { bundle: res.readablePath, globals: globals, requireHoisted: true });
-  if (res.errors.length) return res;
+  res.errors = proveEs5(res.readable, { bundle: res.readablePath as string, globals: globals, requireHoisted: true });
+  if (res.errors.length) return;
 
   // Minify the harness without the embedded bundles (already final), then prepend them.
   var min = await minifyEs5(lowered);
@@ -298,15 +330,58 @@ export async function buildTarget(t: Target, options?: BuildOptions): Promise<Ta
     res.code = hoistDeclarations(prependAfterDirectives(min, prefix));
   } catch (e) {
     res.failure = 'hoisting failed on minified output: ' + errorText(e);
-    return res;
+    return;
   }
-  res.errors = proveEs5(res.code, { bundle: t.out, globals: globals, requireHoisted: true });
-  return res;
+  res.errors = proveEs5(res.code, { bundle: res.target.out, globals: globals, requireHoisted: true });
+}
+
+/** Where whole-target results are kept between builds. */
+export var RESULT_CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'nowboard-build');
+
+/** The pipeline's own code and tool versions: a change to either invalidates every cached result. */
+var PIPELINE_FINGERPRINT = (function () {
+  var h = createHash('sha256').update(ts.version + '|' + esbuild.version + '|' + acornVersion);
+  var dir = path.dirname(new URL(import.meta.url).pathname);
+  fs.readdirSync(dir).filter(function (f) { return f.endsWith('.ts'); }).sort().forEach(function (f) {
+    h.update(f).update('\0').update(fs.readFileSync(path.join(dir, f)));
+  });
+  return h.digest('hex');
+})();
+
+function resultKey(bundled: string, prefix: string, globals: Set<string>, t: Target): string {
+  return createHash('sha256')
+    .update(PIPELINE_FINGERPRINT).update('\0')
+    .update(t.out).update('\0')
+    .update(Array.from(globals).sort().join(',')).update('\0')
+    .update(prefix).update('\0')
+    .update(bundled)
+    .digest('hex');
+}
+
+interface CachedResult { readable?: string; code?: string; errors: ProofError[]; failure?: string }
+
+function readCached(file: string): CachedResult | null {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as CachedResult;
+  } catch (_e) {
+    return null;
+  }
+}
+
+function writeCached(file: string, r: CachedResult) {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    var tmp = file + '.' + process.pid + '.tmp';
+    fs.writeFileSync(tmp, JSON.stringify(r));
+    fs.renameSync(tmp, file);
+  } catch (_e) {
+    // A read-only tree still builds, only slower.
+  }
 }
 
 /**
  * Put `prefix` after a leading "use strict" so the directive stays a directive
- * (TypeScript emits it: the sources are ES modules, strict by definition).
+ * (the build emits none, but an entry may carry its own).
  */
 export function prependAfterDirectives(code: string, prefix: string): string {
   if (!prefix) return code;

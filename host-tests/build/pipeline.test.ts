@@ -13,6 +13,8 @@ import type { Target } from '../../build/targets.ts';
 import { run as runDirect } from './fixtures/features.ts';
 
 var FIX = path.join(__dirname, 'fixtures');
+// These tests check the pipeline itself, not the result cache (tested on its own below).
+var NOCACHE = { cacheDir: null };
 
 function fixtureTarget(name: string, entry: string, extra?: Partial<Target>): Target {
   return Object.assign({ name: name, entry: path.join(FIX, entry), out: 'dist/' + name + '.js', platform: null, globals: 'bench', kind: 'bench' }, extra || {}) as Target;
@@ -32,7 +34,7 @@ function hasDuk(): boolean {
 
 describe('pipeline', function () {
   it('a TS entry using new Map() fails the proof, naming Map', async function () {
-    var r = await buildTarget(fixtureTarget('fixture/uses-map', 'uses-map.ts'));
+    var r = await buildTarget(fixtureTarget('fixture/uses-map', 'uses-map.ts'), NOCACHE);
     expect(r.failure).toBeUndefined();
     expect(r.errors.map(function (e) { return e.what; })).toContain('Map');
     var e = r.errors.filter(function (x) { return x.what === 'Map'; })[0];
@@ -52,7 +54,7 @@ describe('pipeline', function () {
 
   it('classes, extends, for-of, default/rest params, destructuring run the same after lowering', async function () {
     var expected = runDirect();
-    var r = await buildTarget(fixtureTarget('fixture/features', 'features-entry.ts'));
+    var r = await buildTarget(fixtureTarget('fixture/features', 'features-entry.ts'), NOCACHE);
     expect(r.failure).toBeUndefined();
     expect(r.errors).toEqual([]);
     var code = r.code as string;
@@ -96,33 +98,51 @@ describe('pipeline', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('the result cache gives back exactly what a fresh run gives, and is used', async function () {
+    var dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-result-'));
+    var t = fixtureTarget('fixture/features', 'features-entry.ts');
+    var fresh = await buildTarget(t, NOCACHE);
+    var first = await buildTarget(t, { cacheDir: dir });
+    expect([first.code, first.readable, first.errors]).toEqual([fresh.code, fresh.readable, fresh.errors]);
+    var files = fs.readdirSync(dir);
+    expect(files.length).toBe(1);
+    var entry = JSON.parse(fs.readFileSync(path.join(dir, files[0]), 'utf8'));
+    entry.code += '/*from cache*/';
+    fs.writeFileSync(path.join(dir, files[0]), JSON.stringify(entry));
+    expect((await buildTarget(t, { cacheDir: dir })).code).toBe(fresh.code + '/*from cache*/');
+    // Another allow-list is another key.
+    await buildTarget(Object.assign({}, t, { globals: 'duk' }), { cacheDir: dir });
+    expect(fs.readdirSync(dir).length).toBe(2);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('a size-only target keeps every export of every module in a directory (recursively)', async function () {
     var t = fixtureTarget('fixture/size', '', { generate: { dir: path.join(FIX, 'size-lib'), recursive: true }, globals: 'size', kind: 'size' });
-    var r = await buildTarget(t);
+    var r = await buildTarget(t, NOCACHE);
     expect(r.errors).toEqual([]);
     expect(r.readable).toContain('function alphaOne(');
     expect(r.readable).toContain('function betaTwice(');
     expect(r.readable).toContain('ALPHA_TABLE');
-    var flat = await buildTarget(Object.assign({}, t, { generate: { dir: path.join(FIX, 'size-lib'), recursive: false } }));
+    var flat = await buildTarget(Object.assign({}, t, { generate: { dir: path.join(FIX, 'size-lib'), recursive: false } }), NOCACHE);
     expect(flat.readable).not.toContain('betaTwice');
-    var none = await buildTarget(Object.assign({}, t, { generate: { dir: path.join(FIX, 'no-such-dir'), recursive: true } }));
+    var none = await buildTarget(Object.assign({}, t, { generate: { dir: path.join(FIX, 'no-such-dir'), recursive: true } }), NOCACHE);
     expect(none.skipped).toMatch(/no modules/);
   });
 
   it('an optional target without its entry is skipped; a required one fails', async function () {
-    var opt = await buildTarget(fixtureTarget('fixture/missing', 'missing-entry.ts', { optional: true }));
+    var opt = await buildTarget(fixtureTarget('fixture/missing', 'missing-entry.ts', { optional: true }), NOCACHE);
     expect(opt.skipped).toMatch(/does not exist/);
-    var req = await buildTarget(fixtureTarget('fixture/missing', 'missing-entry.ts'));
+    var req = await buildTarget(fixtureTarget('fixture/missing', 'missing-entry.ts'), NOCACHE);
     expect(req.failure).toMatch(/does not exist/);
   });
 
   it('an embedding target gets NOWBOARD_BUNDLES with the final board sources, runnable with new Function', async function () {
-    var board = await buildTarget(fixtureTarget('fixture/features', 'features-entry.ts'));
+    var board = await buildTarget(fixtureTarget('fixture/features', 'features-entry.ts'), NOCACHE);
     var built = new Map([['fixture/features', board.code as string]]);
     var t = fixtureTarget('fixture/harness', 'embed-harness.ts', { embed: ['fixture/features'], globals: 'duk', kind: 'harness' });
-    var missing = await buildTarget(t);
+    var missing = await buildTarget(t, NOCACHE);
     expect(missing.failure).toMatch(/needs fixture\/features/);
-    var r = await buildTarget(t, { built: built });
+    var r = await buildTarget(t, { built: built, cacheDir: null });
     expect(r.errors).toEqual([]);
     expect(r.code).toContain('NOWBOARD_BUNDLES={"fixture/features":' + JSON.stringify(board.code));
     expect(runInVm(r.code as string)).toEqual(['board said: ' + runDirect()]);
