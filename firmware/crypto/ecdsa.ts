@@ -76,7 +76,7 @@ function halfN(C: Curve): Uint8Array {
 export function ecdsaSignHash(C: Curve, hash: Uint8Array, priv: Uint8Array): Uint8Array {
   if (!scalarInRange(C, priv)) throw new Error('E_SCALAR: private key out of range');
   var Fn = C.Fn, nB = C.nB;
-  var V = new Uint8Array(32), K = new Uint8Array(32), i;
+  var V: Uint8Array = new Uint8Array(32), K: Uint8Array = new Uint8Array(32), i;
   for (i = 0; i < 32; i++) V[i] = 1;
   var bo = bits2octets(C, hash);
   K = hmacSha256Parts(K, [V, B0, priv, bo]);
@@ -89,7 +89,7 @@ export function ecdsaSignHash(C: Curve, hash: Uint8Array, priv: Uint8Array): Uin
   var kl = new Float64Array(Fn.N), ki = new Float64Array(Fn.N), r = new Float64Array(Fn.N), s = new Float64Array(Fn.N);
   for (var tries = 0; tries < 1000; tries++) {
     // T = V‖V‖… until it has nBits bits (one HMAC block suffices for nBits ≤ 256)
-    var T = new Uint8Array(0);
+    var T: Uint8Array = new Uint8Array(0);
     while (8 * T.length < C.nBits) {
       V = hmacSha256Parts(K, [V]);
       var T2 = new Uint8Array(T.length + V.length);

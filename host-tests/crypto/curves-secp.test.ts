@@ -58,7 +58,7 @@ describe('curve data (plain BigInt)', () => {
         var C = makeCurve(P);
         // (n−1)·G = −G, and G + (−G) = O
         var nm1 = mulCT(C, n2b(big(P.n) - 1n, C.nB), C.G);
-        expect(toHex(nm1.x)).toBe(toHex(C.G.x));
+        expect(Array.from(nm1.x)).toEqual(Array.from(C.G.x));
         expect(addPublic(C, nm1, C.G)).toBeNull();
       });
     })(P);
