@@ -16,8 +16,14 @@ import { E_SHORT, E_LONG, E_VERSION, E_TYPE, E_SUITE, E_FIELD } from './error-co
 export var WL_VERSION = 1;
 /** Suite 1: X25519 static-static + one ephemeral, HKDF-SHA256, HMAC-SHA256, AES-128-CCM (§4). */
 export var SUITE_X25519 = 1;
-/** Suites this codec accepts; suite 2 (strict, §9) is reserved and not implemented. */
-export var KNOWN_SUITES = [SUITE_X25519];
+/**
+ * Suite 2 (optional, strict, §9): as suite 1 plus an enrollee ephemeral Y in
+ * PRESENCE, mixing X25519(y, C) and X25519(y, X) into the keys (KCI resistance,
+ * forward secrecy). Same primitives; only PRESENCE and the key input differ.
+ */
+export var SUITE_STRICT = 2;
+/** Suites this codec accepts. */
+export var KNOWN_SUITES = [SUITE_X25519, SUITE_STRICT];
 
 export var T_PRESENCE = 1;
 export var T_CHALLENGE = 2;
@@ -35,6 +41,8 @@ export var TAG_LEN = 16;
 export var AEAD_TAG_LEN = 8;
 
 export var PRESENCE_LEN = HDR_LEN + KEY_LEN + NONCE_LEN + 4 + 1; // 60
+/** Suite 2 PRESENCE: E, Y, Ne, held, caps. */
+export var PRESENCE2_LEN = PRESENCE_LEN + KEY_LEN; // 92
 export var CHALLENGE_LEN = HDR_LEN + KEY_LEN + NONCE_LEN + TAG_LEN; // 71
 /** The part of CHALLENGE covered by the transcript before its tag. */
 export var CHALLENGE_BODY_LEN = CHALLENGE_LEN - TAG_LEN; // 55
@@ -63,6 +71,8 @@ export interface WlFrame {
   sid: number;
   /** PRESENCE */
   E?: Uint8Array;
+  /** PRESENCE, suite 2 only: the enrollee's ephemeral public key */
+  Y?: Uint8Array;
   ne?: Uint8Array;
   held?: number;
   caps?: number;
@@ -97,14 +107,25 @@ function need(a: Uint8Array, n: number, name: string): void {
   if (!(a instanceof Uint8Array) || a.length !== n) throw new Error('E_FIELD: ' + name + ' must be ' + n + ' bytes');
 }
 
-export function encodePresence(suite: number, E: Uint8Array, ne: Uint8Array, held: number, caps: number): Uint8Array {
+/** PRESENCE; `Y` is required for suite 2 and must be absent otherwise. */
+export function encodePresence(suite: number, E: Uint8Array, ne: Uint8Array, held: number, caps: number, Y?: Uint8Array): Uint8Array {
   need(E, KEY_LEN, 'E');
   need(ne, NONCE_LEN, 'ne');
-  var b = header(PRESENCE_LEN, T_PRESENCE, suite, 0);
-  b.set(E, HDR_LEN);
-  b.set(ne, HDR_LEN + KEY_LEN);
-  writeU32(b, HDR_LEN + KEY_LEN + NONCE_LEN, held);
-  b[PRESENCE_LEN - 1] = caps & 255;
+  var strict = suite === SUITE_STRICT;
+  if (strict) need(Y as Uint8Array, KEY_LEN, 'Y');
+  else if (Y) throw new Error('E_FIELD: Y only in suite 2');
+  var len = strict ? PRESENCE2_LEN : PRESENCE_LEN;
+  var b = header(len, T_PRESENCE, suite, 0);
+  var off = HDR_LEN;
+  b.set(E, off);
+  off += KEY_LEN;
+  if (strict) {
+    b.set(Y as Uint8Array, off);
+    off += KEY_LEN;
+  }
+  b.set(ne, off);
+  writeU32(b, off + NONCE_LEN, held);
+  b[len - 1] = caps & 255;
   return b;
 }
 
@@ -191,13 +212,20 @@ export function decodeFrame(b: Uint8Array): DecodeResult {
   var f: WlFrame = { version: b[0], type: type, suite: suite, sid: sid };
   var n = b.length;
   if (type === T_PRESENCE) {
-    if (n < PRESENCE_LEN) return fail(E_SHORT);
-    if (n > PRESENCE_LEN) return fail(E_LONG);
+    var plen = suite === SUITE_STRICT ? PRESENCE2_LEN : PRESENCE_LEN;
+    if (n < plen) return fail(E_SHORT);
+    if (n > plen) return fail(E_LONG);
     if (sid !== 0) return fail(E_FIELD);
-    f.E = copyBytes(b, HDR_LEN, HDR_LEN + KEY_LEN);
-    f.ne = copyBytes(b, HDR_LEN + KEY_LEN, HDR_LEN + KEY_LEN + NONCE_LEN);
-    f.held = readU32(b, HDR_LEN + KEY_LEN + NONCE_LEN);
-    f.caps = b[PRESENCE_LEN - 1];
+    var off = HDR_LEN;
+    f.E = copyBytes(b, off, off + KEY_LEN);
+    off += KEY_LEN;
+    if (suite === SUITE_STRICT) {
+      f.Y = copyBytes(b, off, off + KEY_LEN);
+      off += KEY_LEN;
+    }
+    f.ne = copyBytes(b, off, off + NONCE_LEN);
+    f.held = readU32(b, off + NONCE_LEN);
+    f.caps = b[plen - 1];
     return { code: 0, frame: f };
   }
   if (sid === 0) {

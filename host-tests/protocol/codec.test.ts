@@ -96,7 +96,8 @@ describe('frame decoder', () => {
     expect(decodeFrame(new Uint8Array([2, 1, 1, 0, 0, 0, 0])).code).toBe(EC.E_VERSION);
     expect(decodeFrame(new Uint8Array([1, 0, 1, 0, 0, 0, 0])).code).toBe(EC.E_TYPE);
     expect(decodeFrame(new Uint8Array([1, 6, 1, 0, 0, 0, 0])).code).toBe(EC.E_TYPE);
-    expect(decodeFrame(new Uint8Array([1, 1, 2, 0, 0, 0, 0])).code).toBe(EC.E_SUITE);
+    expect(decodeFrame(new Uint8Array([1, 1, 3, 0, 0, 0, 0])).code).toBe(EC.E_SUITE);
+    expect(decodeFrame(new Uint8Array([1, 1, 0, 0, 0, 0, 0])).code).toBe(EC.E_SUITE);
     const proof0 = encodeProof(1, 0, new Uint8Array(16));
     expect(decodeFrame(proof0).code).toBe(EC.E_FIELD);
     const p = encodePresence(1, new Uint8Array(32), new Uint8Array(16), 0, 0);

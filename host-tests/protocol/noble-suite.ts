@@ -15,9 +15,9 @@ function u8(b: Uint8Array | Buffer): Uint8Array {
   return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
 
-export function nobleSuite(): WhitelistSuiteCrypto {
+export function nobleSuite(id = 1): WhitelistSuiteCrypto {
   return {
-    id: 1,
+    id,
     dh: function (priv, pub) {
       const out = x25519.getSharedSecret(priv, pub);
       let z = 0;

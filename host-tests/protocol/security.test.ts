@@ -161,8 +161,15 @@ describe('man in the middle (threat 3)', () => {
 });
 
 describe('downgrade (threat 10)', () => {
-  it('altering the version or suite byte of any frame fails at decode', () => {
-    for (const [off, code] of [[0, EC.E_VERSION], [2, EC.E_SUITE]] as const) {
+  // For each frame k of the handshake: version 2 (unknown), suite 3 (unknown),
+  // and suite 2 (known, but not this session's): the expected refusal per type.
+  const cases: [number, number, (t: number) => number][] = [
+    [0, 2, () => EC.E_VERSION],
+    [2, 3, () => EC.E_SUITE],
+    [2, 2, (t) => (t === T_PRESENCE ? EC.E_SHORT : EC.E_SUITE)],
+  ];
+  for (const [off, value, want] of cases) {
+    it(`byte ${off} set to ${value} in any frame is refused, state unchanged`, () => {
       for (let k = 0; k < 5; k++) {
         const w = world(suite, 6);
         let n = 0;
@@ -170,16 +177,16 @@ describe('downgrade (threat 10)', () => {
         w.net.run(() => target !== null && w.net.inflight.length === 0, 50, (f) => {
           if (n++ !== k) return f;
           const b = copyBytes(f.bytes);
-          b[off] = off === 0 ? 2 : 2; // version 2 / suite 2: known numbers, not accepted
+          b[off] = value;
           target = b;
           return { from: f.from, to: f.to, bytes: b };
         });
         const rx = w.net.nodes.map((nd) => stepFor(nd, target!)).find((x) => x)!;
-        expect(rx.step.code).toBe(code);
+        expect(rx.step.code, 'frame ' + k).toBe(want(target![1]));
         expect(rx.step.state).toBe(rx.prev);
       }
-    }
-  });
+    });
+  }
 
   it('a relay lowering the capabilities in PRESENCE breaks the challenge', () => {
     const w = world(suite, 6);

@@ -13,7 +13,7 @@
 import { equalBytes, ctEqual, concatBytes, copyBytes, readU32, toHex, macToString, wipe } from '../../bytes/bytes.ts';
 import {
   decodeFrame, encodeChallengeBody, encodeChallenge, configHeader, encodeConfig as encodeConfigFrame,
-  T_PRESENCE, T_PROOF, T_ACK, TYPE_NAMES, HDR_LEN, AEAD_TAG_LEN, FRAG_MAX, WlFrame,
+  T_PRESENCE, T_PROOF, T_ACK, TYPE_NAMES, SUITE_X25519, SUITE_STRICT, HDR_LEN, AEAD_TAG_LEN, FRAG_MAX, WlFrame,
 } from '../../codec/frames.ts';
 import {
   OK, E_STATE, E_NO_SESSION, E_PEER, E_REFLECT, E_BAD_POINT, E_AUTH_PROOF, E_AUTH_ACK, E_RATE, E_NO_RAND,
@@ -59,6 +59,8 @@ export interface ConfiguratorOptions {
   /** token bucket for sessions started (each costs 2-3 X25519): capacity and ms per token */
   bucketSize: number;
   bucketMs: number;
+  /** suites accepted in PRESENCE; [2] refuses suite 1 outright (§9) */
+  suites: number[];
 }
 
 export var CONFIGURATOR_DEFAULTS: ConfiguratorOptions = {
@@ -69,10 +71,13 @@ export var CONFIGURATOR_DEFAULTS: ConfiguratorOptions = {
   cooldownMs: 10000,
   bucketSize: 4,
   bucketMs: 500,
+  suites: [SUITE_X25519, SUITE_STRICT],
 };
 
 export interface ConfiguratorSession {
   st: number;
+  /** suite of this session, from the enrollee's PRESENCE */
+  suite: number;
   sid: number;
   peer: Uint8Array;
   /** hex of SHA-256(E): the key in the tables */
@@ -223,7 +228,9 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     if (!has(st.wl, hx)) return reject(st, E_UNKNOWN_KEY, 'PRESENCE', true);
     var rec = st.wl[hx];
     if (rec.revoked) return reject(st, E_REVOKED, 'PRESENCE', true);
-    if (f.suite !== suite.id) return reject(st, E_SUITE, 'PRESENCE');
+    var accepted = false;
+    for (var si = 0; si < st.opt.suites.length; si++) if (st.opt.suites[si] === f.suite) accepted = true;
+    if (!accepted) return reject(st, E_SUITE, 'PRESENCE');
     var now = typeof ev.now === 'number' ? ev.now : 0;
     var target = configFor(st, hx);
     if (!target) return reject(st, E_NO_CONFIG, 'PRESENCE');
@@ -253,7 +260,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
       return reject(st, E_BUSY, 'PRESENCE');
     }
     if (now < rec.retryAt) return reject(st, E_COOLDOWN, 'PRESENCE', true);
-    if (equalBytes(E, st.id.C)) return reject(st, E_REFLECT, 'PRESENCE');
+    if (equalBytes(E, st.id.C) || (f.Y && equalBytes(f.Y, st.id.C))) return reject(st, E_REFLECT, 'PRESENCE');
     var rand = randOf(ev, CONFIGURATOR_RAND);
     if (!rand) return reject(st, E_NO_RAND, 'PRESENCE');
     // Token bucket over time from events: refill, then spend one per session.
@@ -285,10 +292,14 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     }
     var x = copyBytes(rand, 0, 32);
     var X: Uint8Array;
-    var es: Uint8Array;
+    var dhs: Uint8Array[];
     try {
       X = suite.dhPub(x);
-      es = suite.dh(x, E);
+      dhs = [ss, suite.dh(x, E)];
+      if (f.Y) {
+        dhs.push(suite.dh(st.id.c, f.Y));
+        dhs.push(suite.dh(x, f.Y));
+      }
     } catch (e) {
       wipe(x);
       return reject(st, E_BAD_POINT, 'PRESENCE');
@@ -297,14 +308,14 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     var nc = copyBytes(rand, 32, 48);
     var sid = readU32(rand, 48);
     while (sid === 0 || has(st.sids, String(sid))) sid = (sid + 1) >>> 0;
-    var body = encodeChallengeBody(suite.id, sid, X, nc);
+    var body = encodeChallengeBody(f.suite, sid, X, nc);
     var h1 = transcriptH1(suite, st.id.C, bytes, body);
-    var k = deriveKeys(suite, ss, es, h1);
-    wipe(es);
+    var k = deriveKeys(suite, dhs, h1);
+    for (var di = 1; di < dhs.length; di++) wipe(dhs[di]);
     var tag = macTag(suite, k.cm, h1);
     var chal = encodeChallenge(body, tag);
     var sess: ConfiguratorSession = {
-      st: CS_WAIT_PROOF, sid: sid, peer: copyBytes(from), hx: hx, ne: f.ne as Uint8Array, chal: chal,
+      st: CS_WAIT_PROOF, suite: f.suite, sid: sid, peer: copyBytes(from), hx: hx, ne: f.ne as Uint8Array, chal: chal,
       h2: chainHash(suite, h1, tag), h3: null, k: k, target: target, frames: [], tries: 1,
     };
     nst2 = putSession(nst2, sess);
@@ -324,7 +335,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     if (!s) return reject(st, E_NO_SESSION, 'PROOF');
     if (s.st !== CS_WAIT_PROOF) return reject(st, E_STATE, 'PROOF');
     if (!equalBytes(from, s.peer)) return reject(st, E_PEER, 'PROOF');
-    if (f.suite !== suite.id) return reject(st, E_SUITE, 'PROOF');
+    if (f.suite !== s.suite) return reject(st, E_SUITE, 'PROOF');
     var tag = f.tag as Uint8Array;
     if (!ctEqual(macTag(suite, s.k.em, s.h2), tag)) return reject(st, E_AUTH_PROOF, 'PROOF');
     var h3 = chainHash(suite, s.h2, tag);
@@ -332,7 +343,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     var count = Math.ceil(pt.length / FRAG_MAX);
     var frames: Uint8Array[] = [];
     for (var i = 0; i < count; i++) {
-      var hdr = configHeader(suite.id, s.sid, i, count);
+      var hdr = configHeader(s.suite, s.sid, i, count);
       var chunk = copyBytes(pt, i * FRAG_MAX, Math.min(pt.length, (i + 1) * FRAG_MAX));
       var sealed = suite.seal(s.k.ce, ccmNonce(DIR_C2E, s.sid, i), chunk, concatBytes([hdr, h3]), AEAD_TAG_LEN);
       frames.push(encodeConfigFrame(hdr, sealed));
@@ -355,7 +366,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     if (!s) return reject(st, E_NO_SESSION, 'ACK');
     if (s.st !== CS_WAIT_ACK || !s.h3) return reject(st, E_STATE, 'ACK');
     if (!equalBytes(from, s.peer)) return reject(st, E_PEER, 'ACK');
-    if (f.suite !== suite.id) return reject(st, E_SUITE, 'ACK');
+    if (f.suite !== s.suite) return reject(st, E_SUITE, 'ACK');
     var aad = concatBytes([copyBytes(bytes, 0, HDR_LEN), s.h3]);
     var pt = suite.open(s.k.ee, ccmNonce(DIR_E2C, s.sid, 0), f.sealed as Uint8Array, aad, AEAD_TAG_LEN);
     if (!pt) return reject(st, E_AUTH_ACK, 'ACK');

@@ -14,7 +14,7 @@
 import { equalBytes, ctEqual, concatBytes, copyBytes, writeU32, macToString, wipe } from '../../bytes/bytes.ts';
 import {
   decodeFrame, encodePresence, encodeProof, ackHeader, encodeAck,
-  T_CHALLENGE, T_CONFIG, TYPE_NAMES, CHALLENGE_BODY_LEN, CONFIG_HDR_LEN, AEAD_TAG_LEN, CAP_WIFI, CAP_SETTINGS, WlFrame,
+  T_CHALLENGE, T_CONFIG, TYPE_NAMES, SUITE_STRICT, CHALLENGE_BODY_LEN, CONFIG_HDR_LEN, AEAD_TAG_LEN, CAP_WIFI, CAP_SETTINGS, WlFrame,
 } from '../../codec/frames.ts';
 import {
   OK, CONFIG_FORMAT, CONFIG_STALE, E_STATE, E_NO_SESSION, E_PEER, E_REFLECT, E_BAD_POINT, E_AUTH_CHALLENGE, E_AUTH_CONFIG,
@@ -40,6 +40,8 @@ export var TIMER_JOIN = 'join';
 export var CONFIG_FILE = 'nb.config';
 /** Random bytes the enrollee needs on boot and presence-timer events (nonce 16 + jitter 2). */
 export var ENROLLEE_RAND = 18;
+/** Suite 2 also draws its ephemeral private key y (32). */
+export var ENROLLEE_RAND_STRICT = 50;
 
 export interface EnrolleeOptions {
   /** First presence interval while unprovisioned; doubles per presence up to presenceMaxMs. */
@@ -91,6 +93,8 @@ export interface EnrolleeState {
   cfg: WlConfig | null;
   /** current enrollee nonce and the PRESENCE frame built from it */
   ne: Uint8Array | null;
+  /** suite 2 only: the ephemeral key pair that goes with this nonce */
+  eph: { y: Uint8Array; Y: Uint8Array } | null;
   pres: Uint8Array | null;
   /** presences sent with this nonce (backoff exponent) */
   n: number;
@@ -101,7 +105,7 @@ export interface EnrolleeState {
 }
 
 export function enrolleeInitial(id: EnrolleeIdentity, cfg: WlConfig | null, opt?: EnrolleeOptions): EnrolleeState {
-  return { ph: EN_OFF, id: id, cfg: cfg, ne: null, pres: null, n: 0, tries: 0, se: null, opt: opt || ENROLLEE_DEFAULTS };
+  return { ph: EN_OFF, id: id, cfg: cfg, ne: null, eph: null, pres: null, n: 0, tries: 0, se: null, opt: opt || ENROLLEE_DEFAULTS };
 }
 
 export interface EnrolleeCore {
@@ -127,6 +131,10 @@ export function presenceDelay(st: EnrolleeState, r16: number): number {
 }
 
 export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
+  function randNeed(): number {
+    return suite.id === SUITE_STRICT ? ENROLLEE_RAND_STRICT : ENROLLEE_RAND;
+  }
+
   function step(st: EnrolleeState, effects: WlEffect[], tr: string, code: number): WlStep<EnrolleeState> {
     return { state: st, effects: effects, tr: tr, code: code };
   }
@@ -145,8 +153,14 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
       st.ne = copyBytes(rand, 0, 16);
       st.n = 0;
       st.tries = 0;
+      st.eph = null;
+      if (suite.id === SUITE_STRICT) {
+        // One multiplication per nonce, not per presence (§9).
+        var y = copyBytes(rand, 18, 50);
+        st.eph = { y: y, Y: suite.dhPub(y) };
+      }
     }
-    st.pres = encodePresence(suite.id, st.id.E, st.ne, heldVersion(st), st.opt.caps);
+    st.pres = encodePresence(suite.id, st.id.E, st.ne, heldVersion(st), st.opt.caps, st.eph ? st.eph.Y : undefined);
     var delay = presenceDelay(st, (rand[16] << 8) | rand[17]);
     st.n = st.n + 1;
     st.ph = EN_ANNOUNCE;
@@ -166,6 +180,7 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
     var st = clone(st0);
     st.se = null;
     st.ne = null;
+    st.eph = null;
     st.pres = null;
     st.n = 0;
     st.tries = 0;
@@ -185,20 +200,24 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
     if (st.ph !== EN_ANNOUNCE || !st.pres) return reject(st, E_STATE, 'CHALLENGE');
     if (f.suite !== suite.id) return reject(st, E_SUITE, 'CHALLENGE');
     var X = f.X as Uint8Array;
-    if (equalBytes(X, st.id.E)) return reject(st, E_REFLECT, 'CHALLENGE');
+    if (equalBytes(X, st.id.E) || (st.eph && equalBytes(X, st.eph.Y))) return reject(st, E_REFLECT, 'CHALLENGE');
     if (st.tries >= st.opt.maxChallenges) return reject(st, E_RATE, 'CHALLENGE');
     // Counting the attempt is the only state change a bad challenge makes (§8.1 rate limit).
     var counted = clone(st);
     counted.tries = st.tries + 1;
-    var es: Uint8Array;
+    var dhs: Uint8Array[];
     try {
-      es = suite.dh(st.id.e, X);
+      dhs = [st.id.ss, suite.dh(st.id.e, X)];
+      if (st.eph) {
+        dhs.push(suite.dh(st.eph.y, st.id.C));
+        dhs.push(suite.dh(st.eph.y, X));
+      }
     } catch (e) {
       return reject(counted, E_BAD_POINT, 'CHALLENGE');
     }
     var h1 = transcriptH1(suite, st.id.C, st.pres, copyBytes(bytes, 0, CHALLENGE_BODY_LEN));
-    var k = deriveKeys(suite, st.id.ss, es, h1);
-    wipe(es);
+    var k = deriveKeys(suite, dhs, h1);
+    for (var i = 1; i < dhs.length; i++) wipe(dhs[i]);
     if (!ctEqual(macTag(suite, k.cm, h1), f.tag as Uint8Array)) {
       wipe(k.ce);
       wipe(k.ee);
@@ -306,7 +325,7 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
 
   function onTimer(st: EnrolleeState, ev: WlEvent): WlStep<EnrolleeState> {
     if (ev.id === TIMER_PRESENCE && st.ph === EN_ANNOUNCE) {
-      var r = randOf(ev, ENROLLEE_RAND);
+      var r = randOf(ev, randNeed());
       if (!r) return reject(st, E_NO_RAND, 'timer');
       var s = announce(st, r, 'ANNOUNCE -presence-> ANNOUNCE');
       s.effects.push(report(I_PRESENCE, 'held ' + heldVersion(st)));
@@ -323,7 +342,7 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
     try {
       if (!ev || typeof ev.t !== 'string') return reject(st, E_EVENT, 'event');
       if (ev.t === 'boot') {
-        var r = randOf(ev, ENROLLEE_RAND);
+        var r = randOf(ev, randNeed());
         if (!r) return reject(st, E_NO_RAND, 'boot');
         var b = clone(st);
         b.se = null;

@@ -40,7 +40,7 @@ export var sink: { ok: boolean; ack: Uint8Array | null } = { ok: false, ack: nul
 export function enrolleeHandshakeCrypto(): void {
   var es = S.dh(e, X);
   var h1 = transcriptH1(S, C, PRESENCE, CHAL_BODY);
-  var k = deriveKeys(S, ss, es, h1);
+  var k = deriveKeys(S, [ss, es], h1);
   var ok = ctEqual(macTag(S, k.cm, h1), CHAL_TAG);
   var h2 = chainHash(S, h1, CHAL_TAG);
   var proof = macTag(S, k.em, h2);

@@ -21,6 +21,8 @@ import { WhitelistSuiteCrypto } from './suite.ts';
 export var LABEL = utf8Encode('nowboard wl1 transcript');
 /** Names the four output slices in order, configurator-side first. */
 export var INFO = utf8Encode('nowboard wl1 keys: c2e-mac e2c-mac c2e-enc e2c-enc');
+/** Suite 2 (§9): same layout, its own label, ikm = ss ‖ es ‖ X25519(y, C) ‖ X25519(y, X). */
+export var INFO2 = utf8Encode('nowboard wl2 keys: c2e-mac e2c-mac c2e-enc e2c-enc');
 export var DIR_C2E = 1;
 export var DIR_E2C = 2;
 
@@ -39,9 +41,13 @@ export function transcriptH1(s: WhitelistSuiteCrypto, C: Uint8Array, presence: U
   return s.sha256(concatBytes([LABEL, C, presence, chalBody]));
 }
 
-export function deriveKeys(s: WhitelistSuiteCrypto, ss: Uint8Array, es: Uint8Array, h1: Uint8Array): SessionKeys {
-  var ikm = concatBytes([ss, es]);
-  var k = s.hkdf(ikm, h1, INFO, 96);
+/**
+ * Session keys from the DH outputs: [ss, es] in suite 1, [ss, es, yC, yX] in
+ * suite 2 (the info string follows the number of inputs).
+ */
+export function deriveKeys(s: WhitelistSuiteCrypto, dhs: Uint8Array[], h1: Uint8Array): SessionKeys {
+  var ikm = concatBytes(dhs);
+  var k = s.hkdf(ikm, h1, dhs.length > 2 ? INFO2 : INFO, 96);
   return { cm: copyBytes(k, 0, 32), em: copyBytes(k, 32, 64), ce: copyBytes(k, 64, 80), ee: copyBytes(k, 80, 96) };
 }
 

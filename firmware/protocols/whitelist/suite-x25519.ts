@@ -12,9 +12,10 @@ import { ccmSeal, ccmOpen } from '../../crypto/aes-ccm.ts';
 import { SUITE_X25519 } from '../../codec/frames.ts';
 import { WhitelistSuiteCrypto } from './suite.ts';
 
-export function firmwareSuite(): WhitelistSuiteCrypto {
+/** `id` 1 (default) or 2: suite 2 uses the same primitives (frames.ts SUITE_STRICT). */
+export function firmwareSuite(id?: number): WhitelistSuiteCrypto {
   return {
-    id: SUITE_X25519,
+    id: id === undefined ? SUITE_X25519 : id,
     dh: x25519,
     dhPub: x25519Base,
     sha256: sha256,
