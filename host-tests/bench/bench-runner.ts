@@ -17,6 +17,7 @@
 
 declare var getTime: undefined | (() => number);
 declare var print: undefined | ((s: string) => void);
+declare var performance: undefined | { now: () => number };
 
 export interface BenchCase {
   name: string;
@@ -38,9 +39,13 @@ export var BASELINE = 'tweetnacl x25519 base';
 /** Name of the whole-handshake case (target: at most one baseline multiplication). */
 export var HANDSHAKE = 'enrollee handshake crypto';
 
-/** Seconds, from the best clock this engine has. */
+/**
+ * Seconds, from the best clock this engine has: Espruino's getTime(), else
+ * performance.now() (Node; sub-millisecond), else Date.now() (Duktape, JerryScript).
+ */
 export function benchNow(): number {
   if (typeof getTime === 'function') return getTime();
+  if (typeof performance !== 'undefined' && performance && typeof performance.now === 'function') return performance.now() / 1000;
   return Date.now() / 1000;
 }
 
@@ -69,16 +74,21 @@ function fmt(x: number): string {
   return s.substring(0, s.length - digits) + '.' + s.substring(s.length - digits);
 }
 
+/** s padded with spaces to n characters, and at least one space after it. */
 function pad(s: string, n: number): string {
+  s += ' ';
   while (s.length < n) s += ' ';
   return s;
 }
 
 /**
  * Run every case and print the table, the ratios and the target verdicts.
- * `out` overrides the printer (tests, Node); returns the measured results.
+ * `out` overrides the printer (tests, Node); `capScale` multiplies every
+ * iteration cap (Node runs ~100x faster than the small engines the caps are
+ * sized for); returns the measured results.
  */
-export function runBench(cases: BenchCase[], out?: (s: string) => void): BenchResult[] {
+export function runBench(cases: BenchCase[], out?: (s: string) => void, capScale?: number): BenchResult[] {
+  var scale = capScale || 1;
   var p = out || defaultPrint;
   var results: BenchResult[] = [];
   p(pad('case', 34) + pad('s/op', 12) + 'ops/s');
@@ -90,7 +100,7 @@ export function runBench(cases: BenchCase[], out?: (s: string) => void): BenchRe
         c.run();
         n++;
         dt = benchNow() - t0;
-      } while (dt < 0.5 && n < c.iterations);
+      } while (dt < 0.5 && n < c.iterations * scale);
     } catch (e) {
       var msg = e && (e as Error).message ? (e as Error).message : String(e);
       results.push({ name: c.name, secs: -1, runs: n, error: msg });

@@ -54,7 +54,7 @@ describe('x25519 RFC 7748', function () {
   });
 
   it('§5.2 iterated: 1 and 1000 iterations (k, u) <- (X25519(k, u), k)', function () {
-    var k = new Uint8Array(32), u = new Uint8Array(32);
+    var k: Uint8Array = new Uint8Array(32), u: Uint8Array = new Uint8Array(32);
     k[0] = 9;
     u[0] = 9;
     for (var i = 1; i <= 1000; i++) {
