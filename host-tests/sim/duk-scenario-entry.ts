@@ -42,10 +42,18 @@ function bundle(name: string): string {
 var result = runScenario(standardScenario(
   { enrollee: bundle('espruino/enrollee'), configurator: bundle('espruino/configurator') },
   functionLoader,
-));
+).opts);
 print('nowboard Duktape scenario');
 print(summaryText(result));
 if (!result.ok) {
+  // What the boards said, for the CI log: reports, prints, crashes (frames left out).
+  var lines = result.trace.toText().split('\n');
+  var shown = 0;
+  for (var i = 0; i < lines.length && shown < 200; i++) {
+    if (lines[i].indexOf(' -> ') >= 0) continue;
+    print(lines[i]);
+    shown++;
+  }
   throw new Error('duk scenario FAILED (seed ' + result.seed + '): a board did not finish or crashed');
 }
 print('duk scenario OK');

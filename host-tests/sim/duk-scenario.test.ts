@@ -1,8 +1,10 @@
 /**
- * The Duktape harness end to end: bundle duk-scenario-entry.ts with the real
- * build pipeline (ES5 lowering, hoisting, proof), embedding fixture board
- * programs as NOWBOARD_BUNDLES, and run it with the `duk` CLI (installed by
- * .ci/run). The same scenario under node:vm must print the same summary.
+ * The Duktape harness end to end. dist/duk/scenario.js (built by `npm run
+ * build`, which `npm test` runs first) must run in the `duk` CLI (installed by
+ * .ci/run), print exactly the summary node:vm gives for the same scenario, and
+ * exit 0; a scenario whose boards never finish must make duk exit non-zero.
+ * The failing bundle is built here with the real pipeline (ES5 lowering,
+ * hoisting, proof) around silent fixture boards.
  */
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -11,42 +13,42 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildTarget } from '../../build/pipeline.ts';
 import { TARGETS } from '../../build/targets.ts';
-import { HELLO_ENROLLEE, WELCOME_CONFIGURATOR, SILENT_BOARD } from './fixture-boards.ts';
+import { SILENT_BOARD } from './fixture-boards.ts';
 import { runScenario, summaryText } from './sim-scenario.ts';
 import { standardScenario } from './standard-scenario.ts';
 import { vmLoader } from './vm-board.ts';
 
-async function dukBundle(enrollee: string, configurator: string): Promise<string> {
-  const target = TARGETS.find((t) => t.name === 'duk/scenario')!;
-  const built = new Map([['espruino/enrollee', enrollee], ['espruino/configurator', configurator]]);
-  const res = await buildTarget(target, { built });
-  expect(res.failure, res.failure).toBeUndefined();
-  expect(res.errors.map((e) => e.message)).toEqual([]);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nowboard-duk-'));
-  const file = path.join(dir, 'scenario.js');
-  fs.writeFileSync(file, res.code!);
-  return file;
-}
+const ROOT = path.resolve(__dirname, '../..');
+const dist = (p: string) => path.join(ROOT, 'dist', p);
 
 function duk(file: string) {
-  const r = spawnSync('duk', [file], { encoding: 'utf8', timeout: 120000 });
-  if (r.error) throw new Error('cannot run duk (install Debian package duktape; .ci/run does): ' + r.error.message);
+  const r = spawnSync('duk', [file], { encoding: 'utf8', timeout: 280000, maxBuffer: 64 << 20 });
+  if (r.error) throw new Error('cannot run duk (Debian package duktape; .ci/run installs it): ' + r.error.message);
   return { code: r.status, out: r.stdout + r.stderr };
 }
 
 describe('Duktape scenario harness', () => {
-  it('runs the standard scenario in duk, exits 0, and prints the same summary as node:vm', async () => {
-    const file = await dukBundle(HELLO_ENROLLEE, WELCOME_CONFIGURATOR);
-    const r = duk(file);
+  it('dist/duk/scenario.js runs the standard scenario in duk: exit 0 and the same summary as node:vm', () => {
+    const bundles = {
+      enrollee: fs.readFileSync(dist('espruino/enrollee.js'), 'utf8'),
+      configurator: fs.readFileSync(dist('espruino/configurator.js'), 'utf8'),
+    };
+    const vm = runScenario(standardScenario(bundles, vmLoader()).opts);
+    const r = duk(dist('duk/scenario.js'));
+    expect(r.out).toContain(summaryText(vm));
+    expect(vm.ok, summaryText(vm)).toBe(true);
     expect(r.code, r.out).toBe(0);
     expect(r.out).toContain('duk scenario OK');
-    const vm = runScenario(standardScenario({ enrollee: HELLO_ENROLLEE, configurator: WELCOME_CONFIGURATOR }, vmLoader()));
-    expect(vm.ok, summaryText(vm)).toBe(true);
-    expect(r.out).toContain(summaryText(vm));
   });
 
-  it('exits non-zero when a board never finishes', async () => {
-    const file = await dukBundle(HELLO_ENROLLEE, SILENT_BOARD);
+  it('exits non-zero, printing the seed, when a board never finishes', async () => {
+    const target = TARGETS.find((t) => t.name === 'duk/scenario')!;
+    const built = new Map([['espruino/enrollee', SILENT_BOARD], ['espruino/configurator', SILENT_BOARD]]);
+    const res = await buildTarget(target, { built });
+    expect(res.failure, res.failure).toBeUndefined();
+    expect(res.errors.map((e) => e.message)).toEqual([]);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nowboard-duk-')), 'scenario.js');
+    fs.writeFileSync(file, res.code!);
     const r = duk(file);
     expect(r.code).not.toBe(0);
     expect(r.out).toContain('NOT FINISHED');

@@ -2,8 +2,9 @@
  * Tiny hand-written ES5 board programs for simulator tests: they use the same
  * Espruino surface as the built bundles (require via the __nbRequire prelude,
  * ESPNOW, Storage, timers, print) but stay fixed while the real apps evolve.
- * HELLO/WELCOME mirrors the interim exchange of the apps.
+ * HELLO/WELCOME mirrors the apps' first interim exchange.
  */
+import { Board, World } from './sim-world.ts';
 
 /** Broadcasts HELLO every 500 ms until a WELCOME arrives; stores it; reports provisioned. */
 export var HELLO_ENROLLEE = [
@@ -44,3 +45,22 @@ export var WELCOME_CONFIGURATOR = [
 
 /** Never reports anything: a scenario with it must not finish. */
 export var SILENT_BOARD = 'var __nbRequire = require; __nbRequire("ESPNOW"); print("silent");';
+
+/**
+ * When a fixture board is done: an enrollee once it reports provisioned; a
+ * configurator once it has reported served for every enrollee's MAC.
+ */
+export function fixtureFinished(b: Board, world: World): boolean {
+  if (!b.alive) return false;
+  var i: number;
+  if (b.role !== 'configurator') {
+    for (i = 0; i < b.reports.length; i++) if (b.reports[i].ev === 'provisioned') return true;
+    return false;
+  }
+  var served: { [mac: string]: boolean } = {};
+  for (i = 0; i < b.reports.length; i++) if (b.reports[i].ev === 'served') served[String(b.reports[i].to)] = true;
+  for (i = 0; i < world.boards.length; i++) {
+    if (world.boards[i].role === 'enrollee' && !served[world.boards[i].macText]) return false;
+  }
+  return true;
+}

@@ -1,8 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { runScenario, summaryText, ScenarioOptions } from './sim-scenario.ts';
-import { standardFinished } from './standard-scenario.ts';
 import { vmLoader } from './vm-board.ts';
-import { HELLO_ENROLLEE, WELCOME_CONFIGURATOR } from './fixture-boards.ts';
+import { HELLO_ENROLLEE, WELCOME_CONFIGURATOR, fixtureFinished } from './fixture-boards.ts';
 
 function lossy(seed: number | string): ScenarioOptions {
   return {
@@ -14,7 +13,7 @@ function lossy(seed: number | string): ScenarioOptions {
     loss: 0.35,
     medium: { link: { jitterMs: 3, dup: 0.1, reorder: 0.2, reorderMaxMs: 20 } },
     maxMs: 60000,
-    finished: standardFinished,
+    finished: fixtureFinished,
   };
 }
 
