@@ -234,37 +234,49 @@ export function proveEs5(code: string, opts: ProofOptions): ProofError[] {
     return null;
   }
 
-  /** Names and member paths a test expression proves to exist when it is true. */
-  function guardsOf(test: N, out: Set<string>) {
-    if (test.type === 'LogicalExpression' && test.operator === '&&') {
-      guardsOf(test.left, out);
-      guardsOf(test.right, out);
+  /**
+   * Names and member paths that exist when `test` evaluates to `truth`. Both
+   * polarities, because the minifier rewrites `if (typeof X == "function") A`
+   * as `typeof X != "function" || A` or flips a ternary.
+   */
+  function guardsOf(test: N, truth: boolean, out: Set<string>) {
+    if (test.type === 'LogicalExpression' && test.operator === (truth ? '&&' : '||')) {
+      guardsOf(test.left, truth, out); // a && b true: both true; a || b false: both false
+      guardsOf(test.right, truth, out);
+      return;
+    }
+    if (test.type === 'UnaryExpression' && test.operator === '!') {
+      guardsOf(test.argument, !truth, out);
       return;
     }
     if (test.type === 'MemberExpression') {
       var p = pathOf(test);
-      if (p) out.add(p);
+      if (p && truth) out.add(p);
       return;
     }
     if (test.type === 'BinaryExpression') {
       var t = test.left, lit = test.right;
       if (!(t.type === 'UnaryExpression' && t.operator === 'typeof')) { t = test.right; lit = test.left; }
       if (!(t.type === 'UnaryExpression' && t.operator === 'typeof') || lit.type !== 'Literal') return;
-      var op = test.operator, v = lit.value;
-      var present =
-        ((op === '===' || op === '==') && (v === 'function' || v === 'object')) ||
-        ((op === '!==' || op === '!=') && v === 'undefined') ||
-        // esbuild minifies `typeof x !== "undefined"` to `typeof x < "u"`.
-        (op === '<' && v === 'u' && test.left === t);
-      if (present) {
+      var op = test.operator, v = lit.value, left = test.left === t;
+      // Does the comparison evaluating to `truth` prove the operand defined?
+      var defined = false;
+      var isFnOrObj = v === 'function' || v === 'object';
+      if (op === '===' || op === '==') defined = truth ? isFnOrObj : v === 'undefined';
+      else if (op === '!==' || op === '!=') defined = truth ? v === 'undefined' : isFnOrObj;
+      // esbuild minifies `typeof x !== "undefined"` to `typeof x < "u"`, `=== "undefined"` to `> "u"`.
+      else if (op === '<' && v === 'u' && left) defined = truth;
+      else if (op === '>' && v === 'u' && left) defined = !truth;
+      var says = defined ? 1 : 0;
+      if (says === 1) {
         var path = pathOf(t.argument);
         if (path) out.add(path);
       }
     }
   }
-  function withGuards(st: St, test: N): St {
+  function withGuards(st: St, test: N, truth: boolean): St {
     var g = new Set<string>();
-    guardsOf(test, g);
+    guardsOf(test, truth, g);
     if (g.size === 0) return st;
     st.guards.forEach(function (x) { g.add(x); });
     return { scope: st.scope, guards: g };
@@ -370,17 +382,17 @@ export function proveEs5(code: string, opts: ProofOptions): ProofError[] {
       } else {
         c(l, st, 'Expression');
       }
-      c(node.right, node.operator === '&&' ? withGuards(st, l) : st, 'Expression');
+      c(node.right, node.operator === '&&' ? withGuards(st, l, true) : node.operator === '||' ? withGuards(st, l, false) : st, 'Expression');
     },
     ConditionalExpression: function (node: N, st: St, c: Cb<St>) {
       c(node.test, st, 'Expression');
-      c(node.consequent, withGuards(st, node.test), 'Expression');
-      c(node.alternate, st, 'Expression');
+      c(node.consequent, withGuards(st, node.test, true), 'Expression');
+      c(node.alternate, withGuards(st, node.test, false), 'Expression');
     },
     IfStatement: function (node: N, st: St, c: Cb<St>) {
       c(node.test, st, 'Expression');
-      c(node.consequent, withGuards(st, node.test), 'Statement');
-      if (node.alternate) c(node.alternate, st, 'Statement');
+      c(node.consequent, withGuards(st, node.test, true), 'Statement');
+      if (node.alternate) c(node.alternate, withGuards(st, node.test, false), 'Statement');
     },
     CallExpression: function (node: N, st: St, c: Cb<St>) {
       var dp = definePropertyCall(node);

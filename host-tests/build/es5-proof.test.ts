@@ -75,6 +75,14 @@ describe('proveEs5 details', function () {
     expect(prove('if (typeof Math.imul == "function") Math.imul(1, 2);')).toEqual([]);
     expect(prove('var m = Math.clz32 || function (x) { return x; };')).toEqual([]);
     expect(prove('var s = typeof Symbol; var t = Symbol.iterator;').map(function (x) { return x.what; })).toEqual(['Symbol']);
+    // The minifier's rewritten forms: negated tests guard the other branch.
+    expect(prove('typeof Symbol != "function" || Symbol.iterator;')).toEqual([]);
+    expect(prove('typeof Symbol > "u" ? 0 : Symbol.iterator;')).toEqual([]);
+    expect(prove('if (typeof Symbol === "undefined") {} else { Symbol.iterator; }')).toEqual([]);
+    expect(prove('!(typeof Symbol == "function") || Symbol.iterator;')).toEqual([]);
+    expect(prove('if (typeof Symbol !== "undefined") {} else { Symbol.iterator; }').map(function (x) { return x.what; })).toEqual(['Symbol']);
+    expect(prove('typeof Symbol == "function" || Symbol.iterator;').map(function (x) { return x.what; })).toEqual(['Symbol']);
+    expect(prove('typeof Symbol < "u" ? 0 : Symbol.iterator;').map(function (x) { return x.what; })).toEqual(['Symbol']);
     expect(prove('if (typeof Symbol === "function") {} Symbol.iterator;').map(function (x) { return x.what; })).toEqual(['Symbol']);
   });
 
