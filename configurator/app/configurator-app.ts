@@ -9,11 +9,11 @@
 import { Ports } from '../../firmware/ports/ports.ts';
 import { startRuntime, Runtime, Tagged } from '../../firmware/runtime/runtime.ts';
 import { decodeConfiguratorIdentity, decodeWhitelist, WhitelistEntry } from '../../firmware/protocols/whitelist/records.ts';
-import { makeConfigurator, configuratorInitial, WHITELIST_FILE, CONFIGURATOR_RAND, ConfiguratorOptions } from '../../firmware/protocols/whitelist/configurator.ts';
+import { makeConfigurator, configuratorInitial, WHITELIST_FILE, CONFIGURATOR_RAND, ConfiguratorOptions, CONFIGURATOR_DEFAULTS } from '../../firmware/protocols/whitelist/configurator.ts';
 import { firmwareSuite } from '../../firmware/protocols/whitelist/suite-x25519.ts';
 import { utf8Encode, utf8Decode } from '../../firmware/bytes/bytes.ts';
 import { emit, emitReport } from '../../firmware/apps/report-line.ts';
-import { NATIVE_COUNTERS } from '../../firmware/apps/engine-accel.ts';
+import { NATIVE_COUNTERS, withDefaults } from '../../firmware/apps/engine-accel.ts';
 import { STORE_FILE, storeCommands } from './config-store.ts';
 
 export var KEY_FILE = 'nb-ckey';
@@ -35,7 +35,7 @@ function appendAudit(ports: Ports, line: string): void {
  * CHALLENGE every proofMs (a duplicate costs the enrollee nothing: it re-sends
  * its PROOF) for maxTries × proofMs, which must exceed that time.
  */
-export var CONFIGURATOR_TIMING: ConfiguratorOptions = {
+export var CONFIGURATOR_TIMING: ConfiguratorOptions = withDefaults(CONFIGURATOR_DEFAULTS, {
   proofMs: 15000,
   ackMs: 60000,
   maxTries: 6,
@@ -46,7 +46,7 @@ export var CONFIGURATOR_TIMING: ConfiguratorOptions = {
   // stuck behind a queue of key agreements.
   bucketSize: 2,
   bucketMs: 20000,
-};
+});
 
 export function startConfigurator(ports: Ports, accel: string[], timing?: ConfiguratorOptions): Runtime | null {
   var st = ports.storage;

@@ -31,3 +31,13 @@ export var NATIVE_COUNTERS: ExtraCounter[] = [
   { src: nativeWork as unknown as { [k: string]: number }, key: 'shaBlock', unit: 'shaBlockNative' },
   { src: nativeWork as unknown as { [k: string]: number }, key: 'aesBlock', unit: 'aesBlockNative' },
 ];
+
+/** A copy of `defaults` with `over` on top (no object spread on the boards: ENGINES.md). */
+export function withDefaults<T>(defaults: T, over: Partial<T>): T {
+  var out: any = {};
+  var d: any = defaults;
+  var o: any = over;
+  for (var k in d) out[k] = d[k];
+  for (var j in o) out[j] = o[j];
+  return out as T;
+}

@@ -15,7 +15,7 @@ import { makeEnrollee, enrolleeInitial, CONFIG_FILE, ENROLLEE_RAND, EnrolleeStat
 import { firmwareSuite } from '../protocols/whitelist/suite-x25519.ts';
 import { I_PROVISIONED, I_JOIN_FAILED, I_PRESENCE } from '../codec/error-codes.ts';
 import { emit, emitReport } from './report-line.ts';
-import { NATIVE_COUNTERS } from './engine-accel.ts';
+import { NATIVE_COUNTERS, withDefaults } from './engine-accel.ts';
 
 /** Storage names shared with the host CLI (configurator/cli/device-files.ts). */
 export var IDENTITY_FILE = 'nb-id';
@@ -26,15 +26,12 @@ export var RESET_FILE = 'nb.reset';
  * (Espruino on an ESP32, docs/power-model.md): the configurator may be busy with
  * other enrollees' key agreements, so the wait for CONFIG after our PROOF is long.
  */
-export var ENROLLEE_TIMING: EnrolleeOptions = {
+export var ENROLLEE_TIMING: EnrolleeOptions = withDefaults(ENROLLEE_DEFAULTS, {
   presenceBaseMs: 2000,
   presenceMaxMs: 32000,
   presenceSlowMs: 120000,
   sessionMs: 240000,
-  joinMs: 20000,
-  maxChallenges: ENROLLEE_DEFAULTS.maxChallenges,
-  caps: ENROLLEE_DEFAULTS.caps,
-};
+});
 
 export function startEnrollee(ports: Ports, accel: string[], timing?: EnrolleeOptions): Runtime | null {
   var st = ports.storage;
