@@ -28,6 +28,8 @@ export interface BatchScenarioOptions {
   configuratorFiles?: (ci: number, base: ConfiguratorFileOptions) => ConfiguratorFileOptions;
   /** enrollees expected NOT to be provisioned (unauthorized, revoked, foreign) */
   expectNothing?: number[];
+  /** enrollee index -> the configurator (index) whose whitelist lists it (default: i mod configurators) */
+  owners?: number[];
   /** enrollee index -> the configurator key it pins (default: its owner's) */
   pinnedTo?: (enrolleeIndex: number, batch: SimBatch) => Uint8Array;
   maxMs?: number;
@@ -114,6 +116,7 @@ export function batchScenarioOptions(o: BatchScenarioOptions): { opts: ScenarioO
         },
       });
       var bt = batch;
+      if (o.owners) for (var oi = 0; oi < o.owners.length; oi++) bt.enrollees[oi].owner = o.owners[oi];
       for (var i = 0; i < world.boards.length; i++) {
         var b = world.boards[i];
         if (b.role === 'configurator') {
