@@ -7,7 +7,8 @@
  * board with cpuSecondsFor(). Everything that can be recalibrated lives here:
  *
  *   ESPRUINO_LINUX_SECONDS  seconds per unit on Espruino 2v29, default Linux
- *                           build, on the development machine (ENGINES.md);
+ *                           build, on the development machine (measured);
+ *   ESPRUINO_LINUX_CONVOLVE_SECONDS  the same with E.convolve products;
  *   BOARD_FACTOR            how much slower the same JS runs on an ESP32;
  *   ESP32_NATIVE_SECONDS    native SHA/AES on the ESP32 (ESP-IDF figures);
  *   HOST_SECONDS            Node 20 on the development machine.
@@ -49,78 +50,106 @@ export var COST_ENGINES = [ENGINE_JS, ENGINE_NATIVE, ENGINE_HOST];
  * ESP32 / development machine, for the same JS on Espruino. ESTIMATE.
  * The project's working figure: "a JS loop that takes 1 s on this machine's
  * Espruino takes very roughly 10–20 s on an ESP32"; 15 is the middle. It is
- * relative to Espruino's DEFAULT Linux build (ENGINES.md first row); the -O2
- * build is 2.85/0.67 ≈ 4.3× faster on loops, so a factor measured against the
- * -O2 build would be ≈ 4.3× larger.
+ * relative to Espruino's DEFAULT Linux build (/work/engines/bin/espruino,
+ * -O0 -g); the -O2 build runs the same code 3.1–3.9× faster (measured below),
+ * so a factor measured against the -O2 build would be that much larger.
+ * The board firmware is built -Os (Espruino targets/esp32/IDF4/sdkconfig:
+ * CONFIG_COMPILER_OPTIMIZATION_SIZE) at 160 MHz (CONFIG_ESP32_DEFAULT_CPU_FREQ_160).
  */
 export var BOARD_FACTOR = 15;
 
-/** ENGINES.md, measured 2026-11-23, Espruino 2v29 default Linux build (-O0). */
-var LOOP_1M_S = 2.85; // 1M-iteration empty for loop
-var X25519_BASE_S = 2.36; // tweetnacl crypto_scalarmult_base
-var MUL16_2000_S = 2.72; // 2000 × 16×16-limb multiply
-/** Node 20 column of the same table. */
-var NODE_LOOP_1M_S = 0.0016;
-var NODE_X25519_BASE_S = 0.014;
-
-/**
- * Field multiplications in one tweetnacl X25519 scalar multiplication:
- * 255 ladder steps × (4 squarings + 6 multiplications) + inv25519
- * (254 squarings + 252 multiplications) + 1 final multiplication = 3057.
+/*
+ * Measurements on the development machine, 2026-11-23 ~14:25 UTC: the project's
+ * own firmware/crypto code (tree of that time), bundled by the project's
+ * pipeline (esbuild -> ES5 -> hoisting), run by /work/engines/bin/espruino
+ * (Espruino 2v29.277, default -O0 build) and timed as user CPU seconds
+ * (/usr/bin/time %U, so the machine's load does not inflate them), two runs
+ * each, agreeing within 3 %. Empty bundle: 0.015 s (subtracted where it matters).
+ *   1M-iteration empty loop                           1.73 s   (-O2 build 0.545 s)
+ *   2 × x25519Base: 5122 fmul25519, 2 finv            2.23 s   (-O2 0.715 s)
+ *   the same with installConvolve25519(E.convolve)    1.47 s   (-O2 0.40 s)
+ *   p256GetPublicKey, first call (builds its table):
+ *     8360 fmulP, 16 finv                            17.58 s   (-O2 4.49 s)
+ *   sha256 of 199 × 64 B: 200 shaBlock                0.485 s  (-O2 0.14 s)
+ *   500 aesEncryptBlock: 500 aesBlock                 0.225 s  (-O2 0.065 s)
+ * Each operation's time is divided by its main unit's count, so the figure per
+ * unit carries the operation's other work (adds, point formulas, the few
+ * inversions' bookkeeping) in the proportion that operation has.
+ * Node 20 (process.cpuUsage, after a warm-up call): 20 × x25519Base 0.01503 s
+ * / 51220 fmul25519; 3 × p256GetPublicKey (table cached) 0.003317 s / 4530 fmulP;
+ * 5000 shaBlock 0.002069 s; 50000 aesBlock 0.008328 s; node:crypto one 64-B
+ * SHA-256 1.35 µs, one AES-ECB block 0.54 µs.
  */
-export var X25519_FMULS = 255 * 10 + 254 + 252 + 1;
+/** One empty-loop iteration on Espruino (default Linux build), measured. */
+export var ESPRUINO_LOOP_ITER_S = 1.73 / 1e6;
+var NODE_LOOP_ITER_S = 0.0016 / 1e6; // ENGINES.md, Node column
 
-var LOOP_ITER_S = LOOP_1M_S / 1e6;
-var NODE_OVER_ESPRUINO = NODE_LOOP_1M_S / LOOP_1M_S;
-/** Ratio of a Weierstrass-prime multiplication to a 2^255-19 one (estimate). */
-var FMULP_OVER_25519 = 1.5;
-
-/** Seconds per unit on Espruino (default Linux build) on the development machine. */
+/** Seconds per unit on Espruino (default Linux build) on the development machine, pure JS. */
 export var ESPRUINO_LINUX_SECONDS: { [unit: string]: UnitCost } = {
   fmul25519: {
-    s: X25519_BASE_S / X25519_FMULS,
+    s: 2.23 / 5122,
     how:
-      'tweetnacl X25519 base mult 2.36 s / 3057 field mults (ladder adds/subs amortised into each mult) = 0.772 ms. ' +
-      'Cross-check: a bare 16×16-limb multiply in a loop takes 2.72 s / 2000 = 1.36 ms (upper bound).',
-    estimate: true,
+      'Measured: 2 × x25519Base = 2.23 s CPU / 5122 fmul25519 = 0.435 ms (ladder adds and the inversion carried). ' +
+      'Cross-check: ENGINES.md tweetnacl X25519 2.36 s / 3057 mults = 0.77 ms.',
+    estimate: false,
   },
   fmulP: {
-    s: FMULP_OVER_25519 * X25519_BASE_S / X25519_FMULS,
-    how: '1.5 × fmul25519: same 16-limb product, heavier reduction (P-256 Solinas / Montgomery vs ×38 fold). Guess.',
-    estimate: true,
+    s: 17.58 / 8360,
+    how: 'Measured: p256GetPublicKey (first call, table built) = 17.58 s CPU / 8360 fmulP = 2.10 ms (point formulas and 16 inversions carried).',
+    estimate: false,
   },
   finv: {
-    s: 255 * LOOP_ITER_S,
+    s: 255 * ESPRUINO_LOOP_ITER_S,
     how:
-      'Loop bookkeeping of a 255-step Fermat chain, 255 × 2.85 µs (1M-iteration loop 2.85 s); ' +
-      'its multiplications are counted as fmul* separately.',
+      'Loop bookkeeping of a ~255-step Fermat chain, 255 × 1.73 µs (measured empty-loop iteration); ' +
+      "the chain's multiplications are counted as fmul* (both fields invert by Fermat). Estimate.",
     estimate: true,
   },
   shaBlock: {
-    s: 3.0e-3,
-    how:
-      'SHA-256 compression ≈ 64 rounds × ~12 + 48 schedule words × ~6 ≈ 1056 empty-loop-iteration equivalents × 2.85 µs ≈ 3.0 ms. Guess until benched.',
-    estimate: true,
+    s: (0.485 - 0.015) / 200,
+    how: 'Measured: sha256 of 12 736 B = 200 compressions, 0.485 − 0.015 s (empty bundle) = 2.35 ms each.',
+    estimate: false,
   },
   aesBlock: {
-    s: 1.5e-3,
-    how: 'AES-128 block ≈ 10 rounds of table lookups and MixColumns ≈ 500 loop-iteration equivalents × 2.85 µs ≈ 1.5 ms. Guess until benched.',
-    estimate: true,
+    s: (0.225 - 0.015) / 500,
+    how: 'Measured: 500 aesEncryptBlock, 0.225 − 0.015 s (empty bundle) = 0.42 ms each.',
+    estimate: false,
   },
   event: {
-    s: 2.0e-3,
-    how: 'One event: dispatch, decode a ≤250-B frame, one transition, its effects ≈ 700 loop-iteration equivalents ≈ 2 ms. Guess.',
+    s: 1000 * ESPRUINO_LOOP_ITER_S,
+    how:
+      'One event (dispatch, decode a ≤250-B frame, one transition, its effects) ≈ 1000 empty-loop iterations ' +
+      '× 1.73 µs = 1.73 ms. A guess until an app event is benched.',
     estimate: true,
   },
 };
 
 /**
- * Native SHA-256 / AES on an ESP32 at 160 MHz. ESTIMATE, derived from ESP-IDF's
- * performance thresholds (espressif/esp-idf components/idf_test/include/esp32/
- * idf_performance_target.h): SHA-256 hardware ≥ 8.0 MB/s at 240 MHz,
- * AES-CBC hardware ≥ 8.2 MB/s. These are lower bounds on throughput, so the
- * times are upper bounds; scaled by 240/160 on the assumption that the driver
- * overhead dominates and follows the CPU clock.
+ * Espruino with E.convolve installed for 2^255-19 products
+ * (firmware/apps/engine-accel.ts installs it when the binding offers it);
+ * used by the 'espruino-esp32-native' engine in place of the pure figure.
+ */
+export var ESPRUINO_LINUX_CONVOLVE_SECONDS: { [unit: string]: UnitCost } = {
+  fmul25519: {
+    s: 1.47 / 5122,
+    how: 'Measured: 2 × x25519Base with installConvolve25519(E.convolve) = 1.47 s CPU / 5122 = 0.287 ms.',
+    estimate: false,
+  },
+};
+
+/**
+ * Native SHA-256 / AES on an ESP32 at 160 MHz. ESTIMATE. Espruino's ESP32
+ * build takes mbedTLS from ESP-IDF (make/crypto/ESP32_IDF4.make compiles only
+ * jswrap_crypto.c) with CONFIG_MBEDTLS_HARDWARE_SHA=y and _AES=y
+ * (targets/esp32/IDF4/sdkconfig), so require("crypto") uses the SHA/AES
+ * peripherals. Times from ESP-IDF's performance thresholds
+ * (espressif/esp-idf components/idf_test/include/esp32/idf_performance_target.h):
+ * SHA-256 hardware >= 8.0 MB/s at 240 MHz, AES-CBC hardware >= 8.2 MB/s. These
+ * are lower bounds on throughput, so the times are upper bounds; scaled by
+ * 240/160 on the assumption that the driver overhead dominates and follows the
+ * CPU clock. NOT included: Espruino's cost of the JS->native call and of
+ * converting the arguments, which is per call, not per block (the caller's own
+ * counted JS work and the 'event' unit carry it).
  */
 export var ESP32_NATIVE_SECONDS: { [unit: string]: UnitCost } = {
   shaBlockNative: {
@@ -135,16 +164,16 @@ export var ESP32_NATIVE_SECONDS: { [unit: string]: UnitCost } = {
   },
 };
 
-/** Node 20 on the development machine. Derived from ENGINES.md's Node column. */
+/** Node 20 on the development machine (measured as above; finv and event derived). */
 export var HOST_SECONDS: { [unit: string]: UnitCost } = {
-  fmul25519: { s: NODE_X25519_BASE_S / X25519_FMULS, how: 'Node X25519 base mult 0.014 s / 3057 = 4.6 µs.', estimate: true },
-  fmulP: { s: FMULP_OVER_25519 * NODE_X25519_BASE_S / X25519_FMULS, how: '1.5 × fmul25519 (as on Espruino).', estimate: true },
-  finv: { s: 255 * NODE_LOOP_1M_S / 1e6, how: '255 × Node empty-loop iteration (1.6 ns).', estimate: true },
-  shaBlock: { s: 3.0e-3 * NODE_OVER_ESPRUINO, how: 'Espruino figure × Node/Espruino loop ratio (0.0016/2.85).', estimate: true },
-  aesBlock: { s: 1.5e-3 * NODE_OVER_ESPRUINO, how: 'Espruino figure × Node/Espruino loop ratio.', estimate: true },
-  shaBlockNative: { s: 1e-6, how: 'node:crypto call (OpenSSL); ~1 µs per call dominates. Guess.', estimate: true },
-  aesBlockNative: { s: 1e-6, how: 'node:crypto call (OpenSSL); ~1 µs per call dominates. Guess.', estimate: true },
-  event: { s: 2.0e-3 * NODE_OVER_ESPRUINO, how: 'Espruino figure × Node/Espruino loop ratio.', estimate: true },
+  fmul25519: { s: 0.01503 / 51220, how: 'Measured: 20 × x25519Base 0.01503 s / 51220 = 0.29 µs.', estimate: false },
+  fmulP: { s: 0.003317 / 4530, how: 'Measured: 3 × p256GetPublicKey 0.003317 s / 4530 = 0.73 µs.', estimate: false },
+  finv: { s: 255 * NODE_LOOP_ITER_S, how: '255 × Node empty-loop iteration (1.6 ns, ENGINES.md).', estimate: true },
+  shaBlock: { s: 0.002069 / 5000, how: 'Measured: 5000 compressions 0.002069 s = 0.41 µs.', estimate: false },
+  aesBlock: { s: 0.008328 / 50000, how: 'Measured: 50000 blocks 0.008328 s = 0.17 µs.', estimate: false },
+  shaBlockNative: { s: 1.35e-6, how: 'Measured: node:crypto SHA-256 of 64 B, one call 1.35 µs.', estimate: false },
+  aesBlockNative: { s: 0.54e-6, how: 'Measured: node:crypto AES-128-ECB update of one block 0.54 µs.', estimate: false },
+  event: { s: 1000 * NODE_LOOP_ITER_S, how: '1000 Node empty-loop iterations (as for Espruino). Guess.', estimate: true },
 };
 
 /** engine -> unit -> seconds per unit. */
@@ -155,10 +184,16 @@ export interface CostTable {
 
 /**
  * Build the per-engine table. `boardFactor` multiplies every Espruino-on-Linux
- * figure to give ESP32 time; `linux` overrides the per-unit Linux figures (pass
- * bench results here); both optional (undefined = the defaults above).
+ * figure to give ESP32 time; `linux` overrides per-unit Linux figures of the
+ * pure-JS code (pass bench results here), `linuxAccel` those of the
+ * accelerated JS paths the native engine uses (E.convolve fmul25519). All
+ * optional (undefined = the defaults above).
  */
-export function makeCostTable(boardFactor?: number, linux?: { [unit: string]: number }): CostTable {
+export function makeCostTable(
+  boardFactor?: number,
+  linux?: { [unit: string]: number },
+  linuxAccel?: { [unit: string]: number }
+): CostTable {
   var f = boardFactor === undefined ? BOARD_FACTOR : boardFactor;
   if (!(f > 0) || !isFinite(f)) throw new Error('E_POWER_BAD_NUMBER: boardFactor must be > 0, got ' + f);
   var js: { [unit: string]: number } = {};
@@ -170,6 +205,11 @@ export function makeCostTable(boardFactor?: number, linux?: { [unit: string]: nu
     if (linux !== undefined && linux[u] !== undefined) base = linux[u];
     js[u] = base * f;
     native[u] = base * f;
+  }
+  for (u in ESPRUINO_LINUX_CONVOLVE_SECONDS) {
+    var acc = ESPRUINO_LINUX_CONVOLVE_SECONDS[u].s;
+    if (linuxAccel !== undefined && linuxAccel[u] !== undefined) acc = linuxAccel[u];
+    native[u] = acc * f;
   }
   for (u in ESP32_NATIVE_SECONDS) native[u] = ESP32_NATIVE_SECONDS[u].s;
   for (u in HOST_SECONDS) host[u] = HOST_SECONDS[u].s;

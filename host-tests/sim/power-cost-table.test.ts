@@ -5,9 +5,10 @@ import {
   COST_UNITS,
   DEFAULT_COST_TABLE,
   ESP32_NATIVE_SECONDS,
+  ESPRUINO_LINUX_CONVOLVE_SECONDS,
   ESPRUINO_LINUX_SECONDS,
+  ESPRUINO_LOOP_ITER_S,
   HOST_SECONDS,
-  X25519_FMULS,
   costOf,
   cpuSecondsFor,
   makeCostTable,
@@ -25,49 +26,53 @@ function codeOf(fn: () => unknown): string {
 }
 
 describe('cost table', () => {
-  it('derives fmul25519 from the tweetnacl X25519 timing (ENGINES.md) and board factor 15', () => {
+  it('Espruino figures: measured per unit on Linux × board factor 15', () => {
     expect(BOARD_FACTOR).toBe(15);
-    // 255 ladder steps × 10 + inversion 254 + 252 + final 1 = 3057 field multiplications.
-    expect(X25519_FMULS).toBe(3057);
-    // 2.36 s / 3057 = 0.000771998… s on Espruino/Linux; × 15 = 0.0115799804 s on the board.
-    expect(ESPRUINO_LINUX_SECONDS.fmul25519.s).toBeCloseTo(0.00077199869, 11);
-    expect(costOf('fmul25519', 'espruino-esp32-js')).toBeCloseTo(0.0115799804, 9);
-    // One X25519 worth of multiplications = 2.36 s × 15 = 35.4 s.
-    expect(cpuSecondsFor({ fmul25519: 3057 }, 'espruino-esp32-js')).toBeCloseTo(35.4, 9);
-    // fmulP = 1.5 × fmul25519; finv = 255 loop iterations × 2.85 µs × 15.
-    expect(costOf('fmulP', 'espruino-esp32-js')).toBeCloseTo(0.0173699706, 9);
-    expect(costOf('finv', 'espruino-esp32-js')).toBeCloseTo(0.01090125, 12);
+    // 2 × x25519Base = 2.23 s CPU for 5122 fmul25519 → 0.000435377 s each; × 15 = 0.00653065 s on the board.
+    expect(ESPRUINO_LINUX_SECONDS.fmul25519.s).toBeCloseTo(0.000435377, 9);
+    expect(costOf('fmul25519', 'espruino-esp32-js')).toBeCloseTo(0.00653065, 8);
+    // One X25519 of the project's code (2561 fmul25519) = 2.23 / 2 × 15 = 16.725 s on the board.
+    expect(cpuSecondsFor({ fmul25519: 2561 }, 'espruino-esp32-js')).toBeCloseTo(16.725, 9);
+    // One P-256 public key, first call (8360 fmulP) = 17.58 × 15 = 263.7 s.
+    expect(cpuSecondsFor({ fmulP: 8360 }, 'espruino-esp32-js')).toBeCloseTo(263.7, 9);
+    // finv = 255 loop iterations × 1.73 µs × 15 = 0.00661725 s.
+    expect(costOf('finv', 'espruino-esp32-js')).toBeCloseTo(0.00661725, 12);
+    expect(ESPRUINO_LOOP_ITER_S).toBe(1.73e-6);
   });
 
   it('sums mixed work: Σ count × seconds/unit', () => {
-    // 10 shaBlock × 3 ms × 15 + 4 aesBlock × 1.5 ms × 15 + 2 events × 2 ms × 15 = 0.45 + 0.09 + 0.06 = 0.6 s
-    expect(cpuSecondsFor({ shaBlock: 10, aesBlock: 4, event: 2 }, 'espruino-esp32-js')).toBeCloseTo(0.6, 12);
+    // 10 shaBlock × 2.35 ms × 15 = 0.3525; 4 aesBlock × 0.42 ms × 15 = 0.0252; 2 events × 1.73 ms × 15 = 0.0519 → 0.4296 s
+    expect(cpuSecondsFor({ shaBlock: 10, aesBlock: 4, event: 2 }, 'espruino-esp32-js')).toBeCloseTo(0.4296, 12);
     expect(cpuSecondsFor({}, 'espruino-esp32-js')).toBe(0);
   });
 
-  it('native SHA/AES from ESP-IDF throughput thresholds, scaled to 160 MHz', () => {
+  it('native engine: E.convolve products and SHA/AES hardware (ESP-IDF thresholds at 160 MHz)', () => {
     // SHA: 64 B / 8.0 MB/s × 1.5 = 12 µs; AES: 16 B / 8.2 MB/s × 1.5 = 2.9268 µs.
     expect(costOf('shaBlockNative', 'espruino-esp32-native')).toBeCloseTo(12e-6, 15);
     expect(costOf('aesBlockNative', 'espruino-esp32-native')).toBeCloseTo(2.926829268e-6, 15);
-    // The native binding still runs field arithmetic in JS.
-    expect(costOf('fmul25519', 'espruino-esp32-native')).toBe(costOf('fmul25519', 'espruino-esp32-js'));
-    // 100 native SHA blocks + 1 event = 1.2 ms + 30 ms
-    expect(cpuSecondsFor({ shaBlockNative: 100, event: 1 }, 'espruino-esp32-native')).toBeCloseTo(0.0312, 12);
+    // X25519 with E.convolve: 1.47 s for 5122 → one X25519 (2561) = 0.735 × 15 = 11.025 s.
+    expect(cpuSecondsFor({ fmul25519: 2561 }, 'espruino-esp32-native')).toBeCloseTo(11.025, 9);
+    // Units without an accelerated path cost what pure JS costs.
+    expect(costOf('fmulP', 'espruino-esp32-native')).toBe(costOf('fmulP', 'espruino-esp32-js'));
+    // 100 native SHA blocks + 1 event = 1.2 ms + 25.95 ms
+    expect(cpuSecondsFor({ shaBlockNative: 100, event: 1 }, 'espruino-esp32-native')).toBeCloseTo(0.02715, 12);
   });
 
-  it('host figures from the Node column of ENGINES.md', () => {
-    expect(costOf('fmul25519', 'host')).toBeCloseTo(0.014 / 3057, 15);
-    expect(costOf('event', 'host')).toBeCloseTo(2e-3 * (0.0016 / 2.85), 15);
+  it('host figures measured on Node', () => {
+    expect(costOf('fmul25519', 'host')).toBeCloseTo(0.01503 / 51220, 15);
+    expect(costOf('shaBlockNative', 'host')).toBe(1.35e-6);
+    expect(costOf('event', 'host')).toBeCloseTo(1.6e-6, 15);
   });
 
   it('recalibrates from one factor and optional per-unit Linux figures', () => {
-    var t = makeCostTable(10, { shaBlock: 0.002 });
+    var t = makeCostTable(10, { shaBlock: 0.002 }, { fmul25519: 0.0001 });
     expect(t.boardFactor).toBe(10);
     expect(costOf('shaBlock', 'espruino-esp32-js', t)).toBeCloseTo(0.02, 12);
-    expect(costOf('fmul25519', 'espruino-esp32-js', t)).toBeCloseTo(0.00771998691, 10);
+    expect(costOf('fmul25519', 'espruino-esp32-js', t)).toBeCloseTo(0.00435377, 8);
+    expect(costOf('fmul25519', 'espruino-esp32-native', t)).toBeCloseTo(0.001, 12);
     expect(cpuSecondsFor({ shaBlock: 1 }, 'espruino-esp32-js', t)).toBeCloseTo(0.02, 12);
     // The default table is untouched.
-    expect(costOf('shaBlock', 'espruino-esp32-js')).toBeCloseTo(0.045, 12);
+    expect(costOf('shaBlock', 'espruino-esp32-js')).toBeCloseTo(0.03525, 12);
     expect(codeOf(() => makeCostTable(0))).toBe('E_POWER_BAD_NUMBER');
   });
 
@@ -83,13 +88,17 @@ describe('cost table', () => {
       expect(DEFAULT_COST_TABLE.engines['espruino-esp32-native'][COST_UNITS[k]]).toBeGreaterThan(0);
       expect(DEFAULT_COST_TABLE.engines.host[COST_UNITS[k]]).toBeGreaterThan(0);
     }
-    var all = [ESPRUINO_LINUX_SECONDS, ESP32_NATIVE_SECONDS, HOST_SECONDS];
+    var all = [ESPRUINO_LINUX_SECONDS, ESPRUINO_LINUX_CONVOLVE_SECONDS, ESP32_NATIVE_SECONDS, HOST_SECONDS];
     for (var a = 0; a < all.length; a++) {
       for (var u in all[a]) {
         expect(all[a][u].how.length).toBeGreaterThan(10);
-        expect(all[a][u].estimate).toBe(true);
+        // 'Measured' figures are not estimates; everything else is.
+        expect(all[a][u].estimate).toBe(all[a][u].how.indexOf('Measured') !== 0);
       }
     }
+    // The board-side figures are all estimates.
+    expect(ESP32_NATIVE_SECONDS.shaBlockNative.estimate).toBe(true);
+    expect(ESPRUINO_LINUX_SECONDS.event.estimate).toBe(true);
   });
 
   it('typed errors', () => {
@@ -101,7 +110,7 @@ describe('cost table', () => {
     expect(codeOf(() => cpuSecondsFor({ shaBlock: NaN }, 'host'))).toBe('E_POWER_BAD_COUNT');
     // The pure-JS binding has no native SHA: a non-zero count is a wiring bug, zero is fine.
     expect(codeOf(() => cpuSecondsFor({ shaBlockNative: 1 }, 'espruino-esp32-js'))).toBe('E_POWER_UNIT_UNAVAILABLE');
-    expect(cpuSecondsFor({ shaBlockNative: 0, aesBlock: 1 }, 'espruino-esp32-js')).toBeCloseTo(0.0225, 12);
+    expect(cpuSecondsFor({ shaBlockNative: 0, aesBlock: 1 }, 'espruino-esp32-js')).toBeCloseTo(0.0063, 12);
   });
 });
 
