@@ -4,6 +4,8 @@
  * through the deterministic driver and the exact rejection code is asserted.
  */
 import { describe, it, expect } from 'vitest';
+import { SUITES } from './suites.ts';
+import { WhitelistSuiteCrypto } from '../../firmware/protocols/whitelist/suite.ts';
 import { nobleSuite, countingSuite } from './noble-suite.ts';
 import { world, CFG1 } from './fixtures.ts';
 import { Net, Flight, keyFrom, makeIdentity, stepFor, macOf } from './driver.ts';
@@ -13,352 +15,355 @@ import { CS_WAIT_PROOF, CS_WAIT_ACK } from '../../firmware/protocols/whitelist/c
 import { T_PRESENCE, T_CHALLENGE, T_PROOF, T_CONFIG, T_ACK, encodeChallenge, encodeChallengeBody } from '../../firmware/codec/frames.ts';
 import { readU32, copyBytes } from '../../firmware/bytes/bytes.ts';
 
-const suite = nobleSuite();
+function suiteTests(suite: WhitelistSuiteCrypto) {
 
-/** The frames of one undisturbed handshake, in delivery order. */
-function recordHandshake(seed: number): Flight[] {
-  const w = world(suite, seed);
-  expect(w.net.run(() => w.conf.audits.length > 0)).toBe(true);
-  return w.net.sent.slice();
-}
+  /** The frames of one undisturbed handshake, in delivery order. */
+  function recordHandshake(seed: number): Flight[] {
+    const w = world(suite, seed);
+    expect(w.net.run(() => w.conf.audits.length > 0)).toBe(true);
+    return w.net.sent.slice();
+  }
 
-describe('unauthorized and revoked enrollees', () => {
-  it('an enrollee not on the whitelist gets nothing and costs the configurator zero X25519', () => {
-    const counted = countingSuite(suite);
-    const net = new Net(suite, 7);
-    const c = keyFrom(suite, 'configurator');
-    const conf = net.addConfigurator('conf', c, [], undefined, counted.suite);
-    const stranger = net.addEnrollee('stranger', makeIdentity(suite, 'stranger', c), null);
-    net.command(conf, { op: 'config', config: CFG1 });
-    net.boot(conf);
-    net.boot(stranger);
-    for (let i = 0; i < 20; i++) {
+  describe('unauthorized and revoked enrollees', () => {
+    it('an enrollee not on the whitelist gets nothing and costs the configurator zero X25519', () => {
+      const counted = countingSuite(suite);
+      const net = new Net(suite, 7);
+      const c = keyFrom(suite, 'configurator');
+      const conf = net.addConfigurator('conf', c, [], undefined, counted.suite);
+      const stranger = net.addEnrollee('stranger', makeIdentity(suite, 'stranger', c), null);
+      net.command(conf, { op: 'config', config: CFG1 });
+      net.boot(conf);
+      net.boot(stranger);
+      for (let i = 0; i < 20; i++) {
+        net.deliverAll();
+        net.fire(stranger, 'presence');
+      }
       net.deliverAll();
-      net.fire(stranger, 'presence');
-    }
-    net.deliverAll();
-    const frameSteps = conf.log.filter((l) => l.ev.t === 'frame');
-    expect(frameSteps.length).toBe(21);
-    for (const l of frameSteps) {
-      expect(l.step.code).toBe(EC.E_UNKNOWN_KEY);
-      expect(l.step.effects).toEqual([]);
-      expect(l.step.state).toBe(l.prev);
-    }
-    expect(counted.counts.dh + counted.counts.dhPub).toBe(0);
-    expect(net.sent.every((f) => f.from === stranger.mac)).toBe(true);
-    expect(stranger.state.cfg).toBeNull();
-  });
-
-  it('a revoked key is ignored silently and a revoke ends its pending session', () => {
-    const counted = countingSuite(suite);
-    const net = new Net(suite, 8);
-    const c = keyFrom(suite, 'configurator');
-    const id = makeIdentity(suite, 'enrollee-1', c);
-    const conf = net.addConfigurator('conf', c, [{ hash: suite.sha256(id.E), ss: null, group: '', revoked: false }], undefined, counted.suite);
-    const enr = net.addEnrollee('enr', id, null);
-    net.command(conf, { op: 'config', config: CFG1 });
-    net.boot(conf);
-    net.boot(enr);
-    net.deliverOne(); // PRESENCE → session starts (CHALLENGE in flight)
-    expect(conf.state.sess[Object.keys(conf.state.sess)[0]].st).toBe(CS_WAIT_PROOF);
-    const r = net.command(conf, { op: 'revoke', hash: suite.sha256(id.E) });
-    expect(r.code).toBe(0);
-    expect(Object.keys(conf.state.sess)).toHaveLength(0);
-    expect(r.effects.some((e) => e.t === 'cancel')).toBe(true);
-    expect(r.effects.some((e) => e.t === 'store')).toBe(true);
-    net.deliverAll(); // the CHALLENGE reaches the enrollee, whose PROOF finds no session
-    expect(conf.log[conf.log.length - 1].step.code).toBe(EC.E_NO_SESSION);
-    const before = counted.counts.dh + counted.counts.dhPub;
-    for (let i = 0; i < 5; i++) {
-      net.fireEarliest();
-      net.deliverAll();
-    }
-    const later = conf.log.filter((l) => l.ev.t === 'frame' && l.ev.bytes![1] === T_PRESENCE);
-    expect(later.length).toBeGreaterThan(0);
-    for (const l of later.slice(1)) {
-      expect(l.step.code).toBe(EC.E_REVOKED);
-      expect(l.step.effects).toEqual([]);
-    }
-    expect(counted.counts.dh + counted.counts.dhPub).toBe(before);
-    expect(enr.state.cfg).toBeNull();
-  });
-});
-
-describe('rogue configurator (threat 4)', () => {
-  it('a protocol-correct configurator without the pinned key gets nothing accepted', () => {
-    const net = new Net(suite, 9);
-    const c = keyFrom(suite, 'configurator');
-    const rogueC = keyFrom(suite, 'rogue');
-    const id = makeIdentity(suite, 'enrollee-1', c);
-    // The rogue whitelists the enrollee correctly for its own key.
-    const rogue = net.addConfigurator('rogue', rogueC, [{ hash: suite.sha256(id.E), ss: suite.dh(rogueC, id.E), group: '', revoked: false }]);
-    const enr = net.addEnrollee('enr', id, null);
-    net.command(rogue, { op: 'config', config: { version: 9, ssid: 'evil', psk: 'evil-psk', settings: {} } });
-    net.boot(rogue);
-    net.boot(enr);
-    net.run(() => rogue.audits.length > 0, 300);
-    const chal = enr.log.filter((l) => l.ev.t === 'frame' && l.ev.bytes![1] === T_CHALLENGE);
-    expect(chal.length).toBeGreaterThan(0);
-    for (const l of chal) expect([EC.E_AUTH_CHALLENGE, EC.E_RATE]).toContain(l.step.code);
-    expect(chal[0].step.code).toBe(EC.E_AUTH_CHALLENGE);
-    expect(net.sent.filter((f) => f.from === enr.mac && f.bytes[1] !== T_PRESENCE)).toEqual([]);
-    expect(enr.joins).toEqual([]);
-    expect(enr.state.cfg).toBeNull();
-    expect(rogue.audits[0].code).toBe(EC.E_TIMEOUT);
-  });
-});
-
-describe('reflection (threat 2)', () => {
-  it('every frame echoed back to its sender is refused', () => {
-    const frames = recordHandshake(3);
-    for (const f of frames) {
-      const w = world(suite, 3);
-      const sender = w.net.byMac(f.from)!;
-      const prev = sender.state;
-      const r = w.net.step(sender, { t: 'frame', from: macOf(99), bytes: f.bytes });
-      expect(r.code).toBe(EC.E_STATE);
-      expect(r.state).toBe(prev);
-      expect(r.effects.filter((e) => e.t !== 'report')).toEqual([]);
-    }
-  });
-
-  it('a challenge carrying the enrollee\'s own key as X is refused before any DH', () => {
-    const counted = countingSuite(suite);
-    const net = new Net(suite, 4);
-    const c = keyFrom(suite, 'configurator');
-    const id = makeIdentity(suite, 'enrollee-1', c);
-    const enr = net.addEnrollee('enr', id, null, undefined, counted.suite);
-    net.boot(enr);
-    const body = encodeChallengeBody(1, 77, id.E, new Uint8Array(16));
-    const r = net.step(enr, { t: 'frame', from: macOf(50), bytes: encodeChallenge(body, new Uint8Array(16)) });
-    expect(r.code).toBe(EC.E_REFLECT);
-    expect(counted.counts.dh).toBe(0);
-    expect(r.state).toBe(enr.log[0].step.state);
-  });
-});
-
-describe('man in the middle (threat 3)', () => {
-  it('a relay swapping the ephemeral X makes both ends abort', () => {
-    const w = world(suite, 5);
-    const mx = keyFrom(suite, 'mitm');
-    const MX = suite.dhPub(mx);
-    let swapped = 0;
-    w.net.run(() => w.conf.audits.length > 0, 400, (f) => {
-      if (f.bytes[1] !== T_CHALLENGE) return f;
-      const b = copyBytes(f.bytes);
-      b.set(MX, 7);
-      swapped++;
-      return { from: f.from, to: f.to, bytes: b };
+      const frameSteps = conf.log.filter((l) => l.ev.t === 'frame');
+      expect(frameSteps.length).toBe(21);
+      for (const l of frameSteps) {
+        expect(l.step.code).toBe(EC.E_UNKNOWN_KEY);
+        expect(l.step.effects).toEqual([]);
+        expect(l.step.state).toBe(l.prev);
+      }
+      expect(counted.counts.dh + counted.counts.dhPub).toBe(0);
+      expect(net.sent.every((f) => f.from === stranger.mac)).toBe(true);
+      expect(stranger.state.cfg).toBeNull();
     });
-    expect(swapped).toBeGreaterThan(0);
-    const chal = w.enr.log.filter((l) => l.ev.t === 'frame' && l.ev.bytes![1] === T_CHALLENGE);
-    expect(chal[0].step.code).toBe(EC.E_AUTH_CHALLENGE);
-    expect(chal.every((l) => l.step.code === EC.E_AUTH_CHALLENGE || l.step.code === EC.E_RATE)).toBe(true);
-    expect(w.conf.audits[0].code).toBe(EC.E_TIMEOUT);
-    expect(w.enr.state.cfg).toBeNull();
-    expect(w.net.sent.some((f) => f.bytes[1] === T_PROOF)).toBe(false);
-  });
-});
 
-describe('downgrade (threat 10)', () => {
-  // For each frame k of the handshake: version 2 (unknown), suite 3 (unknown),
-  // and suite 2 (known, but not this session's): the expected refusal per type.
-  const cases: [number, number, (t: number) => number][] = [
-    [0, 2, () => EC.E_VERSION],
-    [2, 3, () => EC.E_SUITE],
-    [2, 2, (t) => (t === T_PRESENCE ? EC.E_SHORT : EC.E_SUITE)],
-  ];
-  for (const [off, value, want] of cases) {
-    it(`byte ${off} set to ${value} in any frame is refused, state unchanged`, () => {
-      for (let k = 0; k < 5; k++) {
-        const w = world(suite, 6);
-        let n = 0;
-        let target: Uint8Array | null = null;
-        w.net.run(() => target !== null && w.net.inflight.length === 0, 50, (f) => {
-          if (n++ !== k) return f;
-          const b = copyBytes(f.bytes);
-          b[off] = value;
-          target = b;
-          return { from: f.from, to: f.to, bytes: b };
-        });
-        const rx = w.net.nodes.map((nd) => stepFor(nd, target!)).find((x) => x)!;
-        expect(rx.step.code, 'frame ' + k).toBe(want(target![1]));
-        expect(rx.step.state).toBe(rx.prev);
+    it('a revoked key is ignored silently and a revoke ends its pending session', () => {
+      const counted = countingSuite(suite);
+      const net = new Net(suite, 8);
+      const c = keyFrom(suite, 'configurator');
+      const id = makeIdentity(suite, 'enrollee-1', c);
+      const conf = net.addConfigurator('conf', c, [{ hash: suite.sha256(id.E), ss: null, group: '', revoked: false }], undefined, counted.suite);
+      const enr = net.addEnrollee('enr', id, null);
+      net.command(conf, { op: 'config', config: CFG1 });
+      net.boot(conf);
+      net.boot(enr);
+      net.deliverOne(); // PRESENCE → session starts (CHALLENGE in flight)
+      expect(conf.state.sess[Object.keys(conf.state.sess)[0]].st).toBe(CS_WAIT_PROOF);
+      const r = net.command(conf, { op: 'revoke', hash: suite.sha256(id.E) });
+      expect(r.code).toBe(0);
+      expect(Object.keys(conf.state.sess)).toHaveLength(0);
+      expect(r.effects.some((e) => e.t === 'cancel')).toBe(true);
+      expect(r.effects.some((e) => e.t === 'store')).toBe(true);
+      net.deliverAll(); // the CHALLENGE reaches the enrollee, whose PROOF finds no session
+      expect(conf.log[conf.log.length - 1].step.code).toBe(EC.E_NO_SESSION);
+      const before = counted.counts.dh + counted.counts.dhPub;
+      for (let i = 0; i < 5; i++) {
+        net.fireEarliest();
+        net.deliverAll();
+      }
+      const later = conf.log.filter((l) => l.ev.t === 'frame' && l.ev.bytes![1] === T_PRESENCE);
+      expect(later.length).toBeGreaterThan(0);
+      for (const l of later.slice(1)) {
+        expect(l.step.code).toBe(EC.E_REVOKED);
+        expect(l.step.effects).toEqual([]);
+      }
+      expect(counted.counts.dh + counted.counts.dhPub).toBe(before);
+      expect(enr.state.cfg).toBeNull();
+    });
+  });
+
+  describe('rogue configurator (threat 4)', () => {
+    it('a protocol-correct configurator without the pinned key gets nothing accepted', () => {
+      const net = new Net(suite, 9);
+      const c = keyFrom(suite, 'configurator');
+      const rogueC = keyFrom(suite, 'rogue');
+      const id = makeIdentity(suite, 'enrollee-1', c);
+      // The rogue whitelists the enrollee correctly for its own key.
+      const rogue = net.addConfigurator('rogue', rogueC, [{ hash: suite.sha256(id.E), ss: suite.dh(rogueC, id.E), group: '', revoked: false }]);
+      const enr = net.addEnrollee('enr', id, null);
+      net.command(rogue, { op: 'config', config: { version: 9, ssid: 'evil', psk: 'evil-psk', settings: {} } });
+      net.boot(rogue);
+      net.boot(enr);
+      net.run(() => rogue.audits.length > 0, 300);
+      const chal = enr.log.filter((l) => l.ev.t === 'frame' && l.ev.bytes![1] === T_CHALLENGE);
+      expect(chal.length).toBeGreaterThan(0);
+      for (const l of chal) expect([EC.E_AUTH_CHALLENGE, EC.E_RATE]).toContain(l.step.code);
+      expect(chal[0].step.code).toBe(EC.E_AUTH_CHALLENGE);
+      expect(net.sent.filter((f) => f.from === enr.mac && f.bytes[1] !== T_PRESENCE)).toEqual([]);
+      expect(enr.joins).toEqual([]);
+      expect(enr.state.cfg).toBeNull();
+      expect(rogue.audits[0].code).toBe(EC.E_TIMEOUT);
+    });
+  });
+
+  describe('reflection (threat 2)', () => {
+    it('every frame echoed back to its sender is refused', () => {
+      const frames = recordHandshake(3);
+      for (const f of frames) {
+        const w = world(suite, 3);
+        const sender = w.net.byMac(f.from)!;
+        const prev = sender.state;
+        const r = w.net.step(sender, { t: 'frame', from: macOf(99), bytes: f.bytes });
+        expect(r.code).toBe(EC.E_STATE);
+        expect(r.state).toBe(prev);
+        expect(r.effects.filter((e) => e.t !== 'report')).toEqual([]);
       }
     });
-  }
 
-  it('a relay lowering the capabilities in PRESENCE breaks the challenge', () => {
-    const w = world(suite, 6);
-    w.net.run(() => w.enr.log.some((l) => l.ev.bytes && l.ev.bytes[1] === T_CHALLENGE), 50, (f) => {
-      if (f.bytes[1] !== T_PRESENCE) return f;
-      const b = copyBytes(f.bytes);
-      b[59] = 0;
-      return { from: f.from, to: f.to, bytes: b };
+    it('a challenge carrying the enrollee\'s own key as X is refused before any DH', () => {
+      const counted = countingSuite(suite);
+      const net = new Net(suite, 4);
+      const c = keyFrom(suite, 'configurator');
+      const id = makeIdentity(suite, 'enrollee-1', c);
+      const enr = net.addEnrollee('enr', id, null, undefined, counted.suite);
+      net.boot(enr);
+      const body = encodeChallengeBody(1, 77, id.E, new Uint8Array(16));
+      const r = net.step(enr, { t: 'frame', from: macOf(50), bytes: encodeChallenge(body, new Uint8Array(16)) });
+      expect(r.code).toBe(EC.E_REFLECT);
+      expect(counted.counts.dh).toBe(0);
+      expect(r.state).toBe(enr.log[0].step.state);
     });
-    const chal = w.enr.log.find((l) => l.ev.bytes && l.ev.bytes[1] === T_CHALLENGE)!;
-    expect(chal.step.code).toBe(EC.E_AUTH_CHALLENGE);
-  });
-});
-
-describe('replay (threat 1)', () => {
-  it('every recorded frame replayed into a new session is rejected with the state unchanged', () => {
-    const old = recordHandshake(11);
-    const byType = (t: number) => old.find((f) => f.bytes[1] === t)!;
-    // New session, different randomness: run until the configurator waits for the ACK.
-    const w = world(suite, 12);
-    const enrMac = w.enr.mac;
-    const confMac = w.conf.mac;
-
-    // Old CHALLENGE against the enrollee's fresh nonce.
-    let r = w.net.step(w.enr, { t: 'frame', from: confMac, bytes: byType(T_CHALLENGE).bytes });
-    expect(r.code).toBe(EC.E_AUTH_CHALLENGE);
-    expect(r.state.ph).toBe(EN_ANNOUNCE);
-    expect({ ...r.state, tries: 0 }).toEqual({ ...w.enr.log[w.enr.log.length - 1].prev, tries: 0 });
-
-    w.net.run(() => w.conf.state.sess[Object.keys(w.conf.state.sess)[0]]?.st === CS_WAIT_PROOF);
-    // Old PROOF: its session id is not the pending one.
-    let prev = w.conf.state;
-    r = w.net.step(w.conf, { t: 'frame', from: enrMac, bytes: byType(T_PROOF).bytes });
-    expect(r.code).toBe(EC.E_NO_SESSION);
-    expect(r.state).toBe(prev);
-
-    w.net.run(() => w.enr.state.ph === EN_AWAIT_CONFIG);
-    const eprev = w.enr.state;
-    r = w.net.step(w.enr, { t: 'frame', from: confMac, bytes: byType(T_CONFIG).bytes });
-    expect(r.code).toBe(EC.E_NO_SESSION);
-    expect(r.state).toBe(eprev);
-
-    w.net.run(() => w.conf.state.sess[Object.keys(w.conf.state.sess)[0]]?.st === CS_WAIT_ACK);
-    prev = w.conf.state;
-    r = w.net.step(w.conf, { t: 'frame', from: enrMac, bytes: byType(T_ACK).bytes });
-    expect(r.code).toBe(EC.E_NO_SESSION);
-    expect(r.state).toBe(prev);
-
-    // The legitimate new session still completes with the right configuration.
-    expect(w.net.run(() => w.conf.audits.length > 0)).toBe(true);
-    expect(w.conf.audits[0].code).toBe(EC.OK);
-    expect(w.enr.state.cfg).toEqual(CFG1);
   });
 
-  it('an old PRESENCE replayed starts a session whose challenge the enrollee refuses', () => {
-    const old = recordHandshake(11);
-    const w = world(suite, 13);
-    w.net.inflight = []; // drop the enrollee's fresh presence
-    const r = w.net.step(w.conf, { t: 'frame', from: w.enr.mac, bytes: old[0].bytes });
-    expect(r.code).toBe(0);
-    w.net.deliverAll();
-    const chal = w.enr.log.find((l) => l.ev.bytes && l.ev.bytes[1] === T_CHALLENGE)!;
-    expect(chal.step.code).toBe(EC.E_AUTH_CHALLENGE);
-    expect(w.net.sent.some((f) => f.bytes[1] === T_PROOF)).toBe(false);
+  describe('man in the middle (threat 3)', () => {
+    it('a relay swapping the ephemeral X makes both ends abort', () => {
+      const w = world(suite, 5);
+      const mx = keyFrom(suite, 'mitm');
+      const MX = suite.dhPub(mx);
+      let swapped = 0;
+      w.net.run(() => w.conf.audits.length > 0, 400, (f) => {
+        if (f.bytes[1] !== T_CHALLENGE) return f;
+        const b = copyBytes(f.bytes);
+        b.set(MX, 7);
+        swapped++;
+        return { from: f.from, to: f.to, bytes: b };
+      });
+      expect(swapped).toBeGreaterThan(0);
+      const chal = w.enr.log.filter((l) => l.ev.t === 'frame' && l.ev.bytes![1] === T_CHALLENGE);
+      expect(chal[0].step.code).toBe(EC.E_AUTH_CHALLENGE);
+      expect(chal.every((l) => l.step.code === EC.E_AUTH_CHALLENGE || l.step.code === EC.E_RATE)).toBe(true);
+      expect(w.conf.audits[0].code).toBe(EC.E_TIMEOUT);
+      expect(w.enr.state.cfg).toBeNull();
+      expect(w.net.sent.some((f) => f.bytes[1] === T_PROOF)).toBe(false);
+    });
   });
 
-  it('frames replayed after completion find no session', () => {
-    const w = world(suite, 14);
-    expect(w.net.run(() => w.conf.audits.length > 0)).toBe(true);
-    const cfgFrame = w.net.sent.find((f) => f.bytes[1] === T_CONFIG)!;
-    const ack = w.net.sent.find((f) => f.bytes[1] === T_ACK)!;
-    const e = w.enr.state;
-    const r1 = w.net.step(w.enr, { t: 'frame', from: w.conf.mac, bytes: cfgFrame.bytes });
-    expect(r1.code).toBe(EC.E_NO_SESSION);
-    expect(r1.state).toBe(e);
-    const c = w.conf.state;
-    const r2 = w.net.step(w.conf, { t: 'frame', from: w.enr.mac, bytes: ack.bytes });
-    expect(r2.code).toBe(EC.E_NO_SESSION);
-    expect(r2.state).toBe(c);
-    expect(w.conf.audits).toHaveLength(1);
-  });
-});
-
-/**
- * The expected rejection for XOR 0xff on byte `off` of a frame of type `t`
- * (docs/whitelist-protocol.md §3 layout), written from the spec, not the code.
- */
-function expectedFor(t: number, off: number, bytes: Uint8Array): number | 'presence-accepted' | 'up-to-date' {
-  if (off === 0) return EC.E_VERSION;
-  if (off === 1) return EC.E_TYPE;
-  if (off === 2) return EC.E_SUITE;
-  const sidTampered = off >= 3 && off <= 6;
-  if (t === T_PRESENCE) {
-    if (sidTampered) return EC.E_FIELD;
-    if (off < 39) return EC.E_UNKNOWN_KEY;
-    if (off >= 55 && off <= 58) return 'up-to-date';
-    return 'presence-accepted';
-  }
-  if (sidTampered && readU32(bytes, 3) === 0) return EC.E_FIELD;
-  if (t === T_CHALLENGE) return EC.E_AUTH_CHALLENGE;
-  if (sidTampered) return EC.E_NO_SESSION;
-  if (t === T_PROOF) return EC.E_AUTH_PROOF;
-  if (t === T_CONFIG) {
-    if (off === 7 || off === 8) return EC.E_FIELD;
-    return EC.E_AUTH_CONFIG;
-  }
-  return EC.E_AUTH_ACK;
-}
-
-describe('mutation loop: every byte of every frame tampered', () => {
-  it('each tampered frame is rejected with its exact reason and no wrong config is ever accepted', () => {
-    const frames = recordHandshake(21);
-    expect(frames.map((f) => f.bytes[1])).toEqual([T_PRESENCE, T_CHALLENGE, T_PROOF, T_CONFIG, T_ACK]);
-    let cases = 0;
-    for (let k = 0; k < frames.length; k++) {
-      for (let off = 0; off < frames[k].bytes.length; off++) {
-        const w = world(suite, 21);
-        let n = 0;
-        let tampered: Uint8Array | null = null;
-        w.net.run(() => w.conf.audits.length > 0, 400, (f) => {
-          if (n++ !== k) return f;
-          const b = copyBytes(f.bytes);
-          b[off] ^= 0xff;
-          tampered = b;
-          return { from: f.from, to: f.to, bytes: b };
-        });
-        expect(tampered).not.toBeNull();
-        const t = frames[k].bytes[1];
-        const want = expectedFor(t, off, tampered!);
-        const rx = w.net.nodes.map((nd) => stepFor(nd, tampered!)).find((x) => x)!;
-        const where = `frame ${k} (type ${t}) byte ${off}`;
-        if (want === 'presence-accepted') {
-          expect(rx.step.code, where).toBe(0);
-          const chal = w.enr.log.find((l) => l.ev.bytes && l.ev.bytes[1] === T_CHALLENGE)!;
-          expect(chal.step.code, where).toBe(EC.E_AUTH_CHALLENGE);
-        } else if (want === 'up-to-date') {
-          expect(rx.step.code, where).toBe(EC.E_UP_TO_DATE);
-          expect(rx.step.effects, where).toEqual([]);
-        } else {
-          expect(rx.step.code, where).toBe(want);
-          if (want === EC.E_UNKNOWN_KEY) expect(rx.step.effects, where).toEqual([]);
-          if (want === EC.E_AUTH_CHALLENGE) expect(rx.step.state.ph, where).toBe(EN_ANNOUNCE);
-          else expect(rx.step.state, where).toBe(rx.prev);
+  describe('downgrade (threat 10)', () => {
+    // For each frame k of the handshake: version 2 (unknown), suite 3 (unknown),
+    // and suite 2 (known, but not this session's): the expected refusal per type.
+    const cases: [number, number, (t: number) => number][] = [
+      [0, 2, () => EC.E_VERSION],
+      [2, 3, () => EC.E_SUITE],
+      [2, 2, (t) => (t === T_PRESENCE ? EC.E_SHORT : EC.E_SUITE)],
+    ];
+    for (const [off, value, want] of cases) {
+      it(`byte ${off} set to ${value} in any frame is refused, state unchanged`, () => {
+        for (let k = 0; k < 5; k++) {
+          const w = world(suite, 6);
+          let n = 0;
+          let target: Uint8Array | null = null;
+          w.net.run(() => target !== null && w.net.inflight.length === 0, 50, (f) => {
+            if (n++ !== k) return f;
+            const b = copyBytes(f.bytes);
+            b[off] = value;
+            target = b;
+            return { from: f.from, to: f.to, bytes: b };
+          });
+          const rx = w.net.nodes.map((nd) => stepFor(nd, target!)).find((x) => x)!;
+          expect(rx.step.code, 'frame ' + k).toBe(want(target![1]));
+          expect(rx.step.state).toBe(rx.prev);
         }
-        // Whatever happened afterwards (retransmissions may recover), the enrollee
-        // holds either nothing or exactly the configurator's configuration.
-        if (w.enr.state.cfg !== null) expect(w.enr.state.cfg, where).toEqual(CFG1);
-        for (const j of w.enr.joins) expect(j, where).toEqual({ ssid: CFG1.ssid, psk: CFG1.psk });
-        cases++;
-      }
+      });
     }
-    expect(cases).toBe(frames.reduce((a, f) => a + f.bytes.length, 0));
-  });
-});
 
-describe('enrollee challenge budget', () => {
-  it('checks at most maxChallenges per nonce, then takes a fresh nonce at its next presence', () => {
-    const counted = countingSuite(suite);
-    const net = new Net(suite, 15);
-    const c = keyFrom(suite, 'configurator');
-    const id = makeIdentity(suite, 'enrollee-1', c);
-    const enr = net.addEnrollee('enr', id, null, undefined, counted.suite);
-    net.boot(enr);
-    const ne1 = enr.state.ne;
-    const forged = () => encodeChallenge(encodeChallengeBody(1, 99, suite.dhPub(net.rand(32)), net.rand(16)), net.rand(16));
-    const codes = [0, 1, 2, 3, 4].map(() => net.step(enr, { t: 'frame', from: macOf(60), bytes: forged() }).code);
-    expect(codes).toEqual([EC.E_AUTH_CHALLENGE, EC.E_AUTH_CHALLENGE, EC.E_AUTH_CHALLENGE, EC.E_RATE, EC.E_RATE]);
-    expect(counted.counts.dh).toBe(3);
-    net.fire(enr, 'presence');
-    expect(enr.state.ne).not.toEqual(ne1);
-    expect(enr.state.tries).toBe(0);
-    expect(net.step(enr, { t: 'frame', from: macOf(60), bytes: forged() }).code).toBe(EC.E_AUTH_CHALLENGE);
-    expect(counted.counts.dh).toBe(4);
+    it('a relay lowering the capabilities in PRESENCE breaks the challenge', () => {
+      const w = world(suite, 6);
+      w.net.run(() => w.enr.log.some((l) => l.ev.bytes && l.ev.bytes[1] === T_CHALLENGE), 50, (f) => {
+        if (f.bytes[1] !== T_PRESENCE) return f;
+        const b = copyBytes(f.bytes);
+        b[59] = 0;
+        return { from: f.from, to: f.to, bytes: b };
+      });
+      const chal = w.enr.log.find((l) => l.ev.bytes && l.ev.bytes[1] === T_CHALLENGE)!;
+      expect(chal.step.code).toBe(EC.E_AUTH_CHALLENGE);
+    });
   });
-});
+
+  describe('replay (threat 1)', () => {
+    it('every recorded frame replayed into a new session is rejected with the state unchanged', () => {
+      const old = recordHandshake(11);
+      const byType = (t: number) => old.find((f) => f.bytes[1] === t)!;
+      // New session, different randomness: run until the configurator waits for the ACK.
+      const w = world(suite, 12);
+      const enrMac = w.enr.mac;
+      const confMac = w.conf.mac;
+
+      // Old CHALLENGE against the enrollee's fresh nonce.
+      let r = w.net.step(w.enr, { t: 'frame', from: confMac, bytes: byType(T_CHALLENGE).bytes });
+      expect(r.code).toBe(EC.E_AUTH_CHALLENGE);
+      expect(r.state.ph).toBe(EN_ANNOUNCE);
+      expect({ ...r.state, tries: 0 }).toEqual({ ...w.enr.log[w.enr.log.length - 1].prev, tries: 0 });
+
+      w.net.run(() => w.conf.state.sess[Object.keys(w.conf.state.sess)[0]]?.st === CS_WAIT_PROOF);
+      // Old PROOF: its session id is not the pending one.
+      let prev = w.conf.state;
+      r = w.net.step(w.conf, { t: 'frame', from: enrMac, bytes: byType(T_PROOF).bytes });
+      expect(r.code).toBe(EC.E_NO_SESSION);
+      expect(r.state).toBe(prev);
+
+      w.net.run(() => w.enr.state.ph === EN_AWAIT_CONFIG);
+      const eprev = w.enr.state;
+      r = w.net.step(w.enr, { t: 'frame', from: confMac, bytes: byType(T_CONFIG).bytes });
+      expect(r.code).toBe(EC.E_NO_SESSION);
+      expect(r.state).toBe(eprev);
+
+      w.net.run(() => w.conf.state.sess[Object.keys(w.conf.state.sess)[0]]?.st === CS_WAIT_ACK);
+      prev = w.conf.state;
+      r = w.net.step(w.conf, { t: 'frame', from: enrMac, bytes: byType(T_ACK).bytes });
+      expect(r.code).toBe(EC.E_NO_SESSION);
+      expect(r.state).toBe(prev);
+
+      // The legitimate new session still completes with the right configuration.
+      expect(w.net.run(() => w.conf.audits.length > 0)).toBe(true);
+      expect(w.conf.audits[0].code).toBe(EC.OK);
+      expect(w.enr.state.cfg).toEqual(CFG1);
+    });
+
+    it('an old PRESENCE replayed starts a session whose challenge the enrollee refuses', () => {
+      const old = recordHandshake(11);
+      const w = world(suite, 13);
+      w.net.inflight = []; // drop the enrollee's fresh presence
+      const r = w.net.step(w.conf, { t: 'frame', from: w.enr.mac, bytes: old[0].bytes });
+      expect(r.code).toBe(0);
+      w.net.deliverAll();
+      const chal = w.enr.log.find((l) => l.ev.bytes && l.ev.bytes[1] === T_CHALLENGE)!;
+      expect(chal.step.code).toBe(EC.E_AUTH_CHALLENGE);
+      expect(w.net.sent.some((f) => f.bytes[1] === T_PROOF)).toBe(false);
+    });
+
+    it('frames replayed after completion find no session', () => {
+      const w = world(suite, 14);
+      expect(w.net.run(() => w.conf.audits.length > 0)).toBe(true);
+      const cfgFrame = w.net.sent.find((f) => f.bytes[1] === T_CONFIG)!;
+      const ack = w.net.sent.find((f) => f.bytes[1] === T_ACK)!;
+      const e = w.enr.state;
+      const r1 = w.net.step(w.enr, { t: 'frame', from: w.conf.mac, bytes: cfgFrame.bytes });
+      expect(r1.code).toBe(EC.E_NO_SESSION);
+      expect(r1.state).toBe(e);
+      const c = w.conf.state;
+      const r2 = w.net.step(w.conf, { t: 'frame', from: w.enr.mac, bytes: ack.bytes });
+      expect(r2.code).toBe(EC.E_NO_SESSION);
+      expect(r2.state).toBe(c);
+      expect(w.conf.audits).toHaveLength(1);
+    });
+  });
+
+  /**
+   * The expected rejection for XOR 0xff on byte `off` of a frame of type `t`
+   * (docs/whitelist-protocol.md §3 layout), written from the spec, not the code.
+   */
+  function expectedFor(t: number, off: number, bytes: Uint8Array): number | 'presence-accepted' | 'up-to-date' {
+    if (off === 0) return EC.E_VERSION;
+    if (off === 1) return EC.E_TYPE;
+    if (off === 2) return EC.E_SUITE;
+    const sidTampered = off >= 3 && off <= 6;
+    if (t === T_PRESENCE) {
+      if (sidTampered) return EC.E_FIELD;
+      if (off < 39) return EC.E_UNKNOWN_KEY;
+      if (off >= 55 && off <= 58) return 'up-to-date';
+      return 'presence-accepted';
+    }
+    if (sidTampered && readU32(bytes, 3) === 0) return EC.E_FIELD;
+    if (t === T_CHALLENGE) return EC.E_AUTH_CHALLENGE;
+    if (sidTampered) return EC.E_NO_SESSION;
+    if (t === T_PROOF) return EC.E_AUTH_PROOF;
+    if (t === T_CONFIG) {
+      if (off === 7 || off === 8) return EC.E_FIELD;
+      return EC.E_AUTH_CONFIG;
+    }
+    return EC.E_AUTH_ACK;
+  }
+
+  describe('mutation loop: every byte of every frame tampered', () => {
+    it('each tampered frame is rejected with its exact reason and no wrong config is ever accepted', () => {
+      const frames = recordHandshake(21);
+      expect(frames.map((f) => f.bytes[1])).toEqual([T_PRESENCE, T_CHALLENGE, T_PROOF, T_CONFIG, T_ACK]);
+      let cases = 0;
+      for (let k = 0; k < frames.length; k++) {
+        for (let off = 0; off < frames[k].bytes.length; off++) {
+          const w = world(suite, 21);
+          let n = 0;
+          let tampered: Uint8Array | null = null;
+          w.net.run(() => w.conf.audits.length > 0, 400, (f) => {
+            if (n++ !== k) return f;
+            const b = copyBytes(f.bytes);
+            b[off] ^= 0xff;
+            tampered = b;
+            return { from: f.from, to: f.to, bytes: b };
+          });
+          expect(tampered).not.toBeNull();
+          const t = frames[k].bytes[1];
+          const want = expectedFor(t, off, tampered!);
+          const rx = w.net.nodes.map((nd) => stepFor(nd, tampered!)).find((x) => x)!;
+          const where = `frame ${k} (type ${t}) byte ${off}`;
+          if (want === 'presence-accepted') {
+            expect(rx.step.code, where).toBe(0);
+            const chal = w.enr.log.find((l) => l.ev.bytes && l.ev.bytes[1] === T_CHALLENGE)!;
+            expect(chal.step.code, where).toBe(EC.E_AUTH_CHALLENGE);
+          } else if (want === 'up-to-date') {
+            expect(rx.step.code, where).toBe(EC.E_UP_TO_DATE);
+            expect(rx.step.effects, where).toEqual([]);
+          } else {
+            expect(rx.step.code, where).toBe(want);
+            if (want === EC.E_UNKNOWN_KEY) expect(rx.step.effects, where).toEqual([]);
+            if (want === EC.E_AUTH_CHALLENGE) expect(rx.step.state.ph, where).toBe(EN_ANNOUNCE);
+            else expect(rx.step.state, where).toBe(rx.prev);
+          }
+          // Whatever happened afterwards (retransmissions may recover), the enrollee
+          // holds either nothing or exactly the configurator's configuration.
+          if (w.enr.state.cfg !== null) expect(w.enr.state.cfg, where).toEqual(CFG1);
+          for (const j of w.enr.joins) expect(j, where).toEqual({ ssid: CFG1.ssid, psk: CFG1.psk });
+          cases++;
+        }
+      }
+      expect(cases).toBe(frames.reduce((a, f) => a + f.bytes.length, 0));
+    });
+  });
+
+  describe('enrollee challenge budget', () => {
+    it('checks at most maxChallenges per nonce, then takes a fresh nonce at its next presence', () => {
+      const counted = countingSuite(suite);
+      const net = new Net(suite, 15);
+      const c = keyFrom(suite, 'configurator');
+      const id = makeIdentity(suite, 'enrollee-1', c);
+      const enr = net.addEnrollee('enr', id, null, undefined, counted.suite);
+      net.boot(enr);
+      const ne1 = enr.state.ne;
+      const forged = () => encodeChallenge(encodeChallengeBody(1, 99, suite.dhPub(net.rand(32)), net.rand(16)), net.rand(16));
+      const codes = [0, 1, 2, 3, 4].map(() => net.step(enr, { t: 'frame', from: macOf(60), bytes: forged() }).code);
+      expect(codes).toEqual([EC.E_AUTH_CHALLENGE, EC.E_AUTH_CHALLENGE, EC.E_AUTH_CHALLENGE, EC.E_RATE, EC.E_RATE]);
+      expect(counted.counts.dh).toBe(3);
+      net.fire(enr, 'presence');
+      expect(enr.state.ne).not.toEqual(ne1);
+      expect(enr.state.tries).toBe(0);
+      expect(net.step(enr, { t: 'frame', from: macOf(60), bytes: forged() }).code).toBe(EC.E_AUTH_CHALLENGE);
+      expect(counted.counts.dh).toBe(4);
+    });
+  });
+}
+
+for (const [name, s] of SUITES) describe(name, () => suiteTests(s));
