@@ -10,8 +10,8 @@
  * The codec checks structure only; authenticity is the protocol core's job.
  */
 import { MAX_FRAME } from '../ports/ports.ts';
-import { copyBytes, readU32, writeU32 } from '../bytes/bytes.ts';
-import { E_SHORT, E_LONG, E_VERSION, E_TYPE, E_SUITE, E_FIELD } from './error-codes.ts';
+import { copyBytes, readU32, writeU32, toHex } from '../bytes/bytes.ts';
+import { E_SHORT, E_LONG, E_VERSION, E_TYPE, E_SUITE, E_FIELD, codeName } from './error-codes.ts';
 
 export var WL_VERSION = 1;
 /** Suite 1: X25519 static-static + one ephemeral, HKDF-SHA256, HMAC-SHA256, AES-128-CCM (§4). */
@@ -266,4 +266,20 @@ export function decodeFrame(b: Uint8Array): DecodeResult {
   if (sid === 0) return fail(E_FIELD);
   f.sealed = copyBytes(b, HDR_LEN, ACK_LEN);
   return { code: 0, frame: f };
+}
+
+function short(b: Uint8Array | undefined): string {
+  return b ? toHex(b.subarray(0, 4)) + '..' : '-';
+}
+
+/** One line describing a frame, for traces and the CLI (never throws). */
+export function frameSummary(b: Uint8Array): string {
+  var d = decodeFrame(b);
+  if (!d.frame) return 'undecodable (' + codeName(d.code) + ', ' + (b ? b.length : 0) + ' bytes)';
+  var f = d.frame;
+  var s = TYPE_NAMES[f.type] + ' v' + f.version + ' suite ' + f.suite + (f.type === T_PRESENCE ? '' : ' sid ' + f.sid);
+  if (f.type === T_PRESENCE) s += ' E ' + short(f.E) + (f.Y ? ' Y ' + short(f.Y) : '') + ' Ne ' + short(f.ne) + ' held ' + f.held + ' caps ' + f.caps;
+  else if (f.type === T_CHALLENGE) s += ' X ' + short(f.X) + ' Nc ' + short(f.nc);
+  else if (f.type === T_CONFIG) s += ' fragment ' + ((f.idx as number) + 1) + '/' + f.count + ' ' + (f.sealed as Uint8Array).length + ' sealed bytes';
+  return s + ' (' + b.length + ' bytes)';
 }

@@ -10,3 +10,4 @@ export * from './records.ts';
 export * from './common.ts';
 export * from './enrollee.ts';
 export * from './configurator.ts';
+export * from './keygen.ts';

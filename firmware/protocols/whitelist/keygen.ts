@@ -1,0 +1,31 @@
+/**
+ * Key material for the whitelist protocol (docs/whitelist-protocol.md §1, §6),
+ * for the host CLI at keygen and for an app at first boot. Private keys come in
+ * as 32 random bytes from the caller (the protocol code draws no randomness).
+ */
+import { copyBytes } from '../../bytes/bytes.ts';
+import { WhitelistSuiteCrypto } from './suite.ts';
+import { EnrolleeIdentity, ConfiguratorIdentity, WhitelistEntry } from './records.ts';
+
+function key32(k: Uint8Array, name: string): Uint8Array {
+  if (!(k instanceof Uint8Array) || k.length !== 32) throw new Error('E_FIELD: ' + name + ' must be 32 bytes');
+  return copyBytes(k);
+}
+
+export function configuratorIdentityFrom(suite: WhitelistSuiteCrypto, c: Uint8Array): ConfiguratorIdentity {
+  var cc = key32(c, 'c');
+  return { c: cc, C: suite.dhPub(cc) };
+}
+
+/** e, E = X25519(e, 9), the pinned C, and the cached ss = X25519(e, C) (throws on a low-order C). */
+export function enrolleeIdentityFrom(suite: WhitelistSuiteCrypto, e: Uint8Array, C: Uint8Array): EnrolleeIdentity {
+  var ee = key32(e, 'e');
+  var CC = key32(C, 'C');
+  return { e: ee, E: suite.dhPub(ee), C: CC, ss: suite.dh(ee, CC) };
+}
+
+/** The configurator's entry for an enrollee: SHA-256(E) and, when c is given, the cached ss = X25519(c, E). */
+export function whitelistEntryFor(suite: WhitelistSuiteCrypto, E: Uint8Array, group: string, c?: Uint8Array): WhitelistEntry {
+  var EE = key32(E, 'E');
+  return { hash: suite.sha256(EE), ss: c ? suite.dh(key32(c, 'c'), EE) : null, group: group, revoked: false };
+}

@@ -1,0 +1,49 @@
+/** Keygen helpers and the frame summary used by traces (docs/whitelist-protocol.md §1, §3). */
+import { describe, it, expect } from 'vitest';
+import { x25519 } from '@noble/curves/ed25519.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { SUITES } from './suites.ts';
+import { configuratorIdentityFrom, enrolleeIdentityFrom, whitelistEntryFor } from '../../firmware/protocols/whitelist/keygen.ts';
+import { frameSummary, encodePresence } from '../../firmware/codec/frames.ts';
+import { Net } from './driver.ts';
+import { CFG1 } from './fixtures.ts';
+import { OK } from '../../firmware/codec/error-codes.ts';
+
+for (const [name, suite] of SUITES) {
+  describe('keygen with the ' + name, () => {
+    it('builds identities and whitelist entries that agree with X25519 and SHA-256, and that provision', () => {
+      const c = new Uint8Array(32).map((_, i) => i * 7 + 1);
+      const e = new Uint8Array(32).map((_, i) => 255 - i);
+      const conf = configuratorIdentityFrom(suite, c);
+      expect(conf.C).toEqual(x25519.getPublicKey(c));
+      const id = enrolleeIdentityFrom(suite, e, conf.C);
+      expect(id.E).toEqual(x25519.getPublicKey(e));
+      expect(id.ss).toEqual(x25519.getSharedSecret(e, conf.C));
+      const entry = whitelistEntryFor(suite, id.E, 'g', c);
+      expect(entry.hash).toEqual(sha256(id.E));
+      expect(entry.ss).toEqual(id.ss);
+      expect(whitelistEntryFor(suite, id.E, 'g').ss).toBeNull();
+      expect(() => enrolleeIdentityFrom(suite, e, new Uint8Array(32))).toThrow();
+      expect(() => configuratorIdentityFrom(suite, new Uint8Array(31))).toThrow(/E_FIELD/);
+
+      const net = new Net(suite, 77);
+      const cn = net.addConfigurator('conf', c, [entry]);
+      const en = net.addEnrollee('enr', id, null);
+      net.aps[CFG1.ssid] = CFG1.psk;
+      net.command(cn, { op: 'config', group: 'g', config: CFG1 });
+      net.boot(cn);
+      net.boot(en);
+      expect(net.run(() => cn.audits.length > 0)).toBe(true);
+      expect(cn.audits[0].code).toBe(OK);
+    });
+  });
+}
+
+describe('frameSummary', () => {
+  it('names the type and fields, and never throws on garbage', () => {
+    const p = encodePresence(1, new Uint8Array(32).fill(0xab), new Uint8Array(16).fill(1), 7, 3);
+    expect(frameSummary(p)).toBe('PRESENCE v1 suite 1 E abababab.. Ne 01010101.. held 7 caps 3 (60 bytes)');
+    expect(frameSummary(new Uint8Array([1, 9]))).toBe('undecodable (E_TYPE, 2 bytes)');
+    expect(frameSummary(new Uint8Array(0))).toBe('undecodable (E_SHORT, 0 bytes)');
+  });
+});
