@@ -75,6 +75,15 @@ describe('pipeline', function () {
     }
   });
 
+  it('Node built-ins resolve to an empty module; ESM-imports-CommonJS interop is refused', async function () {
+    var r = await buildTarget(fixtureTarget('fixture/node-builtin', 'node-builtin-entry.cjs'), NOCACHE);
+    expect(r.failure).toBeUndefined();
+    expect(r.errors).toEqual([]);
+    expect(runInVm(r.code as string)).toEqual(['randomBytes: false']);
+    var esm = await buildTarget(fixtureTarget('fixture/esm-cjs', 'esm-imports-cjs.ts'), NOCACHE);
+    expect(esm.errors.map(function (e) { return e.what; })).toContain('__toESM');
+  });
+
   it('lowerToEs5 + minifyEs5 emit ES5 for ES2017 input', async function () {
     var es5 = await minifyEs5(lowerToEs5('const f = (a, ...r) => `${a}:${r.length}`; class A { m() { return f(1, 2); } } var out = new A().m();'));
     expect(proveEs5(es5, { bundle: 'x.js', globals: [] }).filter(function (e) { return e.kind === 'syntax'; })).toEqual([]);
