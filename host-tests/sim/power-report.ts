@@ -342,7 +342,7 @@ export function powerSvg(series: PowerSeries, opts?: SvgOptions): string {
       pts.push(n2(xd) + ',' + n2(Y(layers[k].lo[i])));
     }
     if (pts.length > 0) {
-      out.push('<path class="series-' + used[k].key + '" d="M' + pts.join(' L') + ' Z" fill="' + used[k].color + '" fill-opacity="0.8" stroke="' + used[k].color + '" stroke-width="0.6"/>');
+      out.push('<path class="series-' + used[k].key + '" d="M' + pts.join(' L') + ' Z" fill="' + used[k].color + '" fill-opacity="0.85" stroke="none"/>');
     }
   }
 
