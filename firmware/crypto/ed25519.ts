@@ -17,7 +17,7 @@
  */
 import { fe, feAdd, feSub, feMul, feSqr, feCopy, feCswap, feInv, fePow2523, feFromBytes, feToBytes, feIsZero, feIsOdd, feEqual, feNeg, Fe } from './field25519.ts';
 import { sha512 } from './sha512.ts';
-import { fromHex } from '../bytes/bytes.ts';
+import { fromHex, ctEqual } from '../bytes/bytes.ts';
 
 /** A point (X:Y:Z:T). */
 interface Pt {
@@ -316,14 +316,38 @@ function expandSeed(seed: Uint8Array, out: Uint8Array): Uint8Array {
 
 var SK = new Uint8Array(32);
 
+/**
+ * The last (seed, public key) pair: a device signs with one key, and signing
+ * needs the public key (RFC 8032 §5.1.6 step 4 hashes it), which costs a whole
+ * base-point multiplication. Keyed by the seed itself, compared in constant time.
+ */
+var lastSeed = new Uint8Array(32);
+var lastPub: Uint8Array | null = null;
+
+function publicKeyOf(seed: Uint8Array, s: Uint8Array): Uint8Array {
+  if (lastPub && ctEqual(seed, lastSeed)) return lastPub;
+  var pub = ptEncode(scalarMultBase(s));
+  lastSeed.set(seed);
+  lastPub = pub;
+  return pub;
+}
+
+/** Wipe the cached seed (e.g. before a key is retired). */
+export function ed25519ForgetKey(): void {
+  wipe(lastSeed);
+  lastPub = null;
+}
+
 /** Public key of a 32-byte seed (§5.1.5). */
 export function ed25519PublicKey(seed: Uint8Array): Uint8Array {
   checkLen(seed, 32, 'seed');
   var h = expandSeed(seed, SK);
-  var a = ptEncode(scalarMultBase(SK));
+  var a = publicKeyOf(seed, SK);
   wipe(SK);
   wipe(h);
-  return a;
+  var out = new Uint8Array(32);
+  out.set(a);
+  return out;
 }
 
 function wipe(b: Uint8Array): void {
@@ -343,7 +367,7 @@ export function ed25519Sign(msg: Uint8Array, seed: Uint8Array): Uint8Array {
   checkLen(seed, 32, 'seed');
   var s = new Uint8Array(32);
   var h = expandSeed(seed, s);
-  var pub = ptEncode(scalarMultBase(s));
+  var pub = publicKeyOf(seed, s);
   var pm = new Uint8Array(32 + msg.length);
   pm.set(h.subarray(32, 64), 0);
   pm.set(msg, 32);

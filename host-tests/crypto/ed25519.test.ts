@@ -7,7 +7,7 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import nacl from 'tweetnacl';
 import { ed25519 as nobleEd } from '@noble/curves/ed25519.js';
-import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../../firmware/crypto/ed25519.ts';
+import { ed25519PublicKey, ed25519Sign, ed25519Verify, ed25519ForgetKey } from '../../firmware/crypto/ed25519.ts';
 import { installConvolve25519 } from '../../firmware/crypto/field25519.ts';
 import { runWycheproof, hexBytes } from './wycheproof-loader.ts';
 
@@ -123,6 +123,20 @@ describe('ed25519 differential', function () {
       expect(hex(ed25519Sign(msg, seed))).toBe(hex(nobleEd.sign(msg, seed)));
     }
     installConvolve25519(null);
+  });
+
+  it('the one-key public-key cache: alternating seeds, and after ed25519ForgetKey, still sign like noble', function () {
+    var a = new Uint8Array(32).fill(1), b = new Uint8Array(32).fill(2), msg = new Uint8Array([9, 9]);
+    var seq = [a, b, a, a, b];
+    for (var i = 0; i < seq.length; i++) {
+      if (i === 3) ed25519ForgetKey();
+      expect(hex(ed25519Sign(msg, seq[i])), 'step ' + i).toBe(hex(nobleEd.sign(msg, seq[i])));
+      expect(hex(ed25519PublicKey(seq[i]))).toBe(hex(nobleEd.getPublicKey(seq[i])));
+    }
+    // the returned public key is a copy: changing it does not poison the cache
+    var pk = ed25519PublicKey(a);
+    pk[0] ^= 1;
+    expect(hex(ed25519Sign(msg, a))).toBe(hex(nobleEd.sign(msg, a)));
   });
 
   it('rejects S >= L (S + L of a valid signature), wrong lengths, and a non-canonical public key', function () {
