@@ -10,6 +10,7 @@ import path from 'node:path';
 import { runScenario, summaryText } from './sim-scenario.ts';
 import { standardScenario, STANDARD_ENROLLEES } from './standard-scenario.ts';
 import { vmLoader } from './vm-board.ts';
+import { writeTraceFiles } from './trace-files.ts';
 
 const ROOT = path.resolve(__dirname, '../..');
 const bundles = {
@@ -21,7 +22,8 @@ describe('standard scenario on the built bundles (node:vm)', () => {
   it('every enrollee reports provisioned; the configurator audits an OK for each; nobody crashes', () => {
     const s = standardScenario(bundles, vmLoader());
     const r = runScenario(s.opts);
-    const why = summaryText(r);
+    let why = summaryText(r);
+    if (!r.ok) why += '\ntrace: ' + writeTraceFiles(r, path.join(ROOT, 'reports'), 'scenario-e2e') + '.trace.txt';
     expect(r.ok, why).toBe(true);
     const enrollees = r.boards.filter((b) => b.role === 'enrollee');
     expect(enrollees.length).toBe(STANDARD_ENROLLEES);
