@@ -1,9 +1,13 @@
 // The hoisting pass: after it, every scope starts with its vars and function
 // declarations (what Espruino needs), and standard JS behaves exactly as before.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { hoistDeclarations } from '../../build/hoist.ts';
 import { parseEs5, proveEs5 } from '../../build/es5-proof.ts';
+import { minifyEs5 } from '../../build/pipeline.ts';
+import { withoutHoisting } from './no-hoist.ts';
 
 type N = any;
 
@@ -12,6 +16,15 @@ function run(code: string, globals?: object): any {
   var ctx = vm.createContext(Object.assign({}, globals || {}));
   vm.runInContext(code, ctx);
   return ctx;
+}
+/** The name of the error `f` throws (errors from a vm context are of its own realm). */
+function errorName(f: () => void): string {
+  try {
+    f();
+  } catch (e) {
+    return (e as Error).name;
+  }
+  return 'no error';
 }
 function hoistedOk(code: string) {
   return proveEs5(code, { bundle: 'hoisted.js', globals: ['out', 'String'], requireHoisted: true });
@@ -102,5 +115,58 @@ describe('hoistDeclarations', function () {
     expect(once).not.toBe(src);
     expect(hoistDeclarations(once)).toBe(once);
     expect(hoistedOk(once)).toEqual([]);
+  });
+
+  it('keeps a real ES5 library (tweetnacl, 2400 lines, calls before declarations) computing the same results, minified or not', async function () {
+    var src = fs.readFileSync(path.join(__dirname, '..', '..', 'node_modules', 'tweetnacl', 'nacl-fast.js'), 'utf8');
+    function results(code: string): string {
+      var mod = { exports: {} as any };
+      vm.runInContext(code, vm.createContext({ module: mod, Uint8Array: Uint8Array, Float64Array: Float64Array, Int32Array: Int32Array }));
+      var nacl = mod.exports;
+      var seed = new Uint8Array(32);
+      for (var i = 0; i < 32; i++) seed[i] = (i * 29 + 7) & 255;
+      var msg = new Uint8Array(100);
+      for (var j = 0; j < 100; j++) msg[j] = j;
+      var kp = nacl.sign.keyPair.fromSeed(seed);
+      var hex = function (a: Uint8Array) { return Buffer.from(a).toString('hex'); };
+      return [hex(nacl.scalarMult.base(seed)), hex(nacl.hash(msg)), hex(nacl.sign.detached(msg, kp.secretKey)),
+        String(nacl.sign.detached.verify(msg, nacl.sign.detached(msg, kp.secretKey), kp.publicKey)),
+        hex(nacl.secretbox(msg, seed.subarray(0, 24), seed))].join('|');
+    }
+    var expected = results(src);
+    var hoisted = hoistDeclarations(src);
+    expect(hoisted).not.toBe(src);
+    expect(results(hoisted)).toBe(expected);
+    var minHoisted = hoistDeclarations(await minifyEs5(src));
+    expect(results(minHoisted)).toBe(expected);
+    var hoistErrors = proveEs5(minHoisted, { bundle: 'nacl.js', globals: ['module', 'self', 'require', 'Uint8Array', 'Float64Array', 'Int32Array', 'Math', 'Error', 'Object'], requireHoisted: true })
+      .filter(function (e) { return e.kind === 'hoist' || e.kind === 'syntax'; });
+    expect(hoistErrors).toEqual([]);
+  });
+
+});
+
+describe('hoisted code does not rely on hoisting (Espruino-like run: var -> let, function f(){} -> let f = function(){})', function () {
+  it('the two ENGINES.md failures fail under the emulation and pass once hoisted', function () {
+    var callFirst = 'var out = f();\nfunction f() { return 42; }';
+    expect(errorName(function () { run(withoutHoisting(callFirst)); })).toBe('ReferenceError');
+    expect(run(withoutHoisting(hoistDeclarations(callFirst))).out).toBe(42);
+    var branchVar = 'function g(c){ if(c){var z=1} return z }\nvar out = [g(false), g(true)];';
+    expect(errorName(function () { run(withoutHoisting(branchVar)); })).toBe('ReferenceError');
+    expect(run(withoutHoisting(hoistDeclarations(branchVar))).out).toEqual([undefined, 1]);
+  });
+
+  it('tweetnacl, minified and hoisted, runs without hoisting and computes the same', async function () {
+    var src = fs.readFileSync(path.join(__dirname, '..', '..', 'node_modules', 'tweetnacl', 'nacl-fast.js'), 'utf8');
+    function hashOf(code: string): string {
+      var mod = { exports: {} as any };
+      vm.runInContext(code, vm.createContext({ module: mod, Uint8Array: Uint8Array, Float64Array: Float64Array, Int32Array: Int32Array }));
+      var msg = new Uint8Array(64);
+      for (var j = 0; j < 64; j++) msg[j] = j * 3;
+      var seed = new Uint8Array(32);
+      return Buffer.from(mod.exports.hash(msg)).toString('hex') + Buffer.from(mod.exports.scalarMult.base(seed.fill(9))).toString('hex');
+    }
+    var expected = hashOf(src);
+    expect(hashOf(withoutHoisting(hoistDeclarations(await minifyEs5(src))))).toBe(expected);
   });
 });
