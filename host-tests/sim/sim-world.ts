@@ -242,6 +242,8 @@ export function makeWorld(options: WorldOptions): World {
     if (kind === 'power-cut') {
       b.powerCuts++;
       boardEvent(b, 'power-cut', 'flash op ' + b.flash.stats.ops);
+    } else if (kind === 'reset') {
+      boardEvent(b, 'reset', '');
     } else {
       var c: Crash = { t: clock.now(), board: b.id, error: errorText(err), stack: err && err.stack ? String(err.stack) : '' };
       b.crashes.push(c);
@@ -563,7 +565,8 @@ export function makeWorld(options: WorldOptions): World {
     },
     boot: function (b: Board, delayMs?: number) {
       clock.after(delayMs || 0, function () {
-        if (b.alive) powerDown(b, 'crash', new Error('reset'));
+        // Rebooting a running board is a reset, not a crash.
+        if (b.alive) powerDown(b, 'reset', null);
         bootNow(b);
       });
     },

@@ -107,3 +107,17 @@ describe('vm-board in a world: crash, stop, reboot with the same flash', () => {
     expect(rx.reports.map((r) => [r.ev, r.u8, r.len, r.mac6, r.rssi])).toEqual([['rx', true, 3, 6, 'number']]);
   });
 });
+
+describe('reboot of a running board', () => {
+  it('is a reset, not a crash; the new life starts from the same flash', () => {
+    const w = makeWorld({ seed: 1, loadBundle: vmLoader(), cpuSecondsFor: null });
+    const b = w.addBoard({ id: 'r', role: 'x', src: 'var __nbRequire = require; var st = __nbRequire("Storage"); st.write("n", String(+(st.read("n") || "0") + 1)); setInterval(function () {}, 50);' });
+    w.boot(b);
+    w.boot(b, 100);
+    w.run(200);
+    expect(b.crashes).toEqual([]);
+    expect(b.boots).toBe(2);
+    expect(b.storage.read('n')).toBe('2');
+    expect(w.trace.records.filter((r) => r.kind === 'board').map((r: any) => r.ev)).toEqual(['boot', 'reset', 'boot']);
+  });
+});

@@ -46,11 +46,14 @@ class Peer {
     this.child.send(msg);
     return this.waitFor(pred, what);
   }
+  /** Ask the peer to close its socket and exit; kill it if it has not within the bound. */
   async close(): Promise<void> {
-    if (!this.child.connected) return;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.send({ cmd: 'close' });
+    if (this.child.connected) this.child.send({ cmd: 'close' });
+    const t = setTimeout(() => this.child.kill(), BOUND_MS);
     await exited;
+    clearTimeout(t);
   }
 }
 
