@@ -11,6 +11,8 @@ import { buildTarget, lowerToEs5, lowerToEs5Cached, minifyEs5 } from '../../buil
 import { proveEs5 } from '../../build/es5-proof.ts';
 import type { Target } from '../../build/targets.ts';
 import { run as runDirect } from './fixtures/features.ts';
+import { withoutHoisting } from './no-hoist.ts';
+import { bundle } from '../../build/pipeline.ts';
 
 var FIX = path.join(__dirname, 'fixtures');
 // These tests check the pipeline itself, not the result cache (tested on its own below).
@@ -65,6 +67,11 @@ describe('pipeline', function () {
     expect(r.readable).not.toMatch(/__publicField|__defNormalProp/);
     expect(runInVm(code)).toEqual([expected]);
     expect(runInVm(r.readable as string)).toEqual([expected]);
+    // Espruino-like run (no hoisting, see no-hoist.ts): the build's output needs
+    // none, while TypeScript's raw ES5 (__extends above `function Square`) fails.
+    expect(runInVm(withoutHoisting(code))).toEqual([expected]);
+    var raw = lowerToEs5(await bundle({ entry: path.join(FIX, 'features-entry.ts'), platformFile: null }));
+    expect(function () { runInVm(withoutHoisting(raw)); }).toThrow(/before initialization|is not defined/);
     if (hasDuk()) {
       var tmp = path.join(os.tmpdir(), 'nb-features-' + process.pid + '.js');
       fs.writeFileSync(tmp, code);
