@@ -24,6 +24,8 @@ export interface BenchCase {
   /** Cap on repetitions (the runner stops earlier once 0.5 s have passed). */
   iterations: number;
   run: () => void;
+  /** Optional, called once before timing starts (inputs that cost a lot to make). */
+  setup?: () => void;
 }
 
 export interface BenchResult {
@@ -94,8 +96,10 @@ export function runBench(cases: BenchCase[], out?: (s: string) => void, capScale
   p(pad('case', 34) + pad('s/op', 12) + 'ops/s');
   for (var i = 0; i < cases.length; i++) {
     var c = cases[i];
-    var n = 0, t0 = benchNow(), dt = 0;
+    var n = 0, t0 = 0, dt = 0;
     try {
+      if (c.setup) c.setup();
+      t0 = benchNow();
       do {
         c.run();
         n++;
