@@ -44,8 +44,11 @@ describe('vm-board: nothing from Node is visible', () => {
       var ab = require("Storage").readArrayBuffer("f");
       print("t", getTime(), E.hwRand());
       var msg; try { require("http") } catch (e) { msg = e.message }
-      [ab instanceof ArrayBuffer, new Uint8Array(ab)[1], msg, typeof require("Storage").read].join(",")`, g);
-    expect(r).toBe('true,2,Module http not found,function');
+      var ab2 = require("Storage").readArrayBuffer("f");
+      [ab instanceof ArrayBuffer, new Uint8Array(ab)[1], msg, typeof require("Storage").read,
+       require("Storage") === require("Storage"), ab === ab2].join(",")`, g);
+    // modules keep their identity; data is copied on every call
+    expect(r).toBe('true,2,Module http not found,function,true,false');
     expect(lines).toEqual(['t 1.5 -5']);
   });
 });

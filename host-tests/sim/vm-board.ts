@@ -23,6 +23,13 @@ import { toStorageBytes } from './flash-storage.ts';
 
 interface Realm {
   context: vm.Context;
+  /**
+   * Host function or module object -> its board-side twin, so that
+   * require("Storage") === require("Storage") and callbacks keep their identity.
+   * Only functions and objects whose properties are all functions or
+   * primitives (module objects) are kept: data objects are copied every time.
+   */
+  twins: WeakMap<object, any>;
   makeFunction: (call: (self: any, args: any[]) => any) => Function;
   newObject: () => any;
   newArray: () => any[];
@@ -67,6 +74,7 @@ function makeRealm(): Realm {
   var ctors = vm.runInContext('({ Uint8Array: Uint8Array, Int8Array: Int8Array, Uint16Array: Uint16Array, Int16Array: Int16Array, Uint32Array: Uint32Array, Int32Array: Int32Array, Float32Array: Float32Array, Float64Array: Float64Array, Uint8ClampedArray: Uint8ClampedArray })', context);
   return {
     context: context,
+    twins: new WeakMap(),
     makeFunction: helpers.makeFunction,
     newObject: helpers.newObject,
     newArray: helpers.newArray,
@@ -86,6 +94,7 @@ function tagOf(v: any): string {
 function toBoard(realm: Realm, v: any, seenSoFar: Map<any, any> | null): any {
   if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return v;
   // Created only for objects: most calls (E.convolve in a crypto loop) return numbers.
+  if (realm.twins.has(v)) return realm.twins.get(v);
   var seen = seenSoFar || new Map();
   if (seen.has(v)) return seen.get(v);
   if (typeof v === 'function') {
@@ -101,7 +110,7 @@ function toBoard(realm: Realm, v: any, seenSoFar: Map<any, any> | null): any {
       }
       return toBoard(realm, result, null);
     });
-    seen.set(v, wrapped);
+    realm.twins.set(v, wrapped);
     return wrapped;
   }
   var tag = tagOf(v);
@@ -119,7 +128,14 @@ function toBoard(realm: Realm, v: any, seenSoFar: Map<any, any> | null): any {
   if (v instanceof RegExp) return vm.runInContext(String(v), realm.context);
   var obj = realm.newObject();
   seen.set(v, obj);
-  for (var k of Object.keys(v)) obj[k] = toBoard(realm, v[k], seen);
+  var moduleLike = true;
+  for (var k of Object.keys(v)) {
+    var pv = v[k];
+    obj[k] = toBoard(realm, pv, seen);
+    // A nested module object (crypto.AES) has just become a twin; data objects never do.
+    if (pv !== null && typeof pv === 'object' && !realm.twins.has(pv)) moduleLike = false;
+  }
+  if (moduleLike) realm.twins.set(v, obj);
   return obj;
 }
 
