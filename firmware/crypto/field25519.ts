@@ -264,6 +264,161 @@ function feSqrCv(o: Fe, a: Fe): void {
   c0 = o[0] + h * J; h = c0 + K - K; o[0] = c0 - h; o[1] += h * I;
 }
 
+/**
+ * Prepared operands. A product needs its second operand laid out for the native
+ * dot product (R above: reversed, then 38 times reversed). When an operand is
+ * used in two products, or is the result of an addition anyway, preparing it
+ * once saves a copy per product (the X25519 ladder prepares 6 operands per
+ * step instead of 9, and fuses 5 of those with the addition that makes them).
+ * Pure-JS mode keeps b itself in r[0..15]. A prepared value belongs to the mode
+ * it was made in: install natives at boot, not in the middle of a computation.
+ */
+export type FeR = Float64Array;
+
+export function feR(): FeR {
+  return new Float64Array(32);
+}
+
+function fePrepCv(r: FeR, b: Fe): void {
+  var x;
+  x = b[0]; r[15] = x; r[31] = 38 * x;
+  x = b[1]; r[14] = x; r[30] = 38 * x;
+  x = b[2]; r[13] = x; r[29] = 38 * x;
+  x = b[3]; r[12] = x; r[28] = 38 * x;
+  x = b[4]; r[11] = x; r[27] = 38 * x;
+  x = b[5]; r[10] = x; r[26] = 38 * x;
+  x = b[6]; r[9] = x; r[25] = 38 * x;
+  x = b[7]; r[8] = x; r[24] = 38 * x;
+  x = b[8]; r[7] = x; r[23] = 38 * x;
+  x = b[9]; r[6] = x; r[22] = 38 * x;
+  x = b[10]; r[5] = x; r[21] = 38 * x;
+  x = b[11]; r[4] = x; r[20] = 38 * x;
+  x = b[12]; r[3] = x; r[19] = 38 * x;
+  x = b[13]; r[2] = x; r[18] = 38 * x;
+  x = b[14]; r[1] = x; r[17] = 38 * x;
+  x = b[15]; r[0] = x; r[16] = 38 * x;
+}
+function fePrepJs(r: FeR, b: Fe): void {
+  for (var i = 0; i < 16; i++) r[i] = b[i];
+}
+function feAddRCv(o: Fe, r: FeR, a: Fe, b: Fe): void {
+  var x;
+  x = a[0] + b[0]; o[0] = x; r[15] = x; r[31] = 38 * x;
+  x = a[1] + b[1]; o[1] = x; r[14] = x; r[30] = 38 * x;
+  x = a[2] + b[2]; o[2] = x; r[13] = x; r[29] = 38 * x;
+  x = a[3] + b[3]; o[3] = x; r[12] = x; r[28] = 38 * x;
+  x = a[4] + b[4]; o[4] = x; r[11] = x; r[27] = 38 * x;
+  x = a[5] + b[5]; o[5] = x; r[10] = x; r[26] = 38 * x;
+  x = a[6] + b[6]; o[6] = x; r[9] = x; r[25] = 38 * x;
+  x = a[7] + b[7]; o[7] = x; r[8] = x; r[24] = 38 * x;
+  x = a[8] + b[8]; o[8] = x; r[7] = x; r[23] = 38 * x;
+  x = a[9] + b[9]; o[9] = x; r[6] = x; r[22] = 38 * x;
+  x = a[10] + b[10]; o[10] = x; r[5] = x; r[21] = 38 * x;
+  x = a[11] + b[11]; o[11] = x; r[4] = x; r[20] = 38 * x;
+  x = a[12] + b[12]; o[12] = x; r[3] = x; r[19] = 38 * x;
+  x = a[13] + b[13]; o[13] = x; r[2] = x; r[18] = 38 * x;
+  x = a[14] + b[14]; o[14] = x; r[1] = x; r[17] = 38 * x;
+  x = a[15] + b[15]; o[15] = x; r[0] = x; r[16] = 38 * x;
+}
+function feAddRJs(o: Fe, r: FeR, a: Fe, b: Fe): void {
+  var x;
+  x = a[0] + b[0]; o[0] = x; r[0] = x;
+  x = a[1] + b[1]; o[1] = x; r[1] = x;
+  x = a[2] + b[2]; o[2] = x; r[2] = x;
+  x = a[3] + b[3]; o[3] = x; r[3] = x;
+  x = a[4] + b[4]; o[4] = x; r[4] = x;
+  x = a[5] + b[5]; o[5] = x; r[5] = x;
+  x = a[6] + b[6]; o[6] = x; r[6] = x;
+  x = a[7] + b[7]; o[7] = x; r[7] = x;
+  x = a[8] + b[8]; o[8] = x; r[8] = x;
+  x = a[9] + b[9]; o[9] = x; r[9] = x;
+  x = a[10] + b[10]; o[10] = x; r[10] = x;
+  x = a[11] + b[11]; o[11] = x; r[11] = x;
+  x = a[12] + b[12]; o[12] = x; r[12] = x;
+  x = a[13] + b[13]; o[13] = x; r[13] = x;
+  x = a[14] + b[14]; o[14] = x; r[14] = x;
+  x = a[15] + b[15]; o[15] = x; r[15] = x;
+}
+function feSubRCv(o: Fe, r: FeR, a: Fe, b: Fe): void {
+  var x;
+  x = a[0] - b[0]; o[0] = x; r[15] = x; r[31] = 38 * x;
+  x = a[1] - b[1]; o[1] = x; r[14] = x; r[30] = 38 * x;
+  x = a[2] - b[2]; o[2] = x; r[13] = x; r[29] = 38 * x;
+  x = a[3] - b[3]; o[3] = x; r[12] = x; r[28] = 38 * x;
+  x = a[4] - b[4]; o[4] = x; r[11] = x; r[27] = 38 * x;
+  x = a[5] - b[5]; o[5] = x; r[10] = x; r[26] = 38 * x;
+  x = a[6] - b[6]; o[6] = x; r[9] = x; r[25] = 38 * x;
+  x = a[7] - b[7]; o[7] = x; r[8] = x; r[24] = 38 * x;
+  x = a[8] - b[8]; o[8] = x; r[7] = x; r[23] = 38 * x;
+  x = a[9] - b[9]; o[9] = x; r[6] = x; r[22] = 38 * x;
+  x = a[10] - b[10]; o[10] = x; r[5] = x; r[21] = 38 * x;
+  x = a[11] - b[11]; o[11] = x; r[4] = x; r[20] = 38 * x;
+  x = a[12] - b[12]; o[12] = x; r[3] = x; r[19] = 38 * x;
+  x = a[13] - b[13]; o[13] = x; r[2] = x; r[18] = 38 * x;
+  x = a[14] - b[14]; o[14] = x; r[1] = x; r[17] = 38 * x;
+  x = a[15] - b[15]; o[15] = x; r[0] = x; r[16] = 38 * x;
+}
+function feSubRJs(o: Fe, r: FeR, a: Fe, b: Fe): void {
+  var x;
+  x = a[0] - b[0]; o[0] = x; r[0] = x;
+  x = a[1] - b[1]; o[1] = x; r[1] = x;
+  x = a[2] - b[2]; o[2] = x; r[2] = x;
+  x = a[3] - b[3]; o[3] = x; r[3] = x;
+  x = a[4] - b[4]; o[4] = x; r[4] = x;
+  x = a[5] - b[5]; o[5] = x; r[5] = x;
+  x = a[6] - b[6]; o[6] = x; r[6] = x;
+  x = a[7] - b[7]; o[7] = x; r[7] = x;
+  x = a[8] - b[8]; o[8] = x; r[8] = x;
+  x = a[9] - b[9]; o[9] = x; r[9] = x;
+  x = a[10] - b[10]; o[10] = x; r[10] = x;
+  x = a[11] - b[11]; o[11] = x; r[11] = x;
+  x = a[12] - b[12]; o[12] = x; r[12] = x;
+  x = a[13] - b[13]; o[13] = x; r[13] = x;
+  x = a[14] - b[14]; o[14] = x; r[14] = x;
+  x = a[15] - b[15]; o[15] = x; r[15] = x;
+}
+/** o = a * b where r was prepared from b; o may alias a. */
+function feMulRCv(o: Fe, a: Fe, r: FeR): void {
+  'ram';
+  work.fmul25519++;
+  var v = CV as (a: Float64Array, b: Float64Array, off: number) => number, K = KR, I = IR, J = JR;
+  var c0 = v(a, r, 15), c1 = v(a, r, 14), c2 = v(a, r, 13), c3 = v(a, r, 12), c4 = v(a, r, 11), c5 = v(a, r, 10), c6 = v(a, r, 9), c7 = v(a, r, 8), c8 = v(a, r, 7), c9 = v(a, r, 6), c10 = v(a, r, 5), c11 = v(a, r, 4), c12 = v(a, r, 3), c13 = v(a, r, 2), c14 = v(a, r, 1), c15 = v(a, r, 0);
+  var h = c0 + K - K; o[0] = c0 - h;
+  c1 += h * I; h = c1 + K - K; o[1] = c1 - h;
+  c2 += h * I; h = c2 + K - K; o[2] = c2 - h;
+  c3 += h * I; h = c3 + K - K; o[3] = c3 - h;
+  c4 += h * I; h = c4 + K - K; o[4] = c4 - h;
+  c5 += h * I; h = c5 + K - K; o[5] = c5 - h;
+  c6 += h * I; h = c6 + K - K; o[6] = c6 - h;
+  c7 += h * I; h = c7 + K - K; o[7] = c7 - h;
+  c8 += h * I; h = c8 + K - K; o[8] = c8 - h;
+  c9 += h * I; h = c9 + K - K; o[9] = c9 - h;
+  c10 += h * I; h = c10 + K - K; o[10] = c10 - h;
+  c11 += h * I; h = c11 + K - K; o[11] = c11 - h;
+  c12 += h * I; h = c12 + K - K; o[12] = c12 - h;
+  c13 += h * I; h = c13 + K - K; o[13] = c13 - h;
+  c14 += h * I; h = c14 + K - K; o[14] = c14 - h;
+  c15 += h * I; h = c15 + K - K; o[15] = c15 - h;
+  c0 = o[0] + h * J; h = c0 + K - K; o[0] = c0 - h; o[1] += h * I;
+}
+function feMulRJs(o: Fe, a: Fe, r: FeR): void {
+  feMulJs(o, a, r);
+}
+function feSqrRJs(o: Fe, a: Fe, r: FeR): void {
+  feSqrJs(o, a);
+}
+
+/** r = prepare(b). */
+export var fePrep: (r: FeR, b: Fe) => void = fePrepJs;
+/** o = a + b, not carried, and r = prepare(o). */
+export var feAddR: (o: Fe, r: FeR, a: Fe, b: Fe) => void = feAddRJs;
+/** o = a - b, not carried, and r = prepare(o). */
+export var feSubR: (o: Fe, r: FeR, a: Fe, b: Fe) => void = feSubRJs;
+/** o = a * b mod p, r = prepare(b); o may alias a. Counted as one product. */
+export var feMulR: (o: Fe, a: Fe, r: FeR) => void = feMulRJs;
+/** o = a^2 mod p, r = prepare(a); o may alias a. Counted as one product. */
+export var feSqrR: (o: Fe, a: Fe, r: FeR) => void = feSqrRJs;
+
 /** o = a * b mod p (limbs balanced). o may alias a or b. Reassigned by installConvolve25519. */
 export var feMul: (o: Fe, a: Fe, b: Fe) => void = feMulJs;
 /** o = a^2 mod p. o may alias a. */
@@ -277,6 +432,11 @@ export function installConvolve25519(fn: ((a: Float64Array, b: Float64Array, off
   CV = fn;
   feMul = fn ? feMulCv : feMulJs;
   feSqr = fn ? feSqrCv : feSqrJs;
+  fePrep = fn ? fePrepCv : fePrepJs;
+  feAddR = fn ? feAddRCv : feAddRJs;
+  feSubR = fn ? feSubRCv : feSubRJs;
+  feMulR = fn ? feMulRCv : feMulRJs;
+  feSqrR = fn ? feMulRCv : feSqrRJs; // with natives a square is a product
 }
 
 /** o = a * 121665 (RFC 7748's a24 for the ladder); a cheap scaling, not counted as a product. */

@@ -7,10 +7,14 @@
  * mask-based conditional swap each step, a fixed inversion chain), so
  * work.fmul25519 grows by the same count for every call (tested).
  */
-import { fe, feAdd, feSub, feMul, feSqr, feMul121665, feCswap, feInv, feFromBytes, feToBytes } from './field25519.ts';
+import {
+  fe, feR, feAdd, feSub, feMul, feMul121665, feCswap, feInv, feFromBytes, feToBytes, fePrep, feAddR, feSubR, feMulR, feSqrR,
+} from './field25519.ts';
 
 var X1 = fe(), X2 = fe(), Z2 = fe(), X3 = fe(), Z3 = fe();
-var TA = fe(), TB = fe(), TAA = fe(), TBB = fe(), TE = fe(), TC = fe(), TD = fe(), TDA = fe(), TCB = fe();
+var TA = fe(), TB = fe(), TAA = fe(), TBB = fe(), TE = fe(), TC = fe(), TD = fe(), TDA = fe(), TCB = fe(), TT = fe();
+/** Prepared operands (field25519.ts FeR): A, B, E, a temporary, and x1 (prepared once per call). */
+var RA = feR(), RB = feR(), RE = feR(), RT = feR(), RX1 = feR();
 var KS = new Uint8Array(32);
 
 function checkLen(b: Uint8Array, n: number, name: string): void {
@@ -30,12 +34,15 @@ export function x25519Raw(scalar: Uint8Array, u: Uint8Array): Uint8Array {
   k[0] &= 248;
   k[31] = (k[31] & 127) | 64;
 
-  // feMul / feSqr are live bindings, read here at call time: the Espruino binding
-  // may have installed the native-convolution variants. Locals are cheaper to look up.
-  var M = feMul, S = feSqr, A = feAdd, B = feSub, W = feCswap;
+  // The field functions are live bindings, read here at call time: the Espruino
+  // binding may have installed the native-convolution variants. Locals are
+  // cheaper to look up than module variables on Espruino.
+  var M = feMulR, S = feSqrR, AR = feAddR, BR = feSubR, A = feAdd, B = feSub, W = feCswap;
   var x1 = X1, x2 = X2, z2 = Z2, x3 = X3, z3 = Z3;
-  var a = TA, b = TB, aa = TAA, bb = TBB, e = TE, c = TC, d = TD, da = TDA, cb = TCB;
+  var a = TA, b = TB, aa = TAA, bb = TBB, e = TE, c = TC, d = TD, da = TDA, cb = TCB, t0 = TT;
+  var ra = RA, rb = RB, re = RE, rt = RT, rx1 = RX1;
   feFromBytes(x1, u);
+  fePrep(rx1, x1);
   for (i = 0; i < 16; i++) {
     x2[i] = 0;
     z2[i] = 0;
@@ -45,35 +52,38 @@ export function x25519Raw(scalar: Uint8Array, u: Uint8Array): Uint8Array {
   x2[0] = 1;
   z3[0] = 1;
   var swap = 0, kt;
+  // RFC 7748 §5 ladder step; names as in the RFC. Operands used by two products
+  // (A, B) or made by an addition anyway are prepared once (field25519.ts FeR).
   for (var t = 254; t >= 0; t--) {
     kt = (k[t >> 3] >> (t & 7)) & 1;
     swap ^= kt;
     W(x2, x3, swap);
     W(z2, z3, swap);
     swap = kt;
-    A(a, x2, z2);
-    S(aa, a);
-    B(b, x2, z2);
-    S(bb, b);
-    B(e, aa, bb);
-    A(c, x3, z3);
-    B(d, x3, z3);
-    M(da, d, a);
-    M(cb, c, b);
-    A(x3, da, cb);
-    S(x3, x3);
-    B(z3, da, cb);
-    S(z3, z3);
-    M(z3, z3, x1);
-    M(x2, aa, bb);
+    AR(a, ra, x2, z2); // A = x2 + z2
+    S(aa, a, ra); // AA = A^2
+    BR(b, rb, x2, z2); // B = x2 - z2
+    S(bb, b, rb); // BB = B^2
+    BR(e, re, aa, bb); // E = AA - BB
+    A(c, x3, z3); // C = x3 + z3
+    B(d, x3, z3); // D = x3 - z3
+    M(da, d, ra); // DA = D * A
+    M(cb, c, rb); // CB = C * B
+    AR(t0, rt, da, cb);
+    S(x3, t0, rt); // x3 = (DA + CB)^2
+    BR(t0, rt, da, cb);
+    S(z3, t0, rt);
+    M(z3, z3, rx1); // z3 = x1 * (DA - CB)^2
+    fePrep(rt, bb);
+    M(x2, aa, rt); // x2 = AA * BB
     feMul121665(z2, e);
     A(z2, z2, aa);
-    M(z2, z2, e);
+    M(z2, z2, re); // z2 = E * (AA + a24 * E)
   }
   W(x2, x3, swap);
   W(z2, z3, swap);
   feInv(z2, z2);
-  M(x2, x2, z2);
+  feMul(x2, x2, z2);
   var out = new Uint8Array(32);
   feToBytes(out, x2);
   for (i = 0; i < 32; i++) k[i] = 0;
