@@ -8,7 +8,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import {
   fe, feAdd, feSub, feMul, feSqr, feMul121665, feInv, fePow2523, feToBytes, feFromBytes, feCswap,
-  feIsZero, feIsOdd, feEqual, feNeg, installConvolve25519, Fe,
+  feIsZero, feIsOdd, feEqual, feNeg, installConvolve25519, Fe, feR, fePrep, feAddR, feSubR, feMulR, feSqrR,
 } from '../../firmware/crypto/field25519.ts';
 import { work } from '../../firmware/crypto/work-counters.ts';
 
@@ -154,6 +154,33 @@ describe('field25519', function () {
       feSqr(b, b);
       feToBytes(bytes, b);
       expect(bigOfBytes(bytes)).toBe(mod(x * y * y * x * y * y));
+    }
+  });
+
+  bothModes('prepared operands: fePrep, feAddR, feSubR, feMulR, feSqrR (incl. o aliasing a) match BigInt', function () {
+    var r = rng(0xfe5);
+    var o = fe(), s = fe(), d = fe(), rb = feR(), rs = feR(), rd = feR(), bytes = new Uint8Array(32);
+    for (var i = 0; i < 400; i++) {
+      var x = i < EDGES.length ? EDGES[i] : randomBig(r), y = randomBig(r);
+      var a = feOf(x), b = feOf(y);
+      fePrep(rb, b);
+      feMulR(o, a, rb);
+      feToBytes(bytes, o);
+      expect(bigOfBytes(bytes)).toBe(mod(x * y));
+      feAddR(s, rs, a, b);
+      feToBytes(bytes, s);
+      expect(bigOfBytes(bytes)).toBe(mod(x + y));
+      feSqrR(o, s, rs);
+      feToBytes(bytes, o);
+      expect(bigOfBytes(bytes)).toBe(mod((x + y) * (x + y)));
+      feSubR(d, rd, a, b);
+      feMulR(d, d, rs); // o aliases a
+      feToBytes(bytes, d);
+      expect(bigOfBytes(bytes)).toBe(mod((x - y) * (x + y)));
+      feSubR(d, rd, a, b);
+      feMulR(o, s, rd);
+      feToBytes(bytes, o);
+      expect(bigOfBytes(bytes)).toBe(mod((x - y) * (x + y)));
     }
   });
 
