@@ -8,7 +8,7 @@
  * work.fmul25519 grows by the same count for every call (tested).
  */
 import {
-  fe, feR, feAdd, feSub, feMul, feMul121665, feCswap, feInv, feFromBytes, feToBytes, fePrep, feAddR, feSubR, feMulR, feSqrR,
+  fe, feR, feAdd, feSub, feMul, feMulA24Add, feCswap, feInv, feFromBytes, feToBytes, fePrep, feAddR, feSubR, feMulR, feSqrR,
 } from './field25519.ts';
 
 var X1 = fe(), X2 = fe(), Z2 = fe(), X3 = fe(), Z3 = fe();
@@ -76,8 +76,7 @@ export function x25519Raw(scalar: Uint8Array, u: Uint8Array): Uint8Array {
     M(z3, z3, rx1); // z3 = x1 * (DA - CB)^2
     fePrep(rt, bb);
     M(x2, aa, rt); // x2 = AA * BB
-    feMul121665(z2, e);
-    A(z2, z2, aa);
+    feMulA24Add(z2, e, aa); // AA + a24 * E
     M(z2, z2, re); // z2 = E * (AA + a24 * E)
   }
   W(x2, x3, swap);

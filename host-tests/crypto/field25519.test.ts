@@ -8,7 +8,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import {
   fe, feAdd, feSub, feMul, feSqr, feMul121665, feInv, fePow2523, feToBytes, feFromBytes, feCswap,
-  feIsZero, feIsOdd, feEqual, feNeg, installConvolve25519, Fe, feR, fePrep, feAddR, feSubR, feMulR, feSqrR,
+  feIsZero, feIsOdd, feEqual, feNeg, installConvolve25519, Fe, feR, fePrep, feAddR, feSubR, feMulR, feSqrR, feMulA24Add,
 } from '../../firmware/crypto/field25519.ts';
 import { work } from '../../firmware/crypto/work-counters.ts';
 
@@ -114,6 +114,9 @@ describe('field25519', function () {
       feMul121665(o2, s);
       feToBytes(bytes, o2);
       expect(bigOfBytes(bytes)).toBe(mod((x + y) * 121665n));
+      feMulA24Add(o2, d, s);
+      feToBytes(bytes, o2);
+      expect(bigOfBytes(bytes)).toBe(mod((x - y) * 121665n + x + y));
       // results stay small enough to feed the next product (balanced limbs)
       for (var k = 0; k < 16; k++) expect(Math.abs(o[k])).toBeLessThanOrEqual(k === 1 ? 1 << 17 : 1 << 15);
       n++;
