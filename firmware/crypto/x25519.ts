@@ -85,7 +85,14 @@ export function x25519Raw(scalar: Uint8Array, u: Uint8Array): Uint8Array {
   feMul(x2, x2, z2);
   var out = new Uint8Array(32);
   feToBytes(out, x2);
+  // wipe the clamped scalar and the ladder state (both reveal the secret)
   for (i = 0; i < 32; i++) k[i] = 0;
+  for (i = 0; i < 16; i++) {
+    x2[i] = 0;
+    z2[i] = 0;
+    x3[i] = 0;
+    z3[i] = 0;
+  }
   return out;
 }
 
