@@ -60,12 +60,13 @@ function restArgs(args: IArguments, from: number): any[] {
   return out;
 }
 
-function elementAt(a: any, i: number): number {
-  if (typeof a === 'string') return a.charCodeAt(i);
-  return +a[i];
-}
-
-/** Espruino's E.convolve: offset is taken modulo arr2's length (negative wraps). */
+/**
+ * Espruino's E.convolve: sum_i arr1[i] * arr2[(i + offset) mod arr2.length],
+ * offset taken modulo arr2's length (negative wraps); strings count as their
+ * character codes. Self-contained on purpose (no helper calls, no outer
+ * names): vm-board.ts compiles this very source inside each board's realm, so
+ * crypto loops calling it thousands of times do not cross the membrane.
+ */
 export function convolve(arr1: any, arr2: any, offset: number): number {
   if (!arr1 || !arr2 || typeof arr1.length !== 'number' || typeof arr2.length !== 'number') {
     throw new Error('Expecting first 2 arguments to be iterable');
@@ -73,13 +74,20 @@ export function convolve(arr1: any, arr2: any, offset: number): number {
   var n1 = arr1.length;
   var n2 = arr2.length;
   if (n2 === 0) return n1 === 0 ? 0 : NaN;
-  var off = (offset | 0) % n2;
-  if (off < 0) off += n2;
+  var j = (offset | 0) % n2;
+  if (j < 0) j += n2;
   var sum = 0;
-  for (var i = 0; i < n1; i++) {
-    sum += elementAt(arr1, i) * elementAt(arr2, off);
-    off++;
-    if (off === n2) off = 0;
+  var i: number;
+  if (typeof arr1 === 'string' || typeof arr2 === 'string') {
+    for (i = 0; i < n1; i++) {
+      sum += (typeof arr1 === 'string' ? arr1.charCodeAt(i) : +arr1[i]) * (typeof arr2 === 'string' ? arr2.charCodeAt(j) : +arr2[j]);
+      if (++j === n2) j = 0;
+    }
+    return sum;
+  }
+  for (i = 0; i < n1; i++) {
+    sum += arr1[i] * arr2[j];
+    if (++j === n2) j = 0;
   }
   return sum;
 }

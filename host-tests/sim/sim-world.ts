@@ -159,6 +159,9 @@ export interface Board {
   /** Last sim state time per component, to keep the power timeline monotonic. */
   lastStateT: { [component: string]: number };
   pendingSends: { to: Uint8Array; payload: Uint8Array; cb: any }[];
+  /** Calls waiting for the CPU, in arrival order. */
+  waiting: { gen: number; fn: any; args: any[] }[];
+  drainScheduled: boolean;
 }
 
 export interface World {
@@ -238,6 +241,7 @@ export function makeWorld(options: WorldOptions): World {
     b.timers = {};
     b.recvHandler = null;
     b.pendingSends = [];
+    b.waiting = [];
     medium.setRadio(b.id, false);
     if (kind === 'power-cut') {
       b.powerCuts++;
@@ -283,13 +287,39 @@ export function makeWorld(options: WorldOptions): World {
   /** Call fn(args) inside board b under the CPU busy model. */
   function invoke(b: Board, gen: number, fn: any, args: any[]): void {
     if (!b.alive || b.generation !== gen) return;
-    var now = clock.now();
-    if (b.busyUntil > now || current !== null) {
-      clock.at(b.busyUntil > now ? b.busyUntil : now, function () {
-        invoke(b, gen, fn, args);
-      });
+    if (b.busyUntil > clock.now() || current !== null || b.waiting.length > 0) {
+      // The board is busy (or others wait already): join its FIFO.
+      b.waiting.push({ gen: gen, fn: fn, args: args });
+      scheduleDrain(b);
       return;
     }
+    runCall(b, gen, fn, args);
+  }
+
+  /** One clock event per busy period, not one per waiting call: a long queue stays O(n). */
+  function scheduleDrain(b: Board): void {
+    if (b.drainScheduled) return;
+    b.drainScheduled = true;
+    var now = clock.now();
+    clock.at(b.busyUntil > now ? b.busyUntil : now, function () {
+      b.drainScheduled = false;
+      drain(b);
+    });
+  }
+
+  function drain(b: Board): void {
+    while (b.waiting.length > 0) {
+      if (current !== null || b.busyUntil > clock.now()) {
+        scheduleDrain(b);
+        return;
+      }
+      var w = b.waiting.shift() as { gen: number; fn: any; args: any[] };
+      if (b.alive && w.gen === b.generation) runCall(b, w.gen, w.fn, w.args);
+    }
+  }
+
+  function runCall(b: Board, gen: number, fn: any, args: any[]): void {
+    var now = clock.now();
     current = b;
     b.callDelta = {};
     b.callOps = {};
@@ -537,6 +567,7 @@ export function makeWorld(options: WorldOptions): World {
         power: createBoardPower(spec.id, options.powerParams), events: 0, wifiLog: [],
         nativeCryptoCalls: 0,
         timers: {}, nextTimerId: 0, recvHandler: null, callDelta: {}, callOps: {}, lastStateT: {}, pendingSends: [],
+        waiting: [], drainScheduled: false,
       };
       flash.onPowerCut = function () {
         // The chip lost power: the board dies with it, whether or not the firmware catches the error.

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { evalInBoard, vmLoader } from './vm-board.ts';
 import { makeWorld } from './sim-world.ts';
-import { makeEspruinoGlobals } from './espruino-globals.ts';
+import { makeEspruinoGlobals, convolve } from './espruino-globals.ts';
 
 function probeGlobals() {
   const lines: string[] = [];
@@ -122,5 +122,27 @@ describe('reboot of a running board', () => {
     expect(b.boots).toBe(2);
     expect(b.storage.read('n')).toBe('2');
     expect(w.trace.records.filter((r) => r.kind === 'board').map((r: any) => r.ev)).toEqual(['boot', 'reset', 'boot']);
+  });
+});
+
+describe('E.convolve compiled inside the board realm', () => {
+  it('is a board-realm function and gives exactly the host results', () => {
+    const { g } = probeGlobals();
+    const cases = evalInBoard(`
+      var out = [];
+      var a = new Int32Array(16), b = new Int32Array(31), s = 12345;
+      function rnd() { s = (s * 1103515245 + 12345) % 2147483648; return (s % 131071) - 65535; }
+      for (var t = 0; t < 40; t++) {
+        for (var i = 0; i < a.length; i++) a[i] = rnd();
+        for (var k = 0; k < b.length; k++) b[k] = rnd();
+        var off = rnd() % 50;
+        out.push([Array.prototype.slice.call(a), Array.prototype.slice.call(b), off, E.convolve(a, b, off)]);
+      }
+      out.push([[1, 2], "ab", 1, E.convolve([1, 2], "ab", 1)]);
+      out.push([E.convolve.constructor("return typeof process")()]);
+      out`, g);
+    const list = Array.from(cases as any[]);
+    expect(list.pop()[0]).toBe('undefined');
+    for (const [a, b, off, got] of list) expect(got).toBe(convolve(a, b, off));
   });
 });

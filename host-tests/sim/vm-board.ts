@@ -20,6 +20,7 @@ import vm from 'node:vm';
 import nodeCrypto from 'node:crypto';
 import type { LoadBundle, NativeCrypto } from './sim-world.ts';
 import { toStorageBytes } from './flash-storage.ts';
+import { convolve } from './espruino-globals.ts';
 
 interface Realm {
   context: vm.Context;
@@ -155,6 +156,15 @@ export interface VmLoaderOptions {
   filename?: string;
 }
 
+/**
+ * E.convolve is pure and hot (field multiplication in crypto loops): run the
+ * same source compiled inside the board realm instead of through the membrane.
+ */
+function installRealmConvolve(realm: Realm, globals: { [name: string]: any }, g: any): void {
+  if (!globals.E || globals.E.convolve !== convolve || !g.E) return;
+  g.E.convolve = vm.runInContext('(' + convolve.toString() + ')', realm.context);
+}
+
 /** A LoadBundle for sim-world: each call makes a new context (a new life of the board). */
 export function vmLoader(opts?: VmLoaderOptions): LoadBundle {
   var filename = (opts && opts.filename) || 'board.js';
@@ -163,6 +173,7 @@ export function vmLoader(opts?: VmLoaderOptions): LoadBundle {
     var seen = new Map();
     var g = vm.runInContext('this', realm.context);
     for (var name of Object.keys(globals)) g[name] = toBoard(realm, globals[name], seen);
+    installRealmConvolve(realm, globals, g);
     var script = new vm.Script(src, { filename: boardId + ':' + filename });
     script.runInContext(realm.context);
   };
@@ -174,6 +185,7 @@ export function evalInBoard(code: string, globals: { [name: string]: any }): any
   var seen = new Map();
   var g = vm.runInContext('this', realm.context);
   for (var name of Object.keys(globals)) g[name] = toBoard(realm, globals[name], seen);
+  installRealmConvolve(realm, globals, g);
   return vm.runInContext(code, realm.context);
 }
 
