@@ -97,6 +97,11 @@ interface MediumNode {
   /** A frame is on the air or scheduled to start. */
   txBusy: boolean;
   spec: NodeSpec;
+  /** The trace text of this sender's latest frame, reused for every receiver (identity-keyed). */
+  hexOfData: Uint8Array | null;
+  hexText: string;
+  textOfMac: Uint8Array | null;
+  macTextCache: string;
 }
 
 export interface MediumStats {
@@ -216,9 +221,26 @@ export function makeMedium(clock: VirtualClock, rng: Rng, trace: Trace, options?
   function record(t: number, from: MediumNode, to: MediumNode | null, toMac: Uint8Array, data: Uint8Array,
     outcome: 'delivered' | 'dropped' | 'duplicated' | 'refused' | 'held', reason: string, attempt: number, rssi: number): void {
     trace.add({
-      kind: 'frame', t: t, from: from.id, fromMac: from.macHex, to: to ? to.id : '*', toMac: macText(toMac),
-      len: data.length, hex: bytesToHex(data), outcome: outcome, reason: reason, attempt: attempt, rssi: rssi,
+      kind: 'frame', t: t, from: from.id, fromMac: from.macHex, to: to ? to.id : '*', toMac: destText(from, toMac),
+      len: data.length, hex: hexOf(from, data), outcome: outcome, reason: reason, attempt: attempt, rssi: rssi,
     });
+  }
+
+  // A broadcast is recorded once per receiver: format its bytes once.
+  function hexOf(from: MediumNode, data: Uint8Array): string {
+    if (from.hexOfData !== data) {
+      from.hexOfData = data;
+      from.hexText = bytesToHex(data);
+    }
+    return from.hexText;
+  }
+
+  function destText(from: MediumNode, toMac: Uint8Array): string {
+    if (from.textOfMac !== toMac) {
+      from.textOfMac = toMac;
+      from.macTextCache = macText(toMac);
+    }
+    return from.macTextCache;
   }
 
   /** Why a single attempt from -> to cannot arrive regardless of luck, or ''. */
@@ -364,6 +386,7 @@ export function makeMedium(clock: VirtualClock, rng: Rng, trace: Trace, options?
       var n: MediumNode = {
         id: spec.id, mac: copy(spec.mac), macHex: macText(spec.mac), x: num(spec.x, 0), y: num(spec.y, 0),
         radioOn: true, transmitting: false, queue: [], txBusy: false, spec: spec,
+        hexOfData: null, hexText: '', textOfMac: null, macTextCache: '',
       };
       nodes.push(n);
       byId[spec.id] = n;

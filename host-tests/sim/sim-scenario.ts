@@ -5,8 +5,8 @@
  * `new Function` in Duktape), so both engines run the very same scenario.
  *
  * Outcomes come from the boards' own `NOWBOARD {json}` report lines. A board
- * is "finished" when `finished(board, world)` says so (default: the rules in
- * standard-scenario.ts); the run stops when every board is finished or at
+ * is "finished" when `finished(board, world)` says so, asked again after every
+ * board event (report, print, boot, crash, power cut); the run stops when every board is finished or at
  * maxMs of virtual time. `ok` = every board finished and none crashed.
  *
  * ES5-safe: bundled into the Duktape scenario.
@@ -145,9 +145,21 @@ export function runScenario(opts: ScenarioOptions): ScenarioResult {
   var bootRng = world.rng.fork('boot');
   for (var i = 0; i < world.boards.length; i++) world.boot(world.boards[i], spread > 0 ? bootRng.int(spread) : 0);
   var maxMs = typeof opts.maxMs === 'number' ? opts.maxMs : 120000;
+  // "Finished" can only change when a board reports, boots or goes down: ask again only then.
+  var seen = -1;
+  var done = false;
   world.runUntil(function () {
-    for (var j = 0; j < world.boards.length; j++) if (!opts.finished(world.boards[j], world)) return false;
-    return true;
+    var v = world.changes();
+    if (v === seen) return done;
+    seen = v;
+    done = true;
+    for (var j = 0; j < world.boards.length; j++) {
+      if (!opts.finished(world.boards[j], world)) {
+        done = false;
+        break;
+      }
+    }
+    return done;
   }, maxMs);
   return summarize(world, opts);
 }

@@ -83,6 +83,8 @@ export interface WorldOptions {
   engine?: string;
   /** Flash size in 4-KB pages for boards that don't bring their own flash. */
   flashPages?: number;
+  /** Keep NowMeter.state calls in board.meterLog (default false: they are many and not authoritative). */
+  logAppStates?: boolean;
 }
 
 export interface BoardSpec {
@@ -181,6 +183,8 @@ export interface World {
   timeline(b: Board): MeterEvent[];
   run(untilMs: number): void;
   runUntil(pred: () => boolean, maxMs: number): boolean;
+  /** A counter that moves whenever a board reports, prints, boots, crashes or loses power. */
+  changes(): number;
 }
 
 var DEFAULT_ENGINE = 'espruino-esp32-js';
@@ -219,6 +223,8 @@ export function makeWorld(options: WorldOptions): World {
   var boardRng: { [id: string]: Rng } = {};
   /** The board whose callback is running, or null. */
   var current: Board | null = null;
+  /** Board events so far (boot, report, print, crash, power cut, Wi-Fi...). */
+  var changeCount = 0;
 
   function meter(b: Board, ev: MeterEvent): void {
     if (ev.source === 'sim' && ev.kind === 'state' && ev.component && ev.state) {
@@ -231,6 +237,7 @@ export function makeWorld(options: WorldOptions): World {
   }
 
   function boardEvent(b: Board, ev: string, detail: string): void {
+    changeCount++;
     trace.add({ kind: 'board', t: clock.now(), board: b.id, ev: ev, detail: detail });
   }
 
@@ -440,7 +447,8 @@ export function makeWorld(options: WorldOptions): World {
     }
     return {
       state: function (component: string, state: string) {
-        meter(b, { t: clock.now(), source: 'app', kind: 'state', component: String(component), state: String(state) });
+        // The runtime reports cpu/idle around every step; kept only on request (the sim's own states rule).
+        if (options.logAppStates) meter(b, { t: clock.now(), source: 'app', kind: 'state', component: String(component), state: String(state) });
         // The app switches the radio; airtime ('tx') is the medium's business.
         if (component === 'radio' && state === 'off') medium.setRadio(b.id, false);
         else if (component === 'radio' && state === 'rx') medium.setRadio(b.id, true);
@@ -619,6 +627,9 @@ export function makeWorld(options: WorldOptions): World {
     },
     runUntil: function (pred: () => boolean, maxMs: number) {
       return clock.runUntil(pred, maxMs);
+    },
+    changes: function () {
+      return changeCount;
     },
   };
   return world;
