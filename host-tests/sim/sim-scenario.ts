@@ -37,6 +37,10 @@ export interface ScenarioOptions {
   bootSpreadMs?: number;
   /** Virtual-time limit. Default 120000. */
   maxMs?: number;
+  /** Record every frame in the trace (default true; false for very large batches). */
+  traceFrames?: boolean;
+  /** Keep per-board meter event lists (default false; board.power has the timeline). */
+  keepMeterLog?: boolean;
   finished: (b: Board, world: World) => boolean;
   /** Runs after the boards exist and before anything boots: links, partitions, power cuts, flash. */
   setup?: (world: World) => void;
@@ -96,6 +100,8 @@ export function buildScenarioWorld(opts: ScenarioOptions): World {
     cpuSecondsFor: opts.cpuSecondsFor,
     powerParams: opts.powerParams,
     engine: opts.engine,
+    traceFrames: opts.traceFrames,
+    keepMeterLog: opts.keepMeterLog,
   });
   var radius = typeof opts.radiusM === 'number' ? opts.radiusM : 5;
   var i: number;

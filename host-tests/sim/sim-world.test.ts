@@ -118,7 +118,7 @@ describe('CPU busy model and power account', () => {
     setTimeout(function () { radio.send(new Uint8Array([255,255,255,255,255,255]), new Uint8Array(5)); }, 5);`;
 
   it('work reported in a callback delays its frames and the next events by cpuSecondsFor(work)', () => {
-    const w = makeWorld({ seed: 1, loadBundle: vmLoader() });
+    const w = makeWorld({ seed: 1, loadBundle: vmLoader(), keepMeterLog: true });
     const a = w.addBoard({ id: 'a', role: 'x', src: WORKER });
     const p = w.addBoard({ id: 'p', role: 'x', x: 2, src: PEER });
     w.boot(a);
@@ -179,5 +179,25 @@ describe('power cuts through the flash fake', () => {
     w.run(125);
     expect(b.alive).toBe(true);
     expect(b.storage.read('log')).toBe('entry 2');
+  });
+});
+
+describe('trace options', () => {
+  it('traceFrames: false keeps board events and drops frame records', () => {
+    const mk = (traceFrames?: boolean) => {
+      const w = makeWorld({ seed: 1, loadBundle: vmLoader(), cpuSecondsFor: null, traceFrames });
+      const a = w.addBoard({ id: 'a', role: 'x', src: PRE + '__nbRequire("ESPNOW").send(new Uint8Array([255,255,255,255,255,255]), new Uint8Array(3)); print("sent");' });
+      w.addBoard({ id: 'b', role: 'x', x: 1, src: PRE + '__nbRequire("ESPNOW").on("recv", function () { print("NOWBOARD {\\"ev\\":\\"got\\"}"); });' });
+      w.boot(w.board('b'));
+      w.boot(a, 1);
+      w.run(50);
+      return w;
+    };
+    const full = mk();
+    const lean = mk(false);
+    expect(full.trace.frames().length).toBe(1);
+    expect(lean.trace.frames().length).toBe(0);
+    expect(lean.trace.records.map((r: any) => r.ev)).toEqual(full.trace.records.filter((r) => r.kind === 'board').map((r: any) => r.ev));
+    expect(lean.board('b').reports.map((r) => r.ev)).toEqual(['got']);
   });
 });

@@ -35,7 +35,7 @@
  */
 import { makeRng, Rng } from './sim-rng.ts';
 import { makeClock, VirtualClock } from './virtual-clock.ts';
-import { makeTrace, Trace, macText } from './sim-trace.ts';
+import { makeTrace, Trace, TraceRecord, macText } from './sim-trace.ts';
 import { makeMedium, Medium, MediumOptions } from './sim-medium.ts';
 import { makeFlash, Flash, isPowerCut } from './flash-fake.ts';
 import { makeFlashStorage, StorageModule, toStorageBytes } from './flash-storage.ts';
@@ -83,8 +83,16 @@ export interface WorldOptions {
   engine?: string;
   /** Flash size in 4-KB pages for boards that don't bring their own flash. */
   flashPages?: number;
-  /** Keep NowMeter.state calls in board.meterLog (default false: they are many and not authoritative). */
+  /**
+   * Keep every meter event in board.meterLog (needed by world.timeline()).
+   * Default false: a big batch makes millions of them, and board.power
+   * already holds the same timeline compactly.
+   */
+  keepMeterLog?: boolean;
+  /** Also log NowMeter.state calls (needs keepMeterLog; not authoritative). */
   logAppStates?: boolean;
+  /** Record every frame outcome in the trace (default true); false keeps board events only. */
+  traceFrames?: boolean;
 }
 
 export interface BoardSpec {
@@ -179,7 +187,7 @@ export interface World {
   boot(b: Board, delayMs?: number): void;
   /** Stop a board now as if it crashed (e.g. a watchdog reset in a test). */
   kill(b: Board, why: string): void;
-  /** A board's sim-side meter events in time order (cpu + radio states). */
+  /** A board's sim-side meter events in time order (cpu + radio states); needs keepMeterLog. */
   timeline(b: Board): MeterEvent[];
   run(untilMs: number): void;
   runUntil(pred: () => boolean, maxMs: number): boolean;
@@ -205,11 +213,24 @@ function errorText(e: any): string {
   return String(e);
 }
 
+/** The medium's view of the trace when frames are not wanted: it drops frame records. */
+function boardEventsOnly(trace: Trace): Trace {
+  return {
+    records: trace.records,
+    add: function (r: TraceRecord) {
+      if (r.kind !== 'frame') trace.add(r);
+    },
+    frames: trace.frames,
+    toJSON: trace.toJSON,
+    toText: trace.toText,
+  };
+}
+
 export function makeWorld(options: WorldOptions): World {
   var clock = makeClock();
   var rng = makeRng(options.seed);
   var trace = makeTrace();
-  var medium = makeMedium(clock, rng.fork('medium'), trace, options.medium);
+  var medium = makeMedium(clock, rng.fork('medium'), options.traceFrames === false ? boardEventsOnly(trace) : trace, options.medium);
   var engine = options.engine || DEFAULT_ENGINE;
   var wt = options.wifiTiming || {};
   var wifiTiming: WifiTiming = {
@@ -233,7 +254,7 @@ export function makeWorld(options: WorldOptions): World {
       b.lastStateT[ev.component] = ev.t;
       b.power.setState(ev.component, ev.state, ev.t);
     }
-    b.meterLog.push(ev);
+    if (options.keepMeterLog) b.meterLog.push(ev);
   }
 
   function boardEvent(b: Board, ev: string, detail: string): void {
@@ -454,12 +475,12 @@ export function makeWorld(options: WorldOptions): World {
         else if (component === 'radio' && state === 'rx') medium.setRadio(b.id, true);
       },
       work: function (unit: string, count: number) {
-        meter(b, { t: clock.now(), source: 'app', kind: 'work', unit: String(unit), count: count });
+        if (options.keepMeterLog) meter(b, { t: clock.now(), source: 'app', kind: 'work', unit: String(unit), count: count });
         add(String(unit), count);
       },
       op: function (label: string, count?: number) {
         var n = count === undefined ? 1 : count;
-        meter(b, { t: clock.now(), source: 'app', kind: 'op', unit: String(label), count: n });
+        if (options.keepMeterLog) meter(b, { t: clock.now(), source: 'app', kind: 'op', unit: String(label), count: n });
         b.opTotals[String(label)] = (b.opTotals[String(label)] || 0) + n;
         b.callOps[String(label)] = (b.callOps[String(label)] || 0) + n;
       },
