@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ROOT, buildTarget, formatErrors, type TargetResult } from './pipeline.ts';
+import { ROOT, buildTarget, formatErrors, pruneCaches, type TargetResult } from './pipeline.ts';
 import { sizeReport, type SizeInput } from './size-report.ts';
 import { TARGETS, type Target } from './targets.ts';
 
@@ -83,6 +83,7 @@ export async function buildAll(targets: readonly Target[] = TARGETS, root: strin
   log('');
   log(report.table);
   log('');
+  pruneCaches();
   log((ok ? 'build ok' : 'build FAILED') + ' (' + manifest.length + ' bundles proven ES5, ' + (Date.now() - started) + ' ms)');
   return { results: results, ok: ok };
 }

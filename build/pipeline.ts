@@ -136,7 +136,9 @@ export function lowerToEs5Cached(code: string, cacheDir: string = LOWER_CACHE_DI
   var key = createHash('sha256').update(ts.version).update('\0').update(JSON.stringify(LOWER_OPTIONS)).update('\0').update(code).digest('hex');
   var file = path.join(cacheDir, key + '.js');
   try {
-    return fs.readFileSync(file, 'utf8');
+    var hit = fs.readFileSync(file, 'utf8');
+    touch(file);
+    return hit;
   } catch (_e) {
     // not cached yet
   }
@@ -362,10 +364,42 @@ interface CachedResult { readable?: string; code?: string; errors: ProofError[];
 
 function readCached(file: string): CachedResult | null {
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as CachedResult;
+    var r = JSON.parse(fs.readFileSync(file, 'utf8')) as CachedResult;
+    touch(file);
+    return r;
   } catch (_e) {
     return null;
   }
+}
+
+/** Mark a cache entry as used now, so pruning keeps it. */
+function touch(file: string) {
+  try {
+    var now = new Date();
+    fs.utimesSync(file, now, now);
+  } catch (_e) {
+    // best effort
+  }
+}
+
+/**
+ * Keep the newest `keep` entries of each cache directory (by last use): every
+ * edit of a source makes new entries, and nothing else would ever remove them.
+ */
+export function pruneCaches(keep: number = 200, dirs: string[] = [LOWER_CACHE_DIR, RESULT_CACHE_DIR]) {
+  dirs.forEach(function (dir) {
+    var files: { f: string; t: number }[] = [];
+    try {
+      fs.readdirSync(dir).forEach(function (name) {
+        var f = path.join(dir, name);
+        files.push({ f: f, t: fs.statSync(f).mtimeMs });
+      });
+    } catch (_e) {
+      return;
+    }
+    files.sort(function (a, b) { return b.t - a.t; });
+    files.slice(keep).forEach(function (x) { fs.rmSync(x.f, { force: true }); });
+  });
 }
 
 function writeCached(file: string, r: CachedResult) {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { buildAll } from '../../build/build.ts';
-import { buildTarget, lowerToEs5, lowerToEs5Cached, minifyEs5 } from '../../build/pipeline.ts';
+import { buildTarget, lowerToEs5, lowerToEs5Cached, minifyEs5, pruneCaches } from '../../build/pipeline.ts';
 import { proveEs5 } from '../../build/es5-proof.ts';
 import type { Target } from '../../build/targets.ts';
 import { run as runDirect } from './fixtures/features.ts';
@@ -129,6 +129,18 @@ describe('pipeline', function () {
     // Another allow-list is another key.
     await buildTarget(Object.assign({}, t, { globals: 'duk' }), { cacheDir: dir });
     expect(fs.readdirSync(dir).length).toBe(2);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('pruning keeps the most recently used cache entries', function () {
+    var dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-prune-'));
+    for (var i = 0; i < 5; i++) {
+      var f = path.join(dir, 'e' + i + '.json');
+      fs.writeFileSync(f, '{}');
+      fs.utimesSync(f, new Date(1000 * (i + 1)), new Date(1000 * (i + 1)));
+    }
+    pruneCaches(2, [dir]);
+    expect(fs.readdirSync(dir).sort()).toEqual(['e3.json', 'e4.json']);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
