@@ -327,17 +327,41 @@ function buildComb(C: Curve): Float64Array {
     for (i = 0; i < D; i++) jdbl(C, P, P);
   }
   var T = new Float64Array(L * 16);
-  var acc = newJac(N);
+  var F = C.F, pts: Jac[] = [];
   for (i = 1; i < 16; i++) {
+    var acc = newJac(N);
     acc.inf = 1;
     for (t = 0; t < 4; t++) if ((i >> t) & 1) jaddSafe(C, acc, acc, teeth[t]);
-    var a = toAffine(C, acc);
+    pts.push(acc);
+  }
+  // one inversion for all 15 Z (Montgomery's trick): pre[i] = Z_0···Z_i
+  var pre: Float64Array[] = [], inv = new Float64Array(N), zi = new Float64Array(N), z2 = new Float64Array(N);
+  var x = new Float64Array(N), y = new Float64Array(N);
+  for (i = 0; i < 15; i++) {
+    pre.push(new Float64Array(N));
+    if (i === 0) fcopy(F, pre[0], pts[0].z);
+    else fmul(F, pre[i], pre[i - 1], pts[i].z);
+  }
+  finv(F, inv, pre[14]);
+  for (i = 14; i >= 0; i--) {
+    if (i > 0) {
+      fmul(F, zi, inv, pre[i - 1]); // 1/Z_i
+      fmul(F, inv, inv, pts[i].z); // 1/(Z_0···Z_{i−1})
+    } else {
+      fcopy(F, zi, inv);
+    }
+    fmul(F, z2, zi, zi);
+    fmul(F, x, pts[i].x, z2);
+    fmul(F, z2, z2, zi);
+    fmul(F, y, pts[i].y, z2);
+    fcanon(F, x, x);
+    fcanon(F, y, y);
     for (j = 0; j < N; j++) {
-      T[16 * j + i] = a.x[j];
-      T[16 * (N + j) + i] = a.y[j];
-      if (i === 1) {
-        T[16 * j] = a.x[j];
-        T[16 * (N + j)] = a.y[j];
+      T[16 * j + i + 1] = x[j];
+      T[16 * (N + j) + i + 1] = y[j];
+      if (i === 0) {
+        T[16 * j] = x[j];
+        T[16 * (N + j)] = y[j];
       }
     }
   }
