@@ -41,6 +41,8 @@ export interface ScenarioOptions {
   traceFrames?: boolean;
   /** Keep per-board meter event lists (default false; board.power has the timeline). */
   keepMeterLog?: boolean;
+  /** Received frames that may wait for a busy board (default 32). */
+  rxQueueLimit?: number;
   finished: (b: Board, world: World) => boolean;
   /** Runs after the boards exist and before anything boots: links, partitions, power cuts, flash. */
   setup?: (world: World) => void;
@@ -58,6 +60,8 @@ export interface BoardSummary {
   reports: any[];
   events: number;
   cpuBusyMs: number;
+  /** Frames dropped because the board's receive queue was full. */
+  rxDropped: number;
   flashOps: number;
   flashErases: number;
   flashBytes: number;
@@ -102,6 +106,7 @@ export function buildScenarioWorld(opts: ScenarioOptions): World {
     engine: opts.engine,
     traceFrames: opts.traceFrames,
     keepMeterLog: opts.keepMeterLog,
+    rxQueueLimit: opts.rxQueueLimit,
   });
   var radius = typeof opts.radiusM === 'number' ? opts.radiusM : 5;
   var i: number;
@@ -131,7 +136,7 @@ export function summarize(world: World, opts: ScenarioOptions): ScenarioResult {
     var energyMj = b.power.energy(Math.max(world.clock.now(), b.power.lastChangeMs())).totalMj;
     boards.push({
       id: b.id, role: b.role, mac: b.macText, finished: fin, alive: b.alive, boots: b.boots, crashes: crashes,
-      powerCuts: b.powerCuts, reports: b.reports, events: b.events, cpuBusyMs: b.cpuBusyMs,
+      powerCuts: b.powerCuts, reports: b.reports, events: b.events, cpuBusyMs: b.cpuBusyMs, rxDropped: b.rxDropped,
       flashOps: b.flash.stats.ops, flashErases: b.flash.stats.erases, flashBytes: b.flash.stats.bytesProgrammed,
       workTotals: b.workTotals, energyMj: energyMj,
     });
@@ -185,7 +190,7 @@ export function summaryText(r: ScenarioResult): string {
     var ks = sortedKeys(b.workTotals);
     for (var w = 0; w < ks.length; w++) work.push(ks[w] + '=' + b.workTotals[ks[w]]);
     lines.push('  ' + b.id + ' (' + b.role + ', ' + b.mac + ') ' + (b.finished ? 'finished' : 'NOT FINISHED') +
-      (b.alive ? '' : ' [off]') + ' boots=' + b.boots + ' cpu=' + fmtMs(b.cpuBusyMs) + 'ms energy=' +
+      (b.alive ? '' : ' [off]') + ' boots=' + b.boots + ' cpu=' + fmtMs(b.cpuBusyMs) + 'ms' + (b.rxDropped ? ' rxDropped=' + b.rxDropped : '') + ' energy=' +
       (Math.round(b.energyMj * 1000) / 1000) + 'mJ flash ops/erases=' + b.flashOps + '/' + b.flashErases +
       ' work{' + work.join(',') + '} reports[' + evs.join(' ') + ']' +
       (b.crashes.length ? ' CRASH: ' + b.crashes.join(' | ') : '') + (b.powerCuts ? ' powerCuts=' + b.powerCuts : ''));

@@ -201,3 +201,22 @@ describe('trace options', () => {
     expect(lean.board('b').reports.map((r) => r.ev)).toEqual(['got']);
   });
 });
+
+describe('receive queue of a busy board', () => {
+  it('holds at most rxQueueLimit received frames; the rest are dropped and traced', () => {
+    const w = makeWorld({ seed: 1, loadBundle: vmLoader(), rxQueueLimit: 3 });
+    // The receiver spends ~1.2 s of CPU on its first frame; 10 more arrive meanwhile.
+    const rx = w.addBoard({ id: 'rx', role: 'x', src: PRE + `
+      var m = __nbRequire("NowMeter"), n = 0;
+      __nbRequire("ESPNOW").on("recv", function (mac, d) { n++; if (n === 1) m.work("fmul25519", 100); print("NOWBOARD {\\"ev\\":\\"rx\\",\\"b\\":" + d[0] + "}"); });` });
+    const tx = w.addBoard({ id: 'tx', role: 'x', x: 1, src: PRE + `
+      var r = __nbRequire("ESPNOW"), i = 0;
+      var iv = setInterval(function () { r.send(new Uint8Array([255,255,255,255,255,255]), new Uint8Array([i++])); if (i === 11) clearInterval(iv); }, 50);` });
+    w.boot(rx);
+    w.boot(tx);
+    w.run(10000);
+    expect(rx.reports.map((r) => r.b)).toEqual([0, 1, 2, 3]); // the first, then the 3 that fit
+    expect(rx.rxDropped).toBe(7);
+    expect(w.trace.records.filter((r: any) => r.ev === 'rx-queue-full').length).toBe(7);
+  });
+});

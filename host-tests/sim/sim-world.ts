@@ -93,6 +93,13 @@ export interface WorldOptions {
   logAppStates?: boolean;
   /** Record every frame outcome in the trace (default true); false keeps board events only. */
   traceFrames?: boolean;
+  /**
+   * Received frames that may wait for a busy board (default 32). Espruino
+   * queues events in a fixed-size buffer and drops what does not fit; an
+   * unbounded queue would let a saturated board fall behind forever. A frame
+   * arriving to a full queue is dropped (trace: board event 'rx-queue-full').
+   */
+  rxQueueLimit?: number;
 }
 
 export interface BoardSpec {
@@ -170,8 +177,11 @@ export interface Board {
   lastStateT: { [component: string]: number };
   pendingSends: { to: Uint8Array; payload: Uint8Array; cb: any }[];
   /** Calls waiting for the CPU, in arrival order. */
-  waiting: { gen: number; fn: any; args: any[] }[];
+  waiting: { gen: number; fn: any; args: any[]; rx: boolean }[];
   drainScheduled: boolean;
+  /** Received frames now waiting, and frames dropped because the queue was full. */
+  rxWaiting: number;
+  rxDropped: number;
 }
 
 export interface World {
@@ -270,6 +280,7 @@ export function makeWorld(options: WorldOptions): World {
     b.recvHandler = null;
     b.pendingSends = [];
     b.waiting = [];
+    b.rxWaiting = 0;
     medium.setRadio(b.id, false);
     if (kind === 'power-cut') {
       b.powerCuts++;
@@ -313,11 +324,20 @@ export function makeWorld(options: WorldOptions): World {
   }
 
   /** Call fn(args) inside board b under the CPU busy model. */
-  function invoke(b: Board, gen: number, fn: any, args: any[]): void {
+  var rxQueueLimit = typeof options.rxQueueLimit === 'number' ? options.rxQueueLimit : 32;
+
+  /** rx: a received frame (subject to the queue limit) rather than a timer or status callback. */
+  function invoke(b: Board, gen: number, fn: any, args: any[], rx?: boolean): void {
     if (!b.alive || b.generation !== gen) return;
     if (b.busyUntil > clock.now() || current !== null || b.waiting.length > 0) {
+      if (rx && b.rxWaiting >= rxQueueLimit) {
+        b.rxDropped++;
+        trace.add({ kind: 'board', t: clock.now(), board: b.id, ev: 'rx-queue-full', detail: macText(args[0]) + ' len=' + args[1].length });
+        return;
+      }
       // The board is busy (or others wait already): join its FIFO.
-      b.waiting.push({ gen: gen, fn: fn, args: args });
+      b.waiting.push({ gen: gen, fn: fn, args: args, rx: !!rx });
+      if (rx) b.rxWaiting++;
       scheduleDrain(b);
       return;
     }
@@ -341,7 +361,8 @@ export function makeWorld(options: WorldOptions): World {
         scheduleDrain(b);
         return;
       }
-      var w = b.waiting.shift() as { gen: number; fn: any; args: any[] };
+      var w = b.waiting.shift() as { gen: number; fn: any; args: any[]; rx: boolean };
+      if (w.rx) b.rxWaiting--;
       if (b.alive && w.gen === b.generation) runCall(b, w.gen, w.fn, w.args);
     }
   }
@@ -596,7 +617,7 @@ export function makeWorld(options: WorldOptions): World {
         power: createBoardPower(spec.id, options.powerParams), events: 0, wifiLog: [],
         nativeCryptoCalls: 0,
         timers: {}, nextTimerId: 0, recvHandler: null, callDelta: {}, callOps: {}, lastStateT: {}, pendingSends: [],
-        waiting: [], drainScheduled: false,
+        waiting: [], drainScheduled: false, rxWaiting: 0, rxDropped: 0,
       };
       flash.onPowerCut = function () {
         // The chip lost power: the board dies with it, whether or not the firmware catches the error.
@@ -607,7 +628,7 @@ export function makeWorld(options: WorldOptions): World {
       medium.addNode({
         id: spec.id, mac: mac, x: spec.x, y: spec.y,
         onReceive: function (fromMac: Uint8Array, data: Uint8Array, rssi: number) {
-          if (b.alive && typeof b.recvHandler === 'function') invoke(b, b.generation, b.recvHandler, [fromMac, data, rssi]);
+          if (b.alive && typeof b.recvHandler === 'function') invoke(b, b.generation, b.recvHandler, [fromMac, data, rssi], true);
         },
         onRadioState: function (state: string, t: number) {
           meter(b, { t: t, source: 'sim', kind: 'state', component: 'radio', state: state });
