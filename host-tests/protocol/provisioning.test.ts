@@ -192,7 +192,19 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
       });
     }
 
-    it('a lost ACK is settled by the next presence carrying the new version', () => {
+    it('a lost ACK is sent again when the configurator re-sends CONFIG, and the audit is OK', () => {
+    const w = world(suite, 71);
+    let dropped = 0;
+    expect(w.net.run(() => w.conf.audits.length > 0, 2000, (f) => (f.bytes[1] === T_ACK && dropped++ === 0 ? null : f))).toBe(true);
+    expect(dropped).toBe(2);
+    expect(w.conf.audits.map((a) => a.code)).toEqual([EC.OK]);
+    const acks = w.net.sent.filter((f) => f.bytes[1] === T_ACK);
+    expect(acks).toHaveLength(2);
+    expect(acks[1].bytes).toEqual(acks[0].bytes);
+    expect(w.enr.state.cfg).toEqual(CFG1);
+  });
+
+  it('a lost ACK is settled by the next presence carrying the new version', () => {
       const w = world(suite, 70);
       w.net.run(() => w.conf.audits.length > 0, 2000, (f) => (f.bytes[1] === T_ACK ? null : f));
       expect(w.enr.state.cfg).toEqual(CFG1);

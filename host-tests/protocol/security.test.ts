@@ -261,14 +261,23 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
       const cfgFrame = w.net.sent.find((f) => f.bytes[1] === T_CONFIG)!;
       const ack = w.net.sent.find((f) => f.bytes[1] === T_ACK)!;
       const e = w.enr.state;
+      // A replayed CONFIG of the finished session only makes the enrollee repeat the
+      // very same ACK (the configurator may have lost it); nothing else changes.
       const r1 = w.net.step(w.enr, { t: 'frame', from: w.conf.mac, bytes: cfgFrame.bytes });
-      expect(r1.code).toBe(EC.E_NO_SESSION);
+      expect(r1.code).toBe(0);
       expect(r1.state).toBe(e);
+      expect(r1.effects).toEqual([{ t: 'send', to: w.conf.mac, bytes: ack.bytes }]);
+      const forged = copyBytes(cfgFrame.bytes);
+      forged[forged.length - 1] ^= 1;
+      const r1b = w.net.step(w.enr, { t: 'frame', from: w.conf.mac, bytes: forged });
+      expect(r1b.code).toBe(EC.E_AUTH_CONFIG);
+      expect(r1b.state).toBe(e);
       const c = w.conf.state;
       const r2 = w.net.step(w.conf, { t: 'frame', from: w.enr.mac, bytes: ack.bytes });
       expect(r2.code).toBe(EC.E_NO_SESSION);
       expect(r2.state).toBe(c);
       expect(w.conf.audits).toHaveLength(1);
+      w.net.inflight = [];
     });
   });
 

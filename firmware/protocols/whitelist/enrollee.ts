@@ -101,11 +101,16 @@ export interface EnrolleeState {
   /** challenges tried with this nonce (rate limit) */
   tries: number;
   se: EnrolleeSession | null;
+  /**
+   * The session that just ended with an ACK: enough to authenticate a
+   * retransmitted CONFIG of it (its ACK was lost) and send the same ACK again.
+   */
+  last: { sid: number; peer: Uint8Array; ce: Uint8Array; h3: Uint8Array; ack: Uint8Array } | null;
   opt: EnrolleeOptions;
 }
 
 export function enrolleeInitial(id: EnrolleeIdentity, cfg: WlConfig | null, opt?: EnrolleeOptions): EnrolleeState {
-  return { ph: EN_OFF, id: id, cfg: cfg, ne: null, eph: null, pres: null, n: 0, tries: 0, se: null, opt: opt || ENROLLEE_DEFAULTS };
+  return { ph: EN_OFF, id: id, cfg: cfg, ne: null, eph: null, pres: null, n: 0, tries: 0, se: null, last: null, opt: opt || ENROLLEE_DEFAULTS };
 }
 
 export interface EnrolleeCore {
@@ -228,6 +233,7 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
     var proof = encodeProof(suite.id, f.sid, ptag);
     var nst = clone(counted);
     nst.ph = EN_AWAIT_CONFIG;
+    nst.last = null;
     nst.se = {
       sid: f.sid, peer: copyBytes(from), chal: copyBytes(bytes), proof: proof, ce: k.ce, ee: k.ee,
       h3: chainHash(suite, h2, ptag), count: 0, frags: [], got: 0, pending: null,
@@ -240,17 +246,35 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
     ], 'ANNOUNCE -challenge-> AWAIT_CONFIG', 0);
   }
 
+  /** Seal and send the ACK, and remember it in `st.last` (st is the caller's fresh copy). */
   function sendAck(st: EnrolleeState, se: EnrolleeSession, result: number, version: number, effects: WlEffect[]): void {
     var hdr = ackHeader(suite.id, se.sid);
     var pt = new Uint8Array(5);
     pt[0] = result;
     writeU32(pt, 1, version);
     var sealed = suite.seal(se.ee, ccmNonce(DIR_E2C, se.sid, 0), pt, concatBytes([hdr, se.h3]), AEAD_TAG_LEN);
-    effects.push({ t: 'send', to: se.peer, bytes: encodeAck(hdr, sealed) });
+    var ack = encodeAck(hdr, sealed);
+    st.last = { sid: se.sid, peer: se.peer, ce: se.ce, h3: se.h3, ack: ack };
+    effects.push({ t: 'send', to: se.peer, bytes: ack });
+  }
+
+  /**
+   * A CONFIG of the session we already acknowledged: the configurator did not get
+   * our ACK. If the fragment is authentic, send the same ACK bytes again (no state change).
+   */
+  function resendAck(st: EnrolleeState, f: WlFrame, from: Uint8Array, bytes: Uint8Array): WlStep<EnrolleeState> {
+    var l = st.last as { sid: number; peer: Uint8Array; ce: Uint8Array; h3: Uint8Array; ack: Uint8Array };
+    if (!equalBytes(from, l.peer)) return reject(st, E_PEER, 'CONFIG');
+    var aad = concatBytes([copyBytes(bytes, 0, CONFIG_HDR_LEN), l.h3]);
+    if (!suite.open(l.ce, ccmNonce(DIR_C2E, l.sid, f.idx as number), f.sealed as Uint8Array, aad, AEAD_TAG_LEN)) {
+      return reject(st, E_AUTH_CONFIG, 'CONFIG');
+    }
+    return step(st, [{ t: 'send', to: l.peer, bytes: l.ack }], EN_STATE_NAMES[st.ph] + ' -resend ack-> ' + EN_STATE_NAMES[st.ph], 0);
   }
 
   function onConfig(st: EnrolleeState, f: WlFrame, from: Uint8Array, bytes: Uint8Array): WlStep<EnrolleeState> {
     var se = st.se;
+    if ((!se || f.sid !== se.sid) && st.last && f.sid === st.last.sid) return resendAck(st, f, from, bytes);
     if (!se) return reject(st, E_NO_SESSION, 'CONFIG');
     if (f.sid !== se.sid) return reject(st, E_NO_SESSION, 'CONFIG');
     if (st.ph !== EN_AWAIT_CONFIG) return reject(st, E_STATE, 'CONFIG', true);
@@ -347,6 +371,7 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
         var b = clone(st);
         b.se = null;
         b.ne = null;
+        b.last = null;
         return announce(b, r, EN_STATE_NAMES[st.ph] + ' -boot-> ANNOUNCE');
       }
       if (st.ph === EN_OFF) return reject(st, E_STATE, ev.t);
