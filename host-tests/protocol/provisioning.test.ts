@@ -12,7 +12,7 @@ import { world, CFG1 } from './fixtures.ts';
 import { Net, keyFrom, makeIdentity, macOf } from './driver.ts';
 import * as EC from '../../firmware/codec/error-codes.ts';
 import { EN_ANNOUNCE, CONFIG_FILE, ENROLLEE_DEFAULTS } from '../../firmware/protocols/whitelist/enrollee.ts';
-import { WHITELIST_FILE } from '../../firmware/protocols/whitelist/configurator.ts';
+import { WHITELIST_FILE, CONFIGURATOR_DEFAULTS } from '../../firmware/protocols/whitelist/configurator.ts';
 import { T_PRESENCE, T_CONFIG, T_ACK, T_PROOF, T_CHALLENGE, CONFIG_MAX, MAX_FRAGS, encodePresence } from '../../firmware/codec/frames.ts';
 import { encodeConfig, WlConfig, decodeWhitelist } from '../../firmware/protocols/whitelist/records.ts';
 import { readU32 } from '../../firmware/bytes/bytes.ts';
@@ -254,7 +254,8 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
       const c = keyFrom(suite, 'configurator');
       const ids = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => makeIdentity(suite, 'bucket-' + i, c));
       const conf = net.addConfigurator(
-        'conf', c, ids.map((id) => ({ hash: suite.sha256(id.E), ss: suite.dh(c, id.E), group: '', revoked: false })), undefined, counted.suite,
+        'conf', c, ids.map((id) => ({ hash: suite.sha256(id.E), ss: suite.dh(c, id.E), group: '', revoked: false })),
+        { ...CONFIGURATOR_DEFAULTS, maxPending: 8 }, counted.suite,
       );
       net.command(conf, { op: 'config', config: CFG1 });
       net.boot(conf);
@@ -268,6 +269,29 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
       // Time refills the bucket.
       net.now += 1000;
       expect(net.step(conf, { t: 'frame', from: macOf(9), bytes: encodePresence(1, ids[4].E, net.rand(16), 0, 3) }).code).toBe(0);
+    });
+  });
+
+  describe('pending-session cap', () => {
+    it('starts no more key agreements than maxPending while PROOFs are outstanding', () => {
+      const counted = countingSuite(suite);
+      const net = new Net(suite, 82);
+      const c = keyFrom(suite, 'configurator');
+      const ids = [0, 1, 2, 3].map((i) => makeIdentity(suite, 'pending-' + i, c));
+      const conf = net.addConfigurator(
+        'conf', c, ids.map((id) => ({ hash: suite.sha256(id.E), ss: suite.dh(c, id.E), group: '', revoked: false })), undefined, counted.suite,
+      );
+      net.command(conf, { op: 'config', config: CFG1 });
+      net.boot(conf);
+      const codes = ids.map((id) => net.step(conf, { t: 'frame', from: macOf(9), bytes: encodePresence(1, id.E, net.rand(16), 0, 3) }).code);
+      expect(CONFIGURATOR_DEFAULTS.maxPending).toBe(2);
+      expect(codes).toEqual([0, 0, EC.E_RATE, EC.E_RATE]);
+      expect(counted.counts).toEqual({ dh: 2, dhPub: 2 });
+      // Time alone does not lift the cap; a session leaving WAIT_PROOF does.
+      net.now += 60000;
+      expect(net.step(conf, { t: 'frame', from: macOf(9), bytes: encodePresence(1, ids[2].E, net.rand(16), 0, 3) }).code).toBe(EC.E_RATE);
+      net.command(conf, { op: 'revoke', hash: suite.sha256(ids[0].E) });
+      expect(net.step(conf, { t: 'frame', from: macOf(9), bytes: encodePresence(1, ids[2].E, net.rand(16), 0, 3) }).code).toBe(0);
     });
   });
 

@@ -61,6 +61,12 @@ export interface ConfiguratorOptions {
   bucketMs: number;
   /** suites accepted in PRESENCE; [2] refuses suite 1 outright (§9) */
   suites: number[];
+  /**
+   * Sessions allowed in WAIT_PROOF at once. next() runs the X25519s synchronously,
+   * so on a slow engine starting key agreements faster than PROOFs are answered
+   * only makes sessions time out and start over; this cap keeps the work useful.
+   */
+  maxPending: number;
 }
 
 export var CONFIGURATOR_DEFAULTS: ConfiguratorOptions = {
@@ -72,6 +78,7 @@ export var CONFIGURATOR_DEFAULTS: ConfiguratorOptions = {
   bucketSize: 4,
   bucketMs: 500,
   suites: [SUITE_X25519, SUITE_STRICT],
+  maxPending: 2,
 };
 
 export interface ConfiguratorSession {
@@ -260,6 +267,9 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
       return reject(st, E_BUSY, 'PRESENCE');
     }
     if (now < rec.retryAt) return reject(st, E_COOLDOWN, 'PRESENCE', true);
+    var pending = 0;
+    for (var ph in st.sess) if (has(st.sess, ph) && st.sess[ph].st === CS_WAIT_PROOF) pending++;
+    if (pending >= (st.opt.maxPending || 1)) return reject(st, E_RATE, 'PRESENCE');
     if (equalBytes(E, st.id.C) || (f.Y && equalBytes(f.Y, st.id.C))) return reject(st, E_REFLECT, 'PRESENCE');
     var rand = randOf(ev, CONFIGURATOR_RAND);
     if (!rand) return reject(st, E_NO_RAND, 'PRESENCE');
