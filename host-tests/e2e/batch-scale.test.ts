@@ -1,0 +1,16 @@
+/** Issue 4: 100 enrollees on one configurator all succeed (the power-cut sweep lives in host-tests/sim). */
+import { describe, it, expect } from 'vitest';
+import { runBatch, explain, enrollees, provisioned } from './e2e-harness.ts';
+
+describe('end to end: scale', () => {
+  it('100 enrollees on one configurator are all provisioned, each exactly once per audit OK', () => {
+    const { result: r, batch } = runBatch({ seed: 'hundred-1', enrollees: 100, loss: 0.05, maxMs: 6 * 3600 * 1000 });
+    expect(r.ok, explain(r)).toBe(true);
+    expect(enrollees(r).every((e) => provisioned(e))).toBe(true);
+    const cfg = r.boards.find((b) => b.role === 'configurator')!;
+    const okHashes = new Set(cfg.reports.filter((x) => x.ev === 'audit' && x.code === 0).map((x) => x.hash));
+    expect(okHashes.size).toBe(100);
+    for (const e of batch.enrollees) expect(okHashes.has(e.hash)).toBe(true);
+  });
+});
+
