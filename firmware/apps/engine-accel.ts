@@ -6,6 +6,7 @@
 import { installNativeCrypto, NativeCrypto, nativeWork } from '../crypto/crypto-natives.ts';
 import { ExtraCounter } from '../runtime/runtime.ts';
 import { installConvolve25519 } from '../crypto/field25519.ts';
+import { installConvolveP } from '../crypto/bignum-limbs.ts';
 
 export interface EngineNatives {
   crypto?: NativeCrypto;
@@ -21,6 +22,7 @@ export function installAccelerations(n: EngineNatives): string[] {
   }
   if (n.convolve) {
     installConvolve25519(n.convolve);
+    installConvolveP(n.convolve);
     used.push('convolve');
   }
   return used;

@@ -197,9 +197,11 @@ export function makeField(hex: string, p256: boolean, counted: boolean): Field {
   }
   var S = 16 * N - bits;
   var ms: Float64Array[] = [];
+  // 2^s by doubling: Espruino's Math.pow(2, s) is inexact for s >= 12.
+  var f = 0.5;
   for (var s = 0; s <= S; s++) {
     var sh = new Float64Array(N), c = 0, v;
-    var f = Math.pow(2, s);
+    f *= 2;
     for (i = 0; i < N; i++) {
       v = m[i] * f + c;
       c = Math.floor(v / 65536);
