@@ -9,26 +9,8 @@ import { installNativeCrypto } from '../../firmware/crypto/crypto-natives.ts';
 import { work } from '../../firmware/crypto/work-counters.ts';
 import { fromHex, toHex } from '../../firmware/bytes/bytes.ts';
 import { runWycheproof } from './wycheproof-loader.ts';
+import { rng } from './test-rng.ts';
 
-function rng(seed: number) {
-  var s = seed >>> 0 || 1;
-  function next(): number {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  }
-  return {
-    int: (n: number) => next() % n,
-    bytes: (n: number) => {
-      var b = new Uint8Array(n);
-      for (var i = 0; i < n; i++) b[i] = next() & 255;
-      return b;
-    },
-  };
-}
 
 function nodeSeal(key: Uint8Array, nonce: Uint8Array, pt: Uint8Array, aad: Uint8Array, tagLen: number): string {
   var c = createCipheriv('aes-128-ccm', key, nonce, { authTagLength: tagLen });

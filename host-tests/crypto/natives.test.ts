@@ -14,26 +14,8 @@ import { aesExpandKey, aesEncryptBlock } from '../../firmware/crypto/aes128.ts';
 import { ccmSeal, ccmOpen } from '../../firmware/crypto/aes-ccm.ts';
 import { work } from '../../firmware/crypto/work-counters.ts';
 import { toHex } from '../../firmware/bytes/bytes.ts';
+import { rng } from './test-rng.ts';
 
-function rng(seed: number) {
-  var s = seed >>> 0 || 1;
-  function next(): number {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  }
-  return {
-    int: (n: number) => next() % n,
-    bytes: (n: number) => {
-      var b = new Uint8Array(n);
-      for (var i = 0; i < n; i++) b[i] = next() & 255;
-      return b;
-    },
-  };
-}
 
 var calls = { sha: 0, aes: 0 };
 var nodeNatives: NativeCrypto = {

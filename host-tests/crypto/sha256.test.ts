@@ -6,27 +6,9 @@ import { sha256, sha256Init, sha256Update, sha256Final } from '../../firmware/cr
 import { installNativeCrypto } from '../../firmware/crypto/crypto-natives.ts';
 import { work } from '../../firmware/crypto/work-counters.ts';
 import { toHex, utf8Encode } from '../../firmware/bytes/bytes.ts';
+import { rng } from './test-rng.ts';
 
 /** xorshift32: a seeded, reproducible byte source (the seed is printed on failure). */
-function rng(seed: number) {
-  var s = seed >>> 0 || 1;
-  function next(): number {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  }
-  return {
-    int: (n: number) => next() % n,
-    bytes: (n: number) => {
-      var b = new Uint8Array(n);
-      for (var i = 0; i < n; i++) b[i] = next() & 255;
-      return b;
-    },
-  };
-}
 
 describe('sha256 known answers (FIPS 180-4 examples)', () => {
   installNativeCrypto({});
