@@ -104,6 +104,14 @@ for (var mi = 0; mi < MODS.length; mi++) {
               for (var k3 = 0; k3 < F.N; k3++) expect(Math.abs(out[k3])).toBeLessThanOrEqual(1 << 17);
               fcanon(F, c, out);
               expect(toBig(c)).toBe(mod(sa * sb, m));
+              // the same array twice takes the squaring path (136 products on P-256)
+              fmul(F, out, LA, LA);
+              for (var k4 = 0; k4 < F.N; k4++) expect(Math.abs(out[k4])).toBeLessThanOrEqual(1 << 17);
+              fcanon(F, c, out);
+              expect(toBig(c)).toBe(mod(sa * sa, m));
+              fmul(F, out, A, A);
+              fcanon(F, c, out);
+              expect(toBig(c)).toBe((a * a) % m);
             }
           });
         })(useConv);
@@ -119,6 +127,12 @@ for (var mi = 0; mi < MODS.length; mi++) {
           fmul(F, o1, A, B);
           installConvolveP(convolveModel);
           fmul(F, o2, A, B);
+          expect(Array.from(o2)).toEqual(Array.from(o1));
+          // squares: the pure path's 136-product square equals the convolve product
+          installConvolveP(null);
+          fmul(F, o1, A, A);
+          installConvolveP(convolveModel);
+          fmul(F, o2, A, A);
           expect(Array.from(o2)).toEqual(Array.from(o1));
         }
       });

@@ -1,0 +1,197 @@
+/**
+ * Writes firmware/crypto/p256-field-mul.ts: the P-256 field product and square as
+ * straight-line code (no loops, operands in locals), plus the E.convolve variant.
+ *
+ * Why generated: on the small interpreters a loop re-reads its body, its bound and
+ * its indices every pass, and an array read costs far more than a local; the
+ * unrolled form of the same arithmetic measured several times faster on Duktape,
+ * JerryScript and Espruino (host-tests/bench). Nobody should hand-edit 300 lines of
+ * `a3*b12 + ...`: this script derives them from the formulas below, and
+ * host-tests/build/generated-code.test.ts fails when the file and the script differ.
+ *
+ *   npx tsx build/gen-p256-field-mul.ts          # rewrite the file
+ *   npx tsx build/gen-p256-field-mul.ts --check  # exit 1 if it is stale
+ *
+ * Arithmetic (bignum-limbs.ts header has the bounds):
+ *   1. columns c_k = Σ_{i+j=k} a_i·b_j, k = 0..30 (exact in doubles for |limb| ≤ 2^20);
+ *      the square uses d_i = 2a_i so each cross product is computed once;
+ *   2. fold k = 30..16 top-down with 2^256 ≡ 2^224 − 2^192 − 2^96 + 1 (mod p)
+ *      (FIPS 186-4 D.2.3; on 16-bit limbs: +c_k to k−2, −c_k to k−4 and k−10, +c_k to k−16);
+ *   3. two balanced carry passes `h = c + K − K` (K = 3·2^67 rounds to a multiple of
+ *      2^16, no Math.floor call), each folding its top carry into limbs 0, 6, 12, 14
+ *      (2^256 ≡ 2^224 − 2^192 − 2^96 + 1 again, now on the carry); the last fold is
+ *      not carried, so output limbs are within ±(2^15 + a few).
+ * The convolve variant computes the same columns and the same fold with native dot
+ * products, then runs the same carry code: results are bit-identical.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+var N = 16;
+/** 3·2^67 as a literal (what field25519.ts writes too); it only has to land in [2^68, 2^69). */
+var K = '4.4272185776902924e20';
+
+export var OUT_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'firmware', 'crypto', 'p256-field-mul.ts');
+
+/** Fold statements for columns c30..c16 on locals named `${v}k`. */
+function foldLines(v: string): string[] {
+  var out: string[] = [];
+  for (var k = 2 * N - 2; k >= N; k--) {
+    out.push('  ' + v + (k - 2) + ' += ' + v + k + '; ' + v + (k - 4) + ' -= ' + v + k + '; ' +
+      v + (k - 10) + ' -= ' + v + k + '; ' + v + (k - 16) + ' += ' + v + k + ';');
+  }
+  return out;
+}
+
+/**
+ * Two carry passes over locals `${v}0..${v}15`, then the stores to `o`. Each limb is
+ * one statement relying on left-to-right evaluation (as in field25519.ts).
+ */
+function carryLines(v: string): string[] {
+  var out: string[] = [];
+  for (var pass = 0; pass < 2; pass++) {
+    out.push('  ' + v + '0 = (c = ' + v + '0) - (h = c + ' + K + ' - ' + K + ');');
+    for (var j = 1; j < N; j++) {
+      out.push('  ' + v + j + ' = (c = ' + v + j + ' + h / 65536) - (h = c + ' + K + ' - ' + K + ');');
+    }
+    out.push('  h = h / 65536; ' + v + '0 += h; ' + v + '6 -= h; ' + v + '12 -= h; ' + v + '14 += h;');
+  }
+  var st: string[] = [];
+  for (var i = 0; i < N; i++) st.push('o[' + i + '] = ' + v + i + ';');
+  for (var s = 0; s < N; s += 4) out.push('  ' + st.slice(s, s + 4).join(' '));
+  return out;
+}
+
+function loads(name: string, arr: string): string {
+  var parts: string[] = [];
+  for (var i = 0; i < N; i++) parts.push(name + i + ' = ' + arr + '[' + i + ']');
+  return '  var ' + parts.join(', ') + ';';
+}
+
+function mulBody(): string[] {
+  var out = [loads('a', 'a'), loads('b', 'b')];
+  for (var k = 0; k <= 2 * N - 2; k++) {
+    var terms: string[] = [];
+    for (var i = Math.max(0, k - N + 1); i <= Math.min(k, N - 1); i++) terms.push('a' + i + '*b' + (k - i));
+    out.push('  var c' + k + ' = ' + terms.join(' + ') + ';');
+  }
+  return out;
+}
+
+function sqrBody(): string[] {
+  var out = [loads('a', 'a')];
+  var ds: string[] = [];
+  for (var i = 0; i < N - 1; i++) ds.push('d' + i + ' = 2 * a' + i);
+  out.push('  var ' + ds.join(', ') + ';');
+  for (var k = 0; k <= 2 * N - 2; k++) {
+    var terms: string[] = [];
+    for (var x = Math.max(0, k - N + 1); x <= Math.min(k, N - 1); x++) {
+      var y = k - x;
+      if (x < y) terms.push('d' + x + '*a' + y);
+      else if (x === y) terms.push('a' + x + '*a' + x);
+    }
+    out.push('  var c' + k + ' = ' + terms.join(' + ') + ';');
+  }
+  return out;
+}
+
+function convBody(): string[] {
+  var out: string[] = [];
+  out.push('  var B = CB, C = CC, v = cv, c, h;');
+  for (var i = 0; i < N; i++) out.push('  B[' + (N - 1 - i) + '] = b[' + i + '];');
+  // column k = Σ_i a_i·B[(i + off) mod 32] with B = b reversed then 16 zeros:
+  // off = 15 − k picks b_{k−i} (k ≤ 15); off = 47 − k wraps for k ≥ 16.
+  for (var k = 0; k <= 2 * N - 2; k++) {
+    out.push('  C[' + k + '] = v(a, B, ' + (k < N ? N - 1 - k : 3 * N - 1 - k) + ');');
+  }
+  // folded limb j = Σ_k C_k·L[32j + k] (L: the fold as a 16×32 matrix, built by foldMatrixP256)
+  var ls: string[] = [];
+  for (var j = 0; j < N; j++) ls.push('x' + j + ' = v(C, L, ' + 32 * j + ')');
+  out.push('  var ' + ls.join(', ') + ';');
+  return out;
+}
+
+export function generate(): string {
+  var L: string[] = [];
+  L.push('/**');
+  L.push(' * GENERATED by build/gen-p256-field-mul.ts — do not edit; change the script and run it.');
+  L.push(' * host-tests/build/generated-code.test.ts fails when this file and the script differ.');
+  L.push(' *');
+  L.push(' * P-256 field product and square (p = 2^256 − 2^224 + 2^192 + 2^96 − 1, FIPS 186-4');
+  L.push(' * D.1.2.3) on 16 limbs of 16 bits held in doubles, unrolled: columns, Solinas fold,');
+  L.push(' * two balanced carry passes. Inputs |limb| ≤ 2^20; outputs within ±(2^15 + 8).');
+  L.push(' * The arithmetic and its bounds are described in bignum-limbs.ts and in the script.');
+  L.push(' * o may alias a or b (everything is read into locals first).');
+  L.push(' */');
+  L.push('');
+  L.push('export type ConvolveFn = (a: Float64Array, b: Float64Array, offset: number) => number;');
+  L.push('');
+  L.push('/** Convolve path scratch: b reversed then 16 zeros; the 31 columns (+1 zero). */');
+  L.push('var CB = new Float64Array(' + 2 * N + ');');
+  L.push('var CC = new Float64Array(' + 2 * N + ');');
+  L.push('');
+  L.push('/**');
+  L.push(' * The fold of columns 0..31 into limbs 0..15 as a 16×32 matrix (row j at 32j), for');
+  L.push(' * the convolve path: built by running the same top-down fold on unit columns.');
+  L.push(' */');
+  L.push('export function foldMatrixP256(): Float64Array {');
+  L.push('  var M = new Float64Array(' + N * 2 * N + '), col = new Float64Array(' + 2 * N + '), k, j, i;');
+  L.push('  for (k = 0; k < ' + 2 * N + '; k++) {');
+  L.push('    for (i = 0; i < ' + 2 * N + '; i++) col[i] = 0;');
+  L.push('    col[k] = 1;');
+  L.push('    for (i = ' + (2 * N - 2) + '; i >= ' + N + '; i--) {');
+  L.push('      col[i - 2] += col[i]; col[i - 4] -= col[i]; col[i - 10] -= col[i]; col[i - 16] += col[i]; col[i] = 0;');
+  L.push('    }');
+  L.push('    for (j = 0; j < ' + N + '; j++) M[' + 2 * N + ' * j + k] = col[j];');
+  L.push('  }');
+  L.push('  return M;');
+  L.push('}');
+  L.push('');
+  L.push('/** o = a·b mod p (loose), pure JS. */');
+  L.push('export function p256MulJs(o: Float64Array, a: Float64Array, b: Float64Array): void {');
+  L.push.apply(L, mulBody());
+  L.push('  var c, h;');
+  L.push.apply(L, foldLines('c'));
+  L.push.apply(L, carryLines('c'));
+  L.push('}');
+  L.push('');
+  L.push('/** o = a² mod p (loose), pure JS: 136 products instead of 256. */');
+  L.push('export function p256SqrJs(o: Float64Array, a: Float64Array): void {');
+  L.push.apply(L, sqrBody());
+  L.push('  var c, h;');
+  L.push.apply(L, foldLines('c'));
+  L.push.apply(L, carryLines('c'));
+  L.push('}');
+  L.push('');
+  L.push('/**');
+  L.push(' * o = a·b mod p (loose) with a native dot product cv (Espruino\'s E.convolve:');
+  L.push(' * Σ_i x[i]·y[(i + off) mod y.length]): 31 calls for the columns, 16 for the fold');
+  L.push(' * (L = foldMatrixP256()), then the same carry code as p256MulJs: bit-identical.');
+  L.push(' */');
+  L.push('export function p256MulConv(cv: ConvolveFn, L: Float64Array, o: Float64Array, a: Float64Array, b: Float64Array): void {');
+  L.push("  'ram';");
+  L.push.apply(L, convBody());
+  L.push.apply(L, carryLines('x'));
+  L.push('}');
+  L.push('');
+  return L.join('\n');
+}
+
+function main(): void {
+  var text = generate();
+  if (process.argv.indexOf('--check') >= 0) {
+    var cur = '';
+    try { cur = readFileSync(OUT_PATH, 'utf8'); } catch (e) { cur = ''; }
+    if (cur !== text) {
+      console.error(OUT_PATH + ' is stale: run npx tsx build/gen-p256-field-mul.ts');
+      process.exit(1);
+    }
+    console.log(OUT_PATH + ' is up to date');
+    return;
+  }
+  writeFileSync(OUT_PATH, text);
+  console.log('wrote ' + OUT_PATH);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
