@@ -33,7 +33,7 @@ export interface ProofError {
   bundle: string;
   line: number;
   column: number;
-  /** Short kind of problem, stable for tests: 'syntax', 'label', 'global', 'member', 'helper', 'getter', 'with', 'hoist', 'ascii'. */
+  /** Short kind of problem, stable for tests: 'syntax', 'label', 'global', 'member', 'helper', 'getter', 'with', 'hoist', 'ascii', 'keyword'. */
   kind: string;
   /** The offending identifier or construct, e.g. 'Map', 'Math.imul', 'arrow function'. */
   what: string;
@@ -141,6 +141,15 @@ export var FORBIDDEN_HELPERS: { [name: string]: string } = {
   __async: 'async/await needs Promise (absent on Duktape)',
   __forAwait: 'for await needs Symbol.asyncIterator and Promise',
 };
+
+/**
+ * Words Espruino's lexer turns into keyword tokens although ES5 lets a script use
+ * them as names (Espruino src/jslex.c: LEX_R_OF, LEX_R_LET, LEX_R_STATIC,
+ * LEX_R_UNDEFINED): `var of` or `function f(let){}` is a syntax error there.
+ * `undefined` may be read (it is a value token) but not bound. Property names
+ * (`a.of`, `{static: 1}`) are fine: its parser takes any reserved word there.
+ */
+export var ESPRUINO_KEYWORDS = ['of', 'let', 'static', 'undefined'];
 
 var PROOF_PARSE: acorn.Options = { ecmaVersion: 5, sourceType: 'script', locations: true };
 
@@ -422,9 +431,20 @@ export function proveEs5(code: string, opts: ProofOptions): ProofError[] {
 
   var top = newScope(null, collectDeclared(ast));
   walk.recursive(ast, { scope: top, guards: new Set<string>() }, visitors as unknown as walk.RecursiveVisitors<St>);
+  checkEngineKeywords(ast, report);
   if (opts.requireHoisted) checkHoisted(ast, report);
   errors.sort(function (a, b) { return a.line - b.line || a.column - b.column; });
   return errors;
+}
+
+/** Identifiers Espruino lexes as keywords (ESPRUINO_KEYWORDS); acorn-walk skips property names. */
+function checkEngineKeywords(ast: N, report: (node: N, kind: string, what: string, why: string) => void) {
+  walk.full(ast, function (node: N, _st: unknown, type: string) {
+    if (node.type !== 'Identifier' || ESPRUINO_KEYWORDS.indexOf(node.name) < 0) return;
+    // Patterns are bindings and assignment targets; `undefined` may only be read.
+    if (node.name === 'undefined' && type !== 'VariablePattern') return;
+    report(node, 'keyword', node.name, 'identifier `' + node.name + '` is a keyword to Espruino\'s lexer (src/jslex.c); rename it');
+  });
 }
 
 function memberName(m: N): string | null {

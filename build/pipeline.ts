@@ -13,7 +13,7 @@ import * as esbuild from 'esbuild';
 import ts from 'typescript';
 import { version as acornVersion } from 'acorn';
 import { hoistDeclarations } from './hoist.ts';
-import { proveEs5, type ProofError } from './es5-proof.ts';
+import { proveEs5, parseEs5, ESPRUINO_KEYWORDS, type ProofError } from './es5-proof.ts';
 import { PLATFORM_ENTRY, globalsFor, type Platform, type Target } from './targets.ts';
 
 export { hoistDeclarations } from './hoist.ts';
@@ -162,8 +162,26 @@ export function lowerToEs5Cached(code: string, cacheDir: string = LOWER_CACHE_DI
  * so TypeScript's helpers keep their names for the proof's helper check.
  */
 export async function minifyEs5(code: string): Promise<string> {
-  var r = await esbuild.transform(code, { minify: true, target: 'es5', charset: 'ascii', legalComments: 'none', loader: 'js' });
-  return r.code;
+  // esbuild never gives a local the name of a global the code reads, so a
+  // throw-away top-level function that reads Espruino's extra keywords keeps the
+  // renamer off them (it had produced a local `of`, which Espruino's lexer
+  // refuses); the function is cut out of the result again.
+  var sentinel = 'function ' + KEYWORD_SENTINEL + '(){return[' + ESPRUINO_KEYWORDS.join(',') + ']}';
+  var r = await esbuild.transform(code + '\n' + sentinel + '\n', { minify: true, target: 'es5', charset: 'ascii', legalComments: 'none', loader: 'js' });
+  return removeTopLevelFunction(r.code, KEYWORD_SENTINEL);
+}
+
+/** Name of the function minifyEs5 appends and removes. */
+var KEYWORD_SENTINEL = '__nbEspruinoKeywords';
+
+/** `code` without the top-level function declaration `name` (which must be there once). */
+function removeTopLevelFunction(code: string, name: string): string {
+  var ast = parseEs5(code);
+  var hits = ast.body.filter(function (st: { type: string; id?: { name: string } }) {
+    return st.type === 'FunctionDeclaration' && st.id && st.id.name === name;
+  });
+  if (hits.length !== 1) throw new Error('minifier output: expected one top-level ' + name + ', found ' + hits.length);
+  return code.slice(0, hits[0].start) + code.slice(hits[0].end);
 }
 
 /** Source for a size-only entry: import every export of every module of `dir` and keep it alive. */

@@ -30,6 +30,7 @@ var REJECTS: [string, string, string, number, number][] = [
   ['array-from.js', 'member', 'Array.from', 1, 12],
   ['generator-helper.js', 'helper', '__generator', 1, 5],
   ['getter.js', 'getter', 'get twice', 3, 3],
+  ['espruino-keyword.js', 'keyword', 'of', 2, 16],
 ];
 
 describe('proveEs5 rejects each forbidden thing', function () {
@@ -65,6 +66,16 @@ describe('proveEs5 accepts clean ES5', function () {
     expect(prove('var o = Object.assign({}, {a: 1}); var t = Date.now();')).toEqual([]);
     var e = prove('var d = Object.getOwnPropertyDescriptors({});');
     expect(e.map(function (x) { return x.what; })).toEqual(['Object.getOwnPropertyDescriptors']);
+  });
+});
+
+describe('proveEs5: names Espruino lexes as keywords', function () {
+  it('rejects of/let/static as any identifier and undefined as a binding; allows them as property names', function () {
+    var bad = prove('var of = 1;\nfunction f(let) { return let; }\ntry {} catch (static) {}\nvar undefined = 2;\nof = 3;');
+    expect(bad.map(function (e) { return e.kind + ' ' + e.what + ' ' + e.line; })).toEqual([
+      'keyword of 1', 'keyword let 2', 'keyword let 2', 'keyword static 3', 'keyword undefined 4', 'keyword of 5',
+    ]);
+    expect(prove('var o = { of: 1, static: 2, let: 3 };\nvar v = o.of + o.static + o.let;\nvar u = v === undefined;')).toEqual([]);
   });
 });
 

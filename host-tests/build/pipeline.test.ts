@@ -91,6 +91,24 @@ describe('pipeline', function () {
     expect(esm.errors.map(function (e) { return e.what; })).toContain('__toESM');
   });
 
+  it('minifyEs5 never names a local after a word Espruino lexes as a keyword (it had produced `of`)', async function () {
+    // 3000 locals in one scope push esbuild's renamer through every two-letter name
+    var src = 'function f(x){';
+    for (var i = 0; i < 3000; i++) src += 'var v' + i + ' = (x * 31 + ' + i + ') % 1000003; x = v' + i + ' + 1;';
+    src += 'return x}\nvar out = f(1);';
+    var min = await minifyEs5(src);
+    expect(proveEs5(min, { bundle: 'many-locals.js', globals: [] })).toEqual([]);
+    var names = min.match(/[A-Za-z_$][\w$]*/g) as string[];
+    expect(names.length).toBeGreaterThan(3000);
+    expect(names).not.toContain('of');
+    expect(min).not.toContain('__nbEspruinoKeywords');
+    var ctx: { out?: number } = {};
+    vm.runInNewContext(min, ctx);
+    var x = 1;
+    for (var k = 0; k < 3000; k++) x = ((x * 31 + k) % 1000003) + 1;
+    expect(ctx.out).toBe(x);
+  });
+
   it('lowerToEs5 + minifyEs5 emit ES5 for ES2017 input', async function () {
     var es5 = await minifyEs5(lowerToEs5('const f = (a, ...r) => `${a}:${r.length}`; class A { m() { return f(1, 2); } } var out = new A().m();'));
     expect(proveEs5(es5, { bundle: 'x.js', globals: [] }).filter(function (e) { return e.kind === 'syntax'; })).toEqual([]);
