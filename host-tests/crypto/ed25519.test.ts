@@ -90,20 +90,22 @@ describe('ed25519 Wycheproof', function () {
 });
 
 describe('ed25519 differential', function () {
-  it('300 seeded random seeds/messages: public key and signature equal noble; cross-verification; tampering rejected', function () {
+  it('1000 seeded random seeds/messages: public key and signature equal noble; cross-verification with tweetnacl (every 5th); tampering rejected', function () {
     var r = rng(0xED25519);
-    for (var i = 0; i < 300; i++) {
+    for (var i = 0; i < 1000; i++) {
       var seed = randomBytes(r, 32), msg = randomBytes(r, i % 97);
       var pub = ed25519PublicKey(seed);
       expect(hex(pub), 'case ' + i).toBe(hex(nobleEd.getPublicKey(seed)));
       var sig = ed25519Sign(msg, seed);
       expect(hex(sig), 'case ' + i).toBe(hex(nobleEd.sign(msg, seed)));
-      expect(nacl.sign.detached.verify(msg, sig, pub)).toBe(true);
       expect(ed25519Verify(sig, msg, pub)).toBe(true);
-      // a tweetnacl signature under another key pair verifies with us
-      var kp = nacl.sign.keyPair.fromSeed(seed.map(function (x) { return x ^ 0x5a; }));
-      var sig2 = nacl.sign.detached(msg, kp.secretKey);
-      expect(ed25519Verify(sig2, msg, kp.publicKey)).toBe(true);
+      if (i % 5 === 0) {
+        // tweetnacl is slow on Node: every 5th case, it verifies ours and signs for us
+        expect(nacl.sign.detached.verify(msg, sig, pub)).toBe(true);
+        var kp = nacl.sign.keyPair.fromSeed(seed.map(function (x) { return x ^ 0x5a; }));
+        var sig2 = nacl.sign.detached(msg, kp.secretKey);
+        expect(ed25519Verify(sig2, msg, kp.publicKey)).toBe(true);
+      }
       // flip one bit of the signature, the message or the key: rejected
       var which = i % 3;
       var s2 = sig.slice(), m2 = msg.slice(), p2 = pub.slice();
