@@ -1,6 +1,7 @@
 /**
  * Writes firmware/crypto/p256-field-mul.ts: the P-256 field product and square as
- * straight-line code (no loops, operands in locals), plus the E.convolve variant.
+ * straight-line code (no loops, operands in locals), plus the E.convolve variant,
+ * and limb-wise add/sub/small-multiple for any 16-limb field.
  *
  * Why generated: on the small interpreters a loop re-reads its body, its bound and
  * its indices every pass, and an array read costs far more than a local; the
@@ -112,6 +113,16 @@ function convBody(): string[] {
   return out;
 }
 
+/** o = a ∘ b limb by limb for 16-limb elements (any field with N = 16), unrolled. */
+function limbwise(name: string, doc: string, expr: (i: number) => string, params: string): string[] {
+  var out = ['/** ' + doc + ' */', 'export function ' + name + '(' + params + '): void {'];
+  var st: string[] = [];
+  for (var i = 0; i < N; i++) st.push('o[' + i + '] = ' + expr(i) + ';');
+  for (var s = 0; s < N; s += 4) out.push('  ' + st.slice(s, s + 4).join(' '));
+  out.push('}', '');
+  return out;
+}
+
 export function generate(): string {
   var L: string[] = [];
   L.push('/**');
@@ -164,6 +175,12 @@ export function generate(): string {
   L.push.apply(L, carryLines('c'));
   L.push('}');
   L.push('');
+  L.push.apply(L, limbwise('limbs16Add', 'o = a + b, limb by limb (16 limbs, any field with N = 16; not carried).',
+    function (i) { return 'a[' + i + '] + b[' + i + ']'; }, 'o: Float64Array, a: Float64Array, b: Float64Array'));
+  L.push.apply(L, limbwise('limbs16Sub', 'o = a − b, limb by limb (16 limbs; not carried).',
+    function (i) { return 'a[' + i + '] - b[' + i + ']'; }, 'o: Float64Array, a: Float64Array, b: Float64Array'));
+  L.push.apply(L, limbwise('limbs16MulSmall', 'o = k·a for a small integer k, limb by limb (16 limbs; not carried).',
+    function (i) { return 'a[' + i + '] * k'; }, 'o: Float64Array, a: Float64Array, k: number'));
   L.push('/**');
   L.push(' * o = a·b mod p (loose) with a native dot product cv (Espruino\'s E.convolve:');
   L.push(' * Σ_i x[i]·y[(i + off) mod y.length]): 31 calls for the columns, 16 for the fold');

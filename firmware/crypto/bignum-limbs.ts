@@ -41,7 +41,9 @@
  * n is not counted (it is a few dozen operations per signature).
  */
 import { work } from './work-counters.ts';
-import { ConvolveFn, foldMatrixP256, p256MulJs, p256SqrJs, p256MulConv } from './p256-field-mul.ts';
+import {
+  ConvolveFn, foldMatrixP256, p256MulJs, p256SqrJs, p256MulConv, limbs16Add, limbs16Sub, limbs16MulSmall,
+} from './p256-field-mul.ts';
 
 export type { ConvolveFn };
 
@@ -340,16 +342,19 @@ export function fsqr(F: Field, r: Float64Array, a: Float64Array): void {
 
 /** r = a + b (no reduction; see the loose-limb budget in the header). */
 export function fadd(F: Field, r: Float64Array, a: Float64Array, b: Float64Array): void {
+  if (F.N === 16) { limbs16Add(r, a, b); return; } // 256-bit fields: no loop (p256-field-mul.ts)
   for (var i = 0; i < F.N; i++) r[i] = a[i] + b[i];
 }
 
 /** r = a − b (no reduction). */
 export function fsub(F: Field, r: Float64Array, a: Float64Array, b: Float64Array): void {
+  if (F.N === 16) { limbs16Sub(r, a, b); return; }
   for (var i = 0; i < F.N; i++) r[i] = a[i] - b[i];
 }
 
 /** r = k·a for a small integer k (no reduction). */
 export function fmulk(F: Field, r: Float64Array, a: Float64Array, k: number): void {
+  if (F.N === 16) { limbs16MulSmall(r, a, k); return; }
   for (var i = 0; i < F.N; i++) r[i] = a[i] * k;
 }
 

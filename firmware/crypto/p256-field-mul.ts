@@ -214,6 +214,30 @@ export function p256SqrJs(o: Float64Array, a: Float64Array): void {
   o[12] = c12; o[13] = c13; o[14] = c14; o[15] = c15;
 }
 
+/** o = a + b, limb by limb (16 limbs, any field with N = 16; not carried). */
+export function limbs16Add(o: Float64Array, a: Float64Array, b: Float64Array): void {
+  o[0] = a[0] + b[0]; o[1] = a[1] + b[1]; o[2] = a[2] + b[2]; o[3] = a[3] + b[3];
+  o[4] = a[4] + b[4]; o[5] = a[5] + b[5]; o[6] = a[6] + b[6]; o[7] = a[7] + b[7];
+  o[8] = a[8] + b[8]; o[9] = a[9] + b[9]; o[10] = a[10] + b[10]; o[11] = a[11] + b[11];
+  o[12] = a[12] + b[12]; o[13] = a[13] + b[13]; o[14] = a[14] + b[14]; o[15] = a[15] + b[15];
+}
+
+/** o = a − b, limb by limb (16 limbs; not carried). */
+export function limbs16Sub(o: Float64Array, a: Float64Array, b: Float64Array): void {
+  o[0] = a[0] - b[0]; o[1] = a[1] - b[1]; o[2] = a[2] - b[2]; o[3] = a[3] - b[3];
+  o[4] = a[4] - b[4]; o[5] = a[5] - b[5]; o[6] = a[6] - b[6]; o[7] = a[7] - b[7];
+  o[8] = a[8] - b[8]; o[9] = a[9] - b[9]; o[10] = a[10] - b[10]; o[11] = a[11] - b[11];
+  o[12] = a[12] - b[12]; o[13] = a[13] - b[13]; o[14] = a[14] - b[14]; o[15] = a[15] - b[15];
+}
+
+/** o = k·a for a small integer k, limb by limb (16 limbs; not carried). */
+export function limbs16MulSmall(o: Float64Array, a: Float64Array, k: number): void {
+  o[0] = a[0] * k; o[1] = a[1] * k; o[2] = a[2] * k; o[3] = a[3] * k;
+  o[4] = a[4] * k; o[5] = a[5] * k; o[6] = a[6] * k; o[7] = a[7] * k;
+  o[8] = a[8] * k; o[9] = a[9] * k; o[10] = a[10] * k; o[11] = a[11] * k;
+  o[12] = a[12] * k; o[13] = a[13] * k; o[14] = a[14] * k; o[15] = a[15] * k;
+}
+
 /**
  * o = a·b mod p (loose) with a native dot product cv (Espruino's E.convolve:
  * Σ_i x[i]·y[(i + off) mod y.length]): 31 calls for the columns, 16 for the fold

@@ -243,10 +243,13 @@ function ctSelect(T: Float64Array, d: number, out: Float64Array): void {
   if (cv) {
     for (j = 0; j < L; j++) out[j] = cv(OH, T, 16 * j);
   } else {
-    for (j = 0; j < L; j++) {
-      s = 0;
-      for (i = 0; i < 16; i++) s += OH[i] * T[16 * j + i];
-      out[j] = s;
+    // the 16-term dot product written out: an inner loop costs more than its work here
+    var o0 = OH[0], o1 = OH[1], o2 = OH[2], o3 = OH[3], o4 = OH[4], o5 = OH[5], o6 = OH[6], o7 = OH[7];
+    var o8 = OH[8], o9 = OH[9], o10 = OH[10], o11 = OH[11], o12 = OH[12], o13 = OH[13], o14 = OH[14], o15 = OH[15];
+    for (j = 0, s = 0; j < L; j++, s += 16) {
+      out[j] = o0 * T[s] + o1 * T[s + 1] + o2 * T[s + 2] + o3 * T[s + 3] + o4 * T[s + 4] + o5 * T[s + 5] +
+        o6 * T[s + 6] + o7 * T[s + 7] + o8 * T[s + 8] + o9 * T[s + 9] + o10 * T[s + 10] + o11 * T[s + 11] +
+        o12 * T[s + 12] + o13 * T[s + 13] + o14 * T[s + 14] + o15 * T[s + 15];
     }
   }
 }

@@ -5,7 +5,9 @@
  * base-point multiplication timed in the same run (the reference to beat).
  *
  * On Espruino the field products use the native dot product E.convolve, installed
- * here the way the Espruino binding installs it (installConvolve25519).
+ * here the way the Espruino binding installs it (installConvolve25519,
+ * installConvolveP); SHA-256 and AES stay pure JS here (the binding would use
+ * require("crypto"), which is not part of this bundle's allow-list).
  * ES5 rules of docs/firmware-rules.md apply (this file is bundled).
  */
 import { tweetnaclEnvReady } from './tweetnacl-env.ts'; // first: before tweetnacl loads
@@ -14,6 +16,7 @@ import { x25519BenchCases, setInstalledConvolve, setTweetnaclBaseline, x25519Sel
 import { symBenchCases } from './sym-bench-cases.ts';
 import { p256BenchCases } from './p256-bench-cases.ts';
 import { enrolleeHandshakeCrypto } from '../../firmware/protocols/whitelist/handshake-cost.ts';
+import { installConvolveP } from '../../firmware/crypto/bignum-limbs.ts';
 
 declare var E: { convolve?: (a: Float64Array, b: Float64Array, off: number) => number } | undefined;
 declare var print: undefined | ((s: string) => void);
@@ -28,7 +31,8 @@ var say = typeof print === 'function' ? print : function (s: string) { console.l
 var native = null as ((a: Float64Array, b: Float64Array, off: number) => number) | null;
 if (typeof E !== 'undefined' && E && typeof E.convolve === 'function') native = E.convolve;
 setInstalledConvolve(native);
-say('crypto bench' + (native ? ' (Espruino: E.convolve installed for GF(2^255-19) products)' : '') + (tweetnaclEnvReady ? '' : '!'));
+installConvolveP(native);
+say('crypto bench' + (native ? ' (Espruino: E.convolve installed for GF(2^255-19) and P-256 products; SHA-256/AES pure JS)' : '') + (tweetnaclEnvReady ? '' : '!'));
 
 // The numbers mean nothing if the results are wrong on this engine: check first.
 say('self-check: ' + (x25519SelfCheck(nacl.scalarMult.base) ? 'x25519 equals tweetnacl, ed25519 signs the RFC 8032 vector' : 'WRONG RESULTS on this engine (x25519 vs tweetnacl or ed25519 vs RFC 8032)'));

@@ -2,12 +2,13 @@
  * P-256 benchmark cases (bundled for small engines; ES5 rules of
  * docs/firmware-rules.md). Inputs are fixed and computed before timing starts
  * (the first call of each case also builds lazy tables; runners that want steady
- * state run one warm-up iteration). On Espruino the platform binding should have
- * called installConvolveP(E.convolve) first, else the pure-JS path is measured.
+ * state run one warm-up iteration). On Espruino the bench entry installs
+ * E.convolve for the field products first (as the Espruino binding does), and one
+ * case measures the pure-JS path beside it.
  */
 import { fromHex } from '../../firmware/bytes/bytes.ts';
 import { p256, p256GetPublicKey, p256Ecdh, p256Sign, p256Verify } from '../../firmware/crypto/p256.ts';
-import { fmul } from '../../firmware/crypto/bignum-limbs.ts';
+import { fmul, convolveP, installConvolveP } from '../../firmware/crypto/bignum-limbs.ts';
 import { mulCT, decodePoint } from '../../firmware/crypto/weierstrass.ts';
 import { BenchCase } from './bench-runner.ts';
 
@@ -60,6 +61,20 @@ export var p256BenchCases: BenchCase[] = [
     run: function () {
       var C = p256();
       mulCT(C, PRIV, decodePoint(C, setup().pub2));
+    },
+  },
+  {
+    // Only differs from the case above where a native convolution is installed (Espruino).
+    name: 'p256 variable-base (pure-JS field)',
+    iterations: 20,
+    run: function () {
+      var cv = convolveP(), C = p256();
+      installConvolveP(null);
+      try {
+        mulCT(C, PRIV, decodePoint(C, setup().pub2));
+      } finally {
+        installConvolveP(cv);
+      }
     },
   },
   {

@@ -75,6 +75,14 @@ export var BOARD_FACTOR = 15;
  * Each operation's time is divided by its main unit's count, so the figure per
  * unit carries the operation's other work (adds, point formulas, the few
  * inversions' bookkeeping) in the proportion that operation has.
+ * fmulP re-measured 2026-12-01 (~05:00 UTC) after the P-256 field became
+ * straight-line code (p256-field-mul.ts), same method and binary family, three
+ * runs each within 3 %:
+ *   p256GetPublicKey, first call (builds its table, one batched inversion):
+ *     4230 fmulP, 2 finv                               3.48 s   (-O2 1.13 s)
+ *   the same with installConvolveP(E.convolve)        3.04 s   (-O2 0.815 s)
+ * That day the X25519 reference above measured 2.46 s (not 2.23 s) and the empty
+ * loop 1.40 s (not 1.73 s): the two days' figures compare within about 20 %.
  * Node 20 (process.cpuUsage, after a warm-up call): 20 × x25519Base 0.01503 s
  * / 51220 fmul25519; 3 × p256GetPublicKey (table cached) 0.003317 s / 4530 fmulP;
  * 5000 shaBlock 0.002069 s; 50000 aesBlock 0.008328 s; node:crypto one 64-B
@@ -94,8 +102,10 @@ export var ESPRUINO_LINUX_SECONDS: { [unit: string]: UnitCost } = {
     estimate: false,
   },
   fmulP: {
-    s: 17.58 / 8360,
-    how: 'Measured: p256GetPublicKey (first call, table built) = 17.58 s CPU / 8360 fmulP = 2.10 ms (point formulas and 16 inversions carried).',
+    s: 3.48 / 4230,
+    how:
+      'Measured 2026-12-01: p256GetPublicKey (first call, table built) = 3.48 s CPU / 4230 fmulP = 0.823 ms ' +
+      '(point formulas, table selection and 2 inversions carried).',
     estimate: false,
   },
   finv: {
@@ -125,7 +135,7 @@ export var ESPRUINO_LINUX_SECONDS: { [unit: string]: UnitCost } = {
 };
 
 /**
- * Espruino with E.convolve installed for 2^255-19 products
+ * Espruino with E.convolve installed for 2^255-19 and P-256 products
  * (firmware/apps/engine-accel.ts installs it when the binding offers it);
  * used by the 'espruino-esp32-native' engine in place of the pure figure.
  */
@@ -133,6 +143,11 @@ export var ESPRUINO_LINUX_CONVOLVE_SECONDS: { [unit: string]: UnitCost } = {
   fmul25519: {
     s: 1.47 / 5122,
     how: 'Measured: 2 × x25519Base with installConvolve25519(E.convolve) = 1.47 s CPU / 5122 = 0.287 ms.',
+    estimate: false,
+  },
+  fmulP: {
+    s: 3.04 / 4230,
+    how: 'Measured 2026-12-01: p256GetPublicKey (first call) with installConvolveP(E.convolve) = 3.04 s CPU / 4230 fmulP = 0.719 ms.',
     estimate: false,
   },
 };
@@ -186,7 +201,7 @@ export interface CostTable {
  * Build the per-engine table. `boardFactor` multiplies every Espruino-on-Linux
  * figure to give ESP32 time; `linux` overrides per-unit Linux figures of the
  * pure-JS code (pass bench results here), `linuxAccel` those of the
- * accelerated JS paths the native engine uses (E.convolve fmul25519). All
+ * accelerated JS paths the native engine uses (E.convolve fmul25519, fmulP). All
  * optional (undefined = the defaults above).
  */
 export function makeCostTable(
