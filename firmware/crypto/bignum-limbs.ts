@@ -21,7 +21,7 @@
  *    integers (`Ls`), which is what the E.convolve path does in 16 native calls.
  *    The P-256 product and square are straight-line code generated into
  *    p256-field-mul.ts (columns, fold, two balanced carry passes without
- *    Math.floor): ~5x faster than the loops on Duktape and JerryScript.
+ *    Math.floor): about 4x faster than the loops were on Duktape.
  *  - any other modulus: the columns are first carried to 16-bit limbs, then each
  *    high limb is multiplied by the precomputed 2^(16k) mod m (`Lg`), then a few
  *    rounds fold the remaining top carry back with 2^(16N) mod m. N is chosen so
