@@ -3,7 +3,7 @@
 // multiplications per scalar multiplication does not depend on the scalar.
 import { describe, it, expect, afterEach } from 'vitest';
 import { p256 as nob } from '@noble/curves/nist.js';
-import { p256, p256KeyGen, p256GetPublicKey } from '../../firmware/crypto/p256.ts';
+import { p256, p256KeyGen, p256GetPublicKey, p256Ecdh } from '../../firmware/crypto/p256.ts';
 import {
   mulCT, mulBaseCT, mulDoubleVar, decodePoint, encodePoint, addPublic, toAffine, jdbl, isOnCurve, Affine,
 } from '../../firmware/crypto/weierstrass.ts';
@@ -203,6 +203,22 @@ describe('SEC 1 encoding and validation (THREATS #5)', () => {
       expect(toHex(encodePoint(C, A2, false))).toBe(toHex(u));
       expect(isOnCurve(C, A2)).toBe(true);
     }
+  });
+
+  it('x = 0 edge: both points (0, ±√b) decode from every encoding and multiply like noble; x = p − 1 has no point', () => {
+    var zero = new Uint8Array(32);
+    for (var pre of [2, 3]) {
+      var cb = new Uint8Array(33); cb[0] = pre; cb.set(zero, 1);
+      var P = Pt.fromBytes(cb); // noble: (0, y) with y's parity from the prefix
+      var A = decodePoint(C, cb);
+      expect(affHex(A)).toBe(toHex(P.toBytes(false)));
+      expect(toHex(encodePoint(C, decodePoint(C, P.toBytes(false)), true))).toBe(toHex(cb));
+      for (var k of SPECIAL) expect(affHex(mulCT(C, n2b(k, 32), A)), 'k = ' + k).toBe(toHex(P.multiply(k).toBytes(false)));
+      expect(toHex(p256Ecdh(n2b(n - 1n, 32), P.toBytes(false)))).toBe(toHex(P.multiply(n - 1n).toBytes(false).subarray(1, 33)));
+    }
+    var pm1 = new Uint8Array(33); pm1[0] = 2; pm1.set(n2b(p - 1n, 32), 1);
+    expect(() => Pt.fromBytes(pm1)).toThrow();
+    expect(() => decodePoint(C, pm1)).toThrow(/E_POINT/);
   });
 
   it('rejects malformed and invalid points before any multiplication', () => {
