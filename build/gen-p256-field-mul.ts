@@ -1,7 +1,8 @@
 /**
  * Writes firmware/crypto/p256-field-mul.ts: the P-256 field product and square as
  * straight-line code (no loops, operands in locals), plus the E.convolve variant,
- * and limb-wise add/sub/small-multiple for any 16-limb field.
+ * the same for every other 16-limb modulus (generic reduction by the matrix F.Lg), and
+ * limb-wise add/sub/small-multiple for any 16-limb field.
  *
  * Why generated: on the small interpreters a loop re-reads its body, its bound and
  * its indices every pass, and an array read costs far more than a local; the
@@ -100,16 +101,88 @@ function sqrBody(): string[] {
 function convBody(): string[] {
   var out: string[] = [];
   out.push('  var B = CB, C = CC, v = cv, c, h;');
-  for (var i = 0; i < N; i++) out.push('  B[' + (N - 1 - i) + '] = b[' + i + '];');
-  // column k = Σ_i a_i·B[(i + off) mod 32] with B = b reversed then 16 zeros:
-  // off = 15 − k picks b_{k−i} (k ≤ 15); off = 47 − k wraps for k ≥ 16.
-  for (var k = 0; k <= 2 * N - 2; k++) {
-    out.push('  C[' + k + '] = v(a, B, ' + (k < N ? N - 1 - k : 3 * N - 1 - k) + ');');
-  }
+  out.push.apply(out, convColumns('C[#]'));
   // folded limb j = Σ_k C_k·L[32j + k] (L: the fold as a 16×32 matrix, built by foldMatrixP256)
   var ls: string[] = [];
   for (var j = 0; j < N; j++) ls.push('x' + j + ' = v(C, L, ' + 32 * j + ')');
   out.push('  var ' + ls.join(', ') + ';');
+  return out;
+}
+
+/**
+ * Generic 16-limb reduction (bignum-limbs.ts "any other modulus") of the raw columns
+ * c[0..30]: balanced carry of every column (c31, c32 take the top carries), then limb
+ * j = c_j + Σ_{k=0..16} c_{16+k}·L[17j + k] with L = 2^(16(16+k)) mod m (F.Lg), then
+ * three rounds of carry + fold of the top carry with R = 2^256 mod m (F.RN); the last
+ * fold is not carried.
+ */
+function genericTail(): string[] {
+  var out: string[] = [];
+  var ls: string[] = [];
+  for (var k = 0; k <= 2 * N - 2; k++) ls.push('c' + k + ' = c[' + k + ']');
+  out.push('  var ' + ls.join(', ') + ', t, h;');
+  out.push('  c0 = (t = c0) - (h = t + ' + K + ' - ' + K + ');');
+  for (k = 1; k <= 2 * N - 2; k++) out.push('  c' + k + ' = (t = c' + k + ' + h / 65536) - (h = t + ' + K + ' - ' + K + ');');
+  out.push('  var c31 = (t = h / 65536) - (h = t + ' + K + ' - ' + K + '), c32 = h / 65536;');
+  var xs: string[] = [];
+  for (var j = 0; j < N; j++) xs.push('x' + j);
+  out.push('  var ' + xs.join(', ') + ';');
+  out.push('  if (cv) {');
+  out.push.apply(out, genericMatrixConv().map(function (l) { return '  ' + l; }));
+  out.push('  } else {');
+  out.push.apply(out, genericMatrixJs().map(function (l) { return '  ' + l; }));
+  out.push('  }');
+  var rs: string[] = [];
+  for (j = 0; j < N; j++) rs.push('R' + j + ' = R[' + j + ']');
+  out.push('  var ' + rs.join(', ') + ';');
+  for (var round = 0; round < 3; round++) {
+    out.push('  x0 = (t = x0) - (h = t + ' + K + ' - ' + K + ');');
+    for (j = 1; j < N; j++) out.push('  x' + j + ' = (t = x' + j + ' + h / 65536) - (h = t + ' + K + ' - ' + K + ');');
+    var fs: string[] = [];
+    for (j = 0; j < N; j++) fs.push('x' + j + ' += h * R' + j + ';');
+    out.push('  h = h / 65536;');
+    for (var s2 = 0; s2 < N; s2 += 4) out.push('  ' + fs.slice(s2, s2 + 4).join(' '));
+  }
+  var st: string[] = [];
+  for (var i = 0; i < N; i++) st.push('o[' + i + '] = x' + i + ';');
+  for (var s3 = 0; s3 < N; s3 += 4) out.push('  ' + st.slice(s3, s3 + 4).join(' '));
+  return out;
+}
+
+/** `  var ck = <sum>;` → `  c[k] = <sum>;` (columns stored, not kept in locals). */
+function storeColumn(line: string): string {
+  return line.replace(/^  var c(\d+) = /, '  c[$1] = ');
+}
+
+/** The matrix product of genericTail written out (272 terms). */
+function genericMatrixJs(): string[] {
+  var out: string[] = [];
+  for (var j = 0; j < N; j++) {
+    var terms = ['c' + j];
+    for (var k = 0; k <= N; k++) terms.push('c' + (N + k) + '*L[' + ((N + 1) * j + k) + ']');
+    out.push('  x' + j + ' = ' + terms.join(' + ') + ';');
+  }
+  return out;
+}
+
+/** The same matrix product with the native dot product over the carried high limbs (in H). */
+function genericMatrixConv(): string[] {
+  var out: string[] = ['  var H = CH;'];
+  var hs: string[] = [];
+  for (var k = 0; k <= N; k++) hs.push('H[' + k + '] = c' + (N + k) + ';');
+  for (var s = 0; s <= N; s += 6) out.push('  ' + hs.slice(s, s + 6).join(' '));
+  for (var j = 0; j < N; j++) out.push('  x' + j + ' = c' + j + ' + cv(H, L, ' + (N + 1) * j + ');');
+  return out;
+}
+
+/** Columns with the native dot product into locals c0..c30 (B = b reversed, then zeros). */
+function convColumns(target: string): string[] {
+  var out: string[] = [];
+  for (var i = 0; i < N; i++) out.push('  B[' + (N - 1 - i) + '] = b[' + i + '];');
+  // column k = Σ_i a_i·B[(i + off) mod 32]: off = 15 − k picks b_{k−i} (k ≤ 15); 47 − k wraps
+  for (var k = 0; k <= 2 * N - 2; k++) {
+    out.push('  ' + target.replace('#', String(k)) + ' = v(a, B, ' + (k < N ? N - 1 - k : 3 * N - 1 - k) + ');');
+  }
   return out;
 }
 
@@ -141,6 +214,8 @@ export function generate(): string {
   L.push('/** Convolve path scratch: b reversed then 16 zeros; the 31 columns (+1 zero). */');
   L.push('var CB = new Float64Array(' + 2 * N + ');');
   L.push('var CC = new Float64Array(' + 2 * N + ');');
+  L.push('/** Generic convolve path scratch: the carried high limbs c16..c32. */');
+  L.push('var CH = new Float64Array(' + (N + 1) + ');');
   L.push('');
   L.push('/**');
   L.push(' * The fold of columns 0..31 into limbs 0..15 as a 16×32 matrix (row j at 32j), for');
@@ -173,6 +248,37 @@ export function generate(): string {
   L.push('  var c, h;');
   L.push.apply(L, foldLines('c'));
   L.push.apply(L, carryLines('c'));
+  L.push('}');
+  L.push('');
+  L.push('/**');
+  L.push(' * Other 16-limb moduli (P-256 n, secp256k1 p and n): the raw columns of a·b (or a²)');
+  L.push(' * go to c[0..30] (c[31] = 0), then gen16Reduce. The columns are cheap to store; the');
+  L.push(' * reduction is written once, which keeps these rarer fields small in the bundle.');
+  L.push(' */');
+  L.push('export function gen16Columns(c: Float64Array, a: Float64Array, b: Float64Array): void {');
+  L.push.apply(L, mulBody().map(storeColumn));
+  L.push('  c[31] = 0;');
+  L.push('}');
+  L.push('');
+  L.push('export function gen16SqrColumns(c: Float64Array, a: Float64Array): void {');
+  L.push.apply(L, sqrBody().map(storeColumn));
+  L.push('  c[31] = 0;');
+  L.push('}');
+  L.push('');
+  L.push('/** The columns with the native dot product (same exact values). */');
+  L.push('export function gen16ConvColumns(cv: ConvolveFn, c: Float64Array, a: Float64Array, b: Float64Array): void {');
+  L.push('  var B = CB, v = cv;');
+  L.push.apply(L, convColumns('c[#]'));
+  L.push('  c[31] = 0;');
+  L.push('}');
+  L.push('');
+  L.push('/**');
+  L.push(' * o = the columns c reduced mod m (loose): balanced carries, the matrix L = F.Lg');
+  L.push(' * (16 native calls when cv is given, else written out), three carry-and-fold rounds');
+  L.push(' * with R = F.RN. Inputs |limb| ≤ 2^20 gave the columns; outputs |limb| ≤ 2^15 + 2^16.');
+  L.push(' */');
+  L.push('export function gen16Reduce(o: Float64Array, c: Float64Array, L: Float64Array, R: Float64Array, cv: ConvolveFn | null): void {');
+  L.push.apply(L, genericTail());
   L.push('}');
   L.push('');
   L.push.apply(L, limbwise('limbs16Add', 'o = a + b, limb by limb (16 limbs, any field with N = 16; not carried).',

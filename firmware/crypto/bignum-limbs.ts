@@ -42,7 +42,8 @@
  */
 import { work } from './work-counters.ts';
 import {
-  ConvolveFn, foldMatrixP256, p256MulJs, p256SqrJs, p256MulConv, limbs16Add, limbs16Sub, limbs16MulSmall,
+  ConvolveFn, foldMatrixP256, p256MulJs, p256SqrJs, p256MulConv, gen16Columns, gen16SqrColumns, gen16ConvColumns, gen16Reduce,
+  limbs16Add, limbs16Sub, limbs16MulSmall,
 } from './p256-field-mul.ts';
 
 export type { ConvolveFn };
@@ -283,6 +284,14 @@ export function fmul(F: Field, r: Float64Array, a: Float64Array, b: Float64Array
     if (cv) p256MulConv(cv, F.Ls, r, a, b);
     else if (a === b) p256SqrJs(r, a);
     else p256MulJs(r, a, b);
+    return;
+  }
+  if (N === 16) {
+    // other 256-bit moduli (P-256 n, secp256k1): the same steps as below, unrolled
+    if (cv) gen16ConvColumns(cv, c, a, b);
+    else if (a === b) gen16SqrColumns(c, a);
+    else gen16Columns(c, a, b);
+    gen16Reduce(r, c, F.Lg, F.RN, cv);
     return;
   }
   if (cv) {

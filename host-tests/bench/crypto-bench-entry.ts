@@ -14,7 +14,7 @@ import { tweetnaclEnvReady } from './tweetnacl-env.ts'; // first: before tweetna
 import { runBench, BenchCase } from './bench-runner.ts';
 import { x25519BenchCases, setInstalledConvolve, setTweetnaclBaseline, x25519SelfCheck } from './x25519-bench-cases.ts';
 import { symBenchCases } from './sym-bench-cases.ts';
-import { p256BenchCases } from './p256-bench-cases.ts';
+import { p256BenchCases, p256SelfCheck } from './p256-bench-cases.ts';
 import { enrolleeHandshakeCrypto } from '../../firmware/protocols/whitelist/handshake-cost.ts';
 import { installConvolveP } from '../../firmware/crypto/bignum-limbs.ts';
 
@@ -36,6 +36,7 @@ say('crypto bench' + (native ? ' (Espruino: E.convolve installed for GF(2^255-19
 
 // The numbers mean nothing if the results are wrong on this engine: check first.
 say('self-check: ' + (x25519SelfCheck(nacl.scalarMult.base) ? 'x25519 equals tweetnacl, ed25519 signs the RFC 8032 vector' : 'WRONG RESULTS on this engine (x25519 vs tweetnacl or ed25519 vs RFC 8032)'));
+say('self-check: ' + (p256SelfCheck() ? 'p256 key and ECDSA signature equal RFC 6979 A.2.5' : 'WRONG RESULTS on this engine (p256 vs RFC 6979 A.2.5)'));
 
 var cases: BenchCase[] = [];
 var i;

@@ -6,7 +6,7 @@
  * E.convolve for the field products first (as the Espruino binding does), and one
  * case measures the pure-JS path beside it.
  */
-import { fromHex } from '../../firmware/bytes/bytes.ts';
+import { fromHex, toHex } from '../../firmware/bytes/bytes.ts';
 import { p256, p256GetPublicKey, p256Ecdh, p256Sign, p256Verify } from '../../firmware/crypto/p256.ts';
 import { fmul, convolveP, installConvolveP } from '../../firmware/crypto/bignum-limbs.ts';
 import { mulCT, decodePoint } from '../../firmware/crypto/weierstrass.ts';
@@ -24,6 +24,19 @@ function setup(): { pub: Uint8Array; pub2: Uint8Array; sig: Uint8Array } {
     st = { pub: pub, pub2: p256GetPublicKey(PRIV2), sig: p256Sign(MSG, PRIV) };
   }
   return st;
+}
+
+/**
+ * true if, on this engine, P-256 gives RFC 6979 §A.2.5's public key and its SHA-256
+ * signature of "sample" (s normalized to low-S: n − s), and verifies it: covers the
+ * P-256 field (base-point comb, Straus) and the generic field of n (k⁻¹, s⁻¹).
+ */
+export function p256SelfCheck(): boolean {
+  var pub = toHex(p256GetPublicKey(PRIV));
+  var sig = p256Sign(MSG, PRIV);
+  return pub === '0460fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb67903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3c294d4462299' &&
+    toHex(sig) === 'efd48b2aacb6a8fd1140dd9cd45e81d69d2c877b56aaf991c34d0ea84eaf3716' + '0834e36ad29a83bf2bc9385e491d6099c8fdf9d1ed67aa7ea5f51f93782857a9' &&
+    p256Verify(sig, MSG, fromHex(pub));
 }
 
 var fa = new Float64Array(16), fb = new Float64Array(16), fr = new Float64Array(16);

@@ -21,6 +21,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import nacl from 'tweetnacl';
 import { runBench, BenchCase } from './bench-runner.ts';
 import { x25519BenchCases, setTweetnaclBaseline, x25519SelfCheck } from './x25519-bench-cases.ts';
+import { p256SelfCheck } from './p256-bench-cases.ts';
 
 var HERE = path.dirname(fileURLToPath(import.meta.url));
 var ROOT = path.resolve(HERE, '..', '..');
@@ -87,7 +88,7 @@ function espruinoCommand(bin: string): { cmd: string; args: string[] } {
 async function main(): Promise<void> {
   heading('node ' + process.version + ' (TypeScript sources)');
   setTweetnaclBaseline(nacl.scalarMult.base);
-  console.log('self-check: ' + (x25519SelfCheck(nacl.scalarMult.base) ? 'ok' : 'WRONG RESULTS'));
+  console.log('self-check: ' + (x25519SelfCheck(nacl.scalarMult.base) && p256SelfCheck() ? 'ok' : 'WRONG RESULTS'));
   var cases = x25519BenchCases.slice().concat(await optionalCases());
   // caps x100: the 0.5 s floor then decides, which lets the JIT warm up
   runBench(cases, function (s) { console.log(s); }, 100);
