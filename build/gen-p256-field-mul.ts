@@ -206,7 +206,8 @@ export function generate(): string {
   L.push(' * D.1.2.3) on 16 limbs of 16 bits held in doubles, unrolled: columns, Solinas fold,');
   L.push(' * two balanced carry passes. Inputs |limb| ≤ 2^20; outputs within ±(2^15 + 8).');
   L.push(' * The arithmetic and its bounds are described in bignum-limbs.ts and in the script.');
-  L.push(' * o may alias a or b (everything is read into locals first).');
+  L.push(' * o may alias a or b (everything is read into locals first). Also here: the columns');
+  L.push(' * and the reduction for the other 16-limb moduli, and limb-wise add/sub/k·a.');
   L.push(' */');
   L.push('');
   L.push('export type ConvolveFn = (a: Float64Array, b: Float64Array, offset: number) => number;');

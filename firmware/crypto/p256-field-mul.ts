@@ -6,7 +6,8 @@
  * D.1.2.3) on 16 limbs of 16 bits held in doubles, unrolled: columns, Solinas fold,
  * two balanced carry passes. Inputs |limb| ≤ 2^20; outputs within ±(2^15 + 8).
  * The arithmetic and its bounds are described in bignum-limbs.ts and in the script.
- * o may alias a or b (everything is read into locals first).
+ * o may alias a or b (everything is read into locals first). Also here: the columns
+ * and the reduction for the other 16-limb moduli, and limb-wise add/sub/k·a.
  */
 
 export type ConvolveFn = (a: Float64Array, b: Float64Array, offset: number) => number;
