@@ -26,7 +26,9 @@
  *    high limb is multiplied by the precomputed 2^(16k) mod m (`Lg`), then a few
  *    rounds fold the remaining top carry back with 2^(16N) mod m. N is chosen so
  *    that each round shrinks the carry by ≥ 2^12 (a fixed, data-independent number
- *    of rounds, which keeps the time constant).
+ *    of rounds, which keeps the time constant). For N = 16 (P-256 n, secp256k1 p
+ *    and n) the same steps are generated straight-line in p256-field-mul.ts, with
+ *    balanced carries; other N (secp160k1) run the loops below.
  *
  * Speed on Espruino. Every interpreted operation is expensive and E.convolve(a, b,
  * off) computes sum_i a[i]·b[(i+off) mod b.length] in C, accumulating in doubles.
