@@ -47,21 +47,34 @@ function foldLines(v: string): string[] {
 }
 
 /**
- * Two carry passes over locals `${v}0..${v}15`, then the stores to `o`. Each limb is
- * one statement relying on left-to-right evaluation (as in field25519.ts).
+ * One balanced carry pass over locals `${v}from..${v}to` with temporary `t`; leaves the
+ * carry out of the last limb, a multiple of 2^16, in h. Each limb is one statement
+ * relying on left-to-right evaluation (as in field25519.ts).
  */
+function carryPass(v: string, from: number, to: number, t: string): string[] {
+  var out = ['  ' + v + from + ' = (' + t + ' = ' + v + from + ') - (h = ' + t + ' + ' + K + ' - ' + K + ');'];
+  for (var j = from + 1; j <= to; j++) {
+    out.push('  ' + v + j + ' = (' + t + ' = ' + v + j + ' + h / 65536) - (h = ' + t + ' + ' + K + ' - ' + K + ');');
+  }
+  return out;
+}
+
+/** `o[i] = ${v}i;` for every limb, four to a line. */
+function storeLines(v: string): string[] {
+  var st: string[] = [], out: string[] = [];
+  for (var i = 0; i < N; i++) st.push('o[' + i + '] = ' + v + i + ';');
+  for (var s = 0; s < N; s += 4) out.push('  ' + st.slice(s, s + 4).join(' '));
+  return out;
+}
+
+/** Two carry passes over `${v}0..${v}15`, each folding its top carry (P-256), then the stores. */
 function carryLines(v: string): string[] {
   var out: string[] = [];
   for (var pass = 0; pass < 2; pass++) {
-    out.push('  ' + v + '0 = (c = ' + v + '0) - (h = c + ' + K + ' - ' + K + ');');
-    for (var j = 1; j < N; j++) {
-      out.push('  ' + v + j + ' = (c = ' + v + j + ' + h / 65536) - (h = c + ' + K + ' - ' + K + ');');
-    }
+    out.push.apply(out, carryPass(v, 0, N - 1, 'c'));
     out.push('  h = h / 65536; ' + v + '0 += h; ' + v + '6 -= h; ' + v + '12 -= h; ' + v + '14 += h;');
   }
-  var st: string[] = [];
-  for (var i = 0; i < N; i++) st.push('o[' + i + '] = ' + v + i + ';');
-  for (var s = 0; s < N; s += 4) out.push('  ' + st.slice(s, s + 4).join(' '));
+  out.push.apply(out, storeLines(v));
   return out;
 }
 
@@ -121,8 +134,7 @@ function genericTail(): string[] {
   var ls: string[] = [];
   for (var k = 0; k <= 2 * N - 2; k++) ls.push('c' + k + ' = c[' + k + ']');
   out.push('  var ' + ls.join(', ') + ', t, h;');
-  out.push('  c0 = (t = c0) - (h = t + ' + K + ' - ' + K + ');');
-  for (k = 1; k <= 2 * N - 2; k++) out.push('  c' + k + ' = (t = c' + k + ' + h / 65536) - (h = t + ' + K + ' - ' + K + ');');
+  out.push.apply(out, carryPass('c', 0, 2 * N - 2, 't'));
   out.push('  var c31 = (t = h / 65536) - (h = t + ' + K + ' - ' + K + '), c32 = h / 65536;');
   var xs: string[] = [];
   for (var j = 0; j < N; j++) xs.push('x' + j);
@@ -136,16 +148,13 @@ function genericTail(): string[] {
   for (j = 0; j < N; j++) rs.push('R' + j + ' = R[' + j + ']');
   out.push('  var ' + rs.join(', ') + ';');
   for (var round = 0; round < 3; round++) {
-    out.push('  x0 = (t = x0) - (h = t + ' + K + ' - ' + K + ');');
-    for (j = 1; j < N; j++) out.push('  x' + j + ' = (t = x' + j + ' + h / 65536) - (h = t + ' + K + ' - ' + K + ');');
+    out.push.apply(out, carryPass('x', 0, N - 1, 't'));
     var fs: string[] = [];
     for (j = 0; j < N; j++) fs.push('x' + j + ' += h * R' + j + ';');
     out.push('  h = h / 65536;');
     for (var s2 = 0; s2 < N; s2 += 4) out.push('  ' + fs.slice(s2, s2 + 4).join(' '));
   }
-  var st: string[] = [];
-  for (var i = 0; i < N; i++) st.push('o[' + i + '] = x' + i + ';');
-  for (var s3 = 0; s3 < N; s3 += 4) out.push('  ' + st.slice(s3, s3 + 4).join(' '));
+  out.push.apply(out, storeLines('x'));
   return out;
 }
 

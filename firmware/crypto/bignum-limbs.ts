@@ -227,7 +227,7 @@ export function makeField(hex: string, p256: boolean, counted: boolean): Field {
     for (i = 0; i < 16; i++) dblMod(Rk, m);
   }
   // P-256 raw-column matrix: the fold of p256-field-mul.ts applied to unit columns
-  var Ls: Float64Array = new Float64Array(N * 2 * N);
+  var Ls: Float64Array = new Float64Array(0); // read only when p256
   if (p256) {
     if (N !== 16) throw new Error('E_FIELD: p256 path needs 16 limbs');
     Ls = foldMatrixP256();
