@@ -8,8 +8,8 @@
  * a configurator when its audit log holds an OK for each enrollee it should
  * provision. ES5-safe.
  */
-import { ScenarioOptions, runScenario, ScenarioResult } from '../../host-tests/sim/sim-scenario.ts';
-import { Board, World, LoadBundle } from '../../host-tests/sim/sim-world.ts';
+import { ScenarioOptions, runScenario, ScenarioResult } from '../sim/sim-scenario.ts';
+import { Board, World, LoadBundle } from '../sim/sim-world.ts';
 import { WlConfig } from '../../firmware/protocols/whitelist/records.ts';
 import { makeSimBatch, enrolleeFiles, configuratorFiles, writeFiles, SimBatch, ConfiguratorFileOptions } from './sim-batch.ts';
 

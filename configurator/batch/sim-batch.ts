@@ -11,7 +11,7 @@
 import { x25519, x25519Base } from '../../firmware/crypto/x25519.ts';
 import { sha256 } from '../../firmware/crypto/sha256.ts';
 import { toHex, utf8Encode } from '../../firmware/bytes/bytes.ts';
-import { makeSlotStorage, RawStore } from '../../firmware/ports/slot-storage.ts';
+import { slotFiles } from '../../firmware/ports/slot-storage.ts';
 import {
   encodeIdentity, encodeConfiguratorIdentity, encodeWhitelist, WhitelistEntry, WlConfig,
 } from '../../firmware/protocols/whitelist/records.ts';
@@ -19,6 +19,8 @@ import { WHITELIST_FILE } from '../../firmware/protocols/whitelist/configurator.
 import { IDENTITY_FILE } from '../../firmware/apps/enrollee-app.ts';
 import { KEY_FILE } from '../app/configurator-app.ts';
 import { STORE_FILE } from '../app/config-store.ts';
+
+export { slotFiles };
 
 export interface SimEnrollee {
   index: number;
@@ -58,30 +60,6 @@ export function makeSimBatch(o: BatchOptions): SimBatch {
     es.push({ index: j, e: e, E: E, hash: toHex(sha256(E)), owner: j % Math.max(1, o.configurators) });
   }
   return { configurators: cs, enrollees: es };
-}
-
-/** Raw Storage files (slot-framed) produced by writing logical files through the firmware's slot store. */
-export function slotFiles(logical: { [name: string]: Uint8Array }): { [raw: string]: Uint8Array } {
-  var files: { [raw: string]: Uint8Array } = {};
-  var raw: RawStore = {
-    read: function (n) {
-      return files[n];
-    },
-    write: function (n, d) {
-      files[n] = d;
-    },
-    erase: function (n) {
-      delete files[n];
-    },
-    list: function (p) {
-      var out: string[] = [];
-      for (var k in files) if (k.indexOf(p) === 0) out.push(k);
-      return out;
-    },
-  };
-  var st = makeSlotStorage(raw);
-  for (var name in logical) st.write(name, logical[name]);
-  return files;
 }
 
 /** The enrollee's identity file: e, E, the pinned configurator key C and the cached ss = X25519(e, C). */

@@ -11,9 +11,9 @@ import { FlagSpec, parseFlags } from './args.ts';
 import { CliError } from './cli-errors.ts';
 import { renderTable, renderMarkdownTable, progressBar } from './text-table.ts';
 import { REPO_ROOT } from './commands-files.ts';
-import { vmLoader, nodeNativeCrypto } from '../../host-tests/sim/vm-board.ts';
-import { buildScenarioWorld, summarize, ScenarioResult } from '../../host-tests/sim/sim-scenario.ts';
-import { tableIIIMarkdown, tableIIIText, powerSvg, batchSummaryMarkdown } from '../../host-tests/sim/power-report.ts';
+import { vmLoader, nodeNativeCrypto } from '../sim/vm-board.ts';
+import { buildScenarioWorld, summarize, ScenarioResult } from '../sim/sim-scenario.ts';
+import { tableIIIMarkdown, tableIIIText, powerSvg, batchSummaryMarkdown } from '../power/power-report.ts';
 import { batchScenarioOptions, BatchScenarioOptions } from '../batch/batch-scenario.ts';
 
 export const simFlags: Record<string, FlagSpec> = {

@@ -6,7 +6,7 @@
 import { x25519 } from '@noble/curves/ed25519.js';
 import { encodeIdentity } from '../../firmware/protocols/whitelist/records.ts';
 import { IDENTITY_FILE } from '../../firmware/apps/enrollee-app.ts';
-import { slotFiles } from '../batch/sim-batch.ts';
+import { slotFiles } from '../../firmware/ports/slot-storage.ts';
 import { DeviceSecret, fromHexField } from './manifest.ts';
 
 export function identityBytes(s: DeviceSecret): Uint8Array {

@@ -3,7 +3,7 @@
  *
  * Core code (bytes, codec, crypto, protocols, runtime) never reads a platform
  * global; a binding (firmware/platform/<engine>/) or the simulator
- * (host-tests/sim/) builds a `Ports` object and hands it in. The build picks the
+ * (configurator/sim/) builds a `Ports` object and hands it in. The build picks the
  * binding per target (esbuild alias of `nowboard-platform`).
  *
  * ES5 rules apply to every implementation that ships on a board: no Map/Set,

@@ -105,3 +105,31 @@ export function makeSlotStorage(raw: RawStore): StoragePort {
     },
   };
 }
+
+/**
+ * The raw Storage files (slot-framed) that writing these logical files through
+ * the slot store produces: what keygen and flash write into a board's Storage,
+ * and what the simulator puts in a virtual board's flash.
+ */
+export function slotFiles(logical: { [name: string]: Uint8Array }): { [raw: string]: Uint8Array } {
+  var files: { [raw: string]: Uint8Array } = {};
+  var raw: RawStore = {
+    read: function (n) {
+      return files[n];
+    },
+    write: function (n, d) {
+      files[n] = d;
+    },
+    erase: function (n) {
+      delete files[n];
+    },
+    list: function (p) {
+      var out: string[] = [];
+      for (var k in files) if (k.indexOf(p) === 0) out.push(k);
+      return out;
+    },
+  };
+  var st = makeSlotStorage(raw);
+  for (var name in logical) st.write(name, logical[name]);
+  return files;
+}

@@ -1,9 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { vmLoader } from '../sim/vm-board.ts';
+import { vmLoader } from '../../configurator/sim/vm-board.ts';
 import { runBatchScenario } from '../../configurator/batch/batch-scenario.ts';
-import { summaryText } from '../sim/sim-scenario.ts';
+import { summaryText } from '../../configurator/sim/sim-scenario.ts';
 
 const ROOT = path.resolve(__dirname, '../..');
 const bundles = {

@@ -12,7 +12,7 @@ import { CONFIG_FILE } from '../../firmware/protocols/whitelist/enrollee.ts';
 import { slotFiles, writeFiles } from '../../configurator/batch/sim-batch.ts';
 import { makeSlotStorage } from '../../firmware/ports/slot-storage.ts';
 import { decodeStoredConfig } from '../../firmware/protocols/whitelist/records.ts';
-import { makeRng } from '../sim/sim-rng.ts';
+import { makeRng } from '../../configurator/sim/sim-rng.ts';
 
 /** The enrollee's stored config as the firmware would read it after a reboot. */
 function storedConfig(world: any, boardId: string) {

@@ -1,9 +1,9 @@
 /** Shared set-up for the end-to-end suites: the built Espruino bundles in node:vm on the simulator. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { vmLoader } from '../sim/vm-board.ts';
+import { vmLoader } from '../../configurator/sim/vm-board.ts';
 import { runBatchScenario, BatchScenarioOptions } from '../../configurator/batch/batch-scenario.ts';
-import { summaryText, ScenarioResult, BoardSummary } from '../sim/sim-scenario.ts';
+import { summaryText, ScenarioResult, BoardSummary } from '../../configurator/sim/sim-scenario.ts';
 
 const ROOT = path.resolve(__dirname, '../..');
 export const bundles = {

@@ -12,9 +12,9 @@
  *
  * ES5-safe: this file and everything it imports run in Duktape 2.7.
  */
-import { runScenario, summaryText } from './sim-scenario.ts';
+import { runScenario, summaryText } from '../../configurator/sim/sim-scenario.ts';
 import { standardScenario } from './standard-scenario.ts';
-import { GLOBAL_NAMES } from './espruino-globals.ts';
+import { GLOBAL_NAMES } from '../../configurator/sim/espruino-globals.ts';
 
 declare var NOWBOARD_BUNDLES: { [name: string]: string };
 declare var print: (s: string) => void;

@@ -14,9 +14,9 @@ import path from 'node:path';
 import { buildTarget } from '../../build/pipeline.ts';
 import { TARGETS } from '../../build/targets.ts';
 import { SILENT_BOARD } from './fixture-boards.ts';
-import { runScenario, summaryText } from './sim-scenario.ts';
+import { runScenario, summaryText } from '../../configurator/sim/sim-scenario.ts';
 import { standardScenario } from './standard-scenario.ts';
-import { vmLoader } from './vm-board.ts';
+import { vmLoader } from '../../configurator/sim/vm-board.ts';
 
 const ROOT = path.resolve(__dirname, '../..');
 const dist = (p: string) => path.join(ROOT, 'dist', p);

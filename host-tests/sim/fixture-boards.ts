@@ -4,7 +4,7 @@
  * ESPNOW, Storage, timers, print) but stay fixed while the real apps evolve.
  * HELLO/WELCOME mirrors the apps' first interim exchange.
  */
-import { Board, World } from './sim-world.ts';
+import { Board, World } from '../../configurator/sim/sim-world.ts';
 
 /** Broadcasts HELLO every 500 ms until a WELCOME arrives; stores it; reports provisioned. */
 export var HELLO_ENROLLEE = [

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { makeFlash, isPowerCut, FLASH_PAGE } from './flash-fake.ts';
-import { makeFlashStorage } from './flash-storage.ts';
+import { makeFlash, isPowerCut, FLASH_PAGE } from '../../configurator/sim/flash-fake.ts';
+import { makeFlashStorage } from '../../configurator/sim/flash-storage.ts';
 import { makeSlotStorage, RawStore } from '../../firmware/ports/slot-storage.ts';
 
 const text = (s: string | undefined) => s;

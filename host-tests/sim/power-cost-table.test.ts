@@ -12,8 +12,8 @@ import {
   costOf,
   cpuSecondsFor,
   makeCostTable,
-} from './cost-table.ts';
-import { ESP32_WROOM32, MSP430_CC2420_PAPER000, PARAM_SETS, espNowAirtimeUs } from './power-params.ts';
+} from '../../configurator/power/cost-table.ts';
+import { ESP32_WROOM32, MSP430_CC2420_PAPER000, PARAM_SETS, espNowAirtimeUs } from '../../configurator/power/power-params.ts';
 import { WORK_UNITS } from '../../firmware/crypto/work-counters';
 
 function codeOf(fn: () => unknown): string {

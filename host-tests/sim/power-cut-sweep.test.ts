@@ -8,10 +8,10 @@
 import { describe, it, expect } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildScenarioWorld, summarize, summaryText } from './sim-scenario.ts';
+import { buildScenarioWorld, summarize, summaryText } from '../../configurator/sim/sim-scenario.ts';
 import { standardScenario } from './standard-scenario.ts';
-import { vmLoader } from './vm-board.ts';
-import type { World } from './sim-world.ts';
+import { vmLoader } from '../../configurator/sim/vm-board.ts';
+import type { World } from '../../configurator/sim/sim-world.ts';
 
 const ROOT = path.resolve(__dirname, '../..');
 const bundles = {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as vm from 'node:vm';
 import { bundle, lowerToEs5, hoistDeclarations, proveEs5, formatErrors, ROOT } from '../../build/pipeline.ts';
 import { globalsFor } from '../../build/targets.ts';
-import { createBoardPower, cpuSecondsFor } from './power-model.ts';
-import { tableIIIText, powerSvg, batchSummaryText } from './power-report.ts';
+import { createBoardPower, cpuSecondsFor } from '../../configurator/power/power-model.ts';
+import { tableIIIText, powerSvg, batchSummaryText } from '../../configurator/power/power-report.ts';
 
 // The power model and its reports are bundled into the Duktape scenario: they must
 // pass the ES5 proof and behave the same once lowered to ES5.

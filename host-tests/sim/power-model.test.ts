@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createBoardPower, cpuSecondsFor, meterFor, msToTicks, BoardPower, EnergyReport } from './power-model.ts';
-import { ESP32_WROOM32, MSP430_CC2420_PAPER000 } from './power-params.ts';
+import { createBoardPower, cpuSecondsFor, meterFor, msToTicks, BoardPower, EnergyReport } from '../../configurator/power/power-model.ts';
+import { ESP32_WROOM32, MSP430_CC2420_PAPER000 } from '../../configurator/power/power-params.ts';
 
 function row(rep: EnergyReport, component: string, state: string) {
   for (var i = 0; i < rep.states.length; i++) {

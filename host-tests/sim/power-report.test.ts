@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createBoardPower } from './power-model.ts';
-import { MSP430_CC2420_PAPER000 } from './power-params.ts';
-import { batchStats, batchSummaryMarkdown, batchSummaryText, fixed, powerSvg, tableIIIMarkdown, tableIIIText, textTable } from './power-report.ts';
+import { createBoardPower } from '../../configurator/power/power-model.ts';
+import { MSP430_CC2420_PAPER000 } from '../../configurator/power/power-params.ts';
+import { batchStats, batchSummaryMarkdown, batchSummaryText, fixed, powerSvg, tableIIIMarkdown, tableIIIText, textTable } from '../../configurator/power/power-report.ts';
 
 /** Checks that every opened tag is closed in order; returns the tag names seen. */
 function checkBalanced(xml: string): string[] {

@@ -7,9 +7,9 @@
 import { describe, it, expect } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { runScenario, summaryText } from './sim-scenario.ts';
+import { runScenario, summaryText } from '../../configurator/sim/sim-scenario.ts';
 import { standardScenario, STANDARD_ENROLLEES } from './standard-scenario.ts';
-import { vmLoader } from './vm-board.ts';
+import { vmLoader } from '../../configurator/sim/vm-board.ts';
 import { writeTraceFiles } from './trace-files.ts';
 
 const ROOT = path.resolve(__dirname, '../..');

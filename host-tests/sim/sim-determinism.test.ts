@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { runScenario, summaryText, ScenarioOptions } from './sim-scenario.ts';
-import { vmLoader } from './vm-board.ts';
+import { runScenario, summaryText, ScenarioOptions } from '../../configurator/sim/sim-scenario.ts';
+import { vmLoader } from '../../configurator/sim/vm-board.ts';
 import { HELLO_ENROLLEE, WELCOME_CONFIGURATOR, fixtureFinished } from './fixture-boards.ts';
 
 function lossy(seed: number | string): ScenarioOptions {

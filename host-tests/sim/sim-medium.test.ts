@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { makeClock } from './virtual-clock.ts';
-import { makeRng } from './sim-rng.ts';
-import { makeTrace } from './sim-trace.ts';
-import { makeMedium, MediumOptions } from './sim-medium.ts';
+import { makeClock } from '../../configurator/sim/virtual-clock.ts';
+import { makeRng } from '../../configurator/sim/sim-rng.ts';
+import { makeTrace } from '../../configurator/sim/sim-trace.ts';
+import { makeMedium, MediumOptions } from '../../configurator/sim/sim-medium.ts';
 
 const BCAST = new Uint8Array([255, 255, 255, 255, 255, 255]);
 const mac = (i: number) => new Uint8Array([2, 0, 0, 0, 0, i]);

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { makeRng, mul32, hashString } from './sim-rng.ts';
+import { makeRng, mul32, hashString } from '../../configurator/sim/sim-rng.ts';
 
 describe('sim-rng', () => {
   it('mul32 equals Math.imul on many operand pairs (it must not use it: Espruino lacks it)', () => {

@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { vmLoader, nodeNativeCrypto } from './vm-board.ts';
-import { makeWorld, WorldOptions } from './sim-world.ts';
-import { convolve } from './espruino-globals.ts';
-import { cpuSecondsFor } from './power-model.ts';
+import { vmLoader, nodeNativeCrypto } from '../../configurator/sim/vm-board.ts';
+import { makeWorld, WorldOptions } from '../../configurator/sim/sim-world.ts';
+import { convolve } from '../../configurator/sim/espruino-globals.ts';
+import { cpuSecondsFor } from '../../configurator/power/power-model.ts';
 
 const PRE = 'var __nbRequire = require;\n';
 function world(extra?: Partial<WorldOptions>) {

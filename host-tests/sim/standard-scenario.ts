@@ -9,8 +9,8 @@
  *
  * ES5-safe: bundled into the Duktape scenario.
  */
-import { ScenarioOptions } from './sim-scenario.ts';
-import { LoadBundle } from './sim-world.ts';
+import { ScenarioOptions } from '../../configurator/sim/sim-scenario.ts';
+import { LoadBundle } from '../../configurator/sim/sim-world.ts';
 import { batchScenarioOptions } from '../../configurator/batch/batch-scenario.ts';
 import { SimBatch } from '../../configurator/batch/sim-batch.ts';
 

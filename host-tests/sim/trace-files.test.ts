@@ -2,8 +2,8 @@ import { describe, it, expect } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runScenario } from './sim-scenario.ts';
-import { vmLoader } from './vm-board.ts';
+import { runScenario } from '../../configurator/sim/sim-scenario.ts';
+import { vmLoader } from '../../configurator/sim/vm-board.ts';
 import { HELLO_ENROLLEE, WELCOME_CONFIGURATOR, fixtureFinished } from './fixture-boards.ts';
 import { writeTraceFiles } from './trace-files.ts';
 

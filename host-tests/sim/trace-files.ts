@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ScenarioResult } from './sim-scenario.ts';
-import { summaryText } from './sim-scenario.ts';
+import type { ScenarioResult } from '../../configurator/sim/sim-scenario.ts';
+import { summaryText } from '../../configurator/sim/sim-scenario.ts';
 
 export function writeTraceFiles(result: ScenarioResult, dir: string, name: string): string {
   fs.mkdirSync(dir, { recursive: true });

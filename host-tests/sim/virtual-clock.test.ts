@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { makeClock } from './virtual-clock.ts';
+import { makeClock } from '../../configurator/sim/virtual-clock.ts';
 
 describe('virtual-clock', () => {
   it('runs events by time, then by scheduling order', () => {

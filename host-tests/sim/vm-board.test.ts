@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { evalInBoard, vmLoader } from './vm-board.ts';
-import { makeWorld } from './sim-world.ts';
-import { makeEspruinoGlobals, convolve } from './espruino-globals.ts';
+import { evalInBoard, vmLoader } from '../../configurator/sim/vm-board.ts';
+import { makeWorld } from '../../configurator/sim/sim-world.ts';
+import { makeEspruinoGlobals, convolve } from '../../configurator/sim/espruino-globals.ts';
 
 function probeGlobals() {
   const lines: string[] = [];

@@ -8,12 +8,12 @@
  * stop() clears every timer the board set; the caller closes the radio.
  */
 import { performance } from 'node:perf_hooks';
-import { makeEspruinoGlobals } from '../sim/espruino-globals.ts';
-import { makeFlash, Flash } from '../sim/flash-fake.ts';
-import { makeFlashStorage } from '../sim/flash-storage.ts';
-import { makeRng } from '../sim/sim-rng.ts';
-import { vmLoader } from '../sim/vm-board.ts';
-import { UdpRadio, espnowOverUdp } from './udp-radio.ts';
+import { makeEspruinoGlobals } from '../../configurator/sim/espruino-globals.ts';
+import { makeFlash, Flash } from '../../configurator/sim/flash-fake.ts';
+import { makeFlashStorage } from '../../configurator/sim/flash-storage.ts';
+import { makeRng } from '../../configurator/sim/sim-rng.ts';
+import { vmLoader } from '../../configurator/sim/vm-board.ts';
+import { UdpRadio, espnowOverUdp } from '../../configurator/transport/udp-radio.ts';
 
 export interface UdpBoard {
   lines: string[];

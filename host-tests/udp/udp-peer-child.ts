@@ -7,7 +7,7 @@
  * {cmd:'close'} -> closes the socket and exits. Received frames are
  * forwarded as {ev:'recv', from, hex}.
  */
-import { createUdpRadio, UdpRadio } from './udp-radio.ts';
+import { createUdpRadio, UdpRadio } from '../../configurator/transport/udp-radio.ts';
 
 var radio: UdpRadio | null = null;
 var welcome = false;

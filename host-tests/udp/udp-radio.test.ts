@@ -11,7 +11,7 @@ import { fork, ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createUdpRadio, encodeDatagram, decodeDatagram, UdpRadio } from './udp-radio.ts';
+import { createUdpRadio, encodeDatagram, decodeDatagram, UdpRadio } from '../../configurator/transport/udp-radio.ts';
 import { runBoardOverUdp } from './udp-board.ts';
 import { HELLO_ENROLLEE } from '../sim/fixture-boards.ts';
 

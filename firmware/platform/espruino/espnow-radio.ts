@@ -8,7 +8,7 @@
  *      on('recv', (mac: Uint8Array(6), data: Uint8Array, rssi: number) => void)
  * 2. Fallback for stock Espruino (no ESP-NOW API): UDP datagrams through
  *    `require("dgram")`, framed `dst MAC(6) | src MAC(6) | payload(<=250)` — the
- *    same format as the host's UDP loopback binding (host-tests/udp/README.md), so
+ *    same format as the host's UDP loopback binding (docs/udp-binding.md), so
  *    a Node configurator and a real interpreter can be peers. On a board this
  *    runs over the configurator's provisioning access point (broadcast address
  *    of its subnet); on Linux over loopback.

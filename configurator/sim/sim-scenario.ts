@@ -14,7 +14,7 @@
 import { makeWorld, World, Board, LoadBundle, CpuSecondsFor, NativeCrypto, WifiTiming } from './sim-world.ts';
 import { MediumOptions } from './sim-medium.ts';
 import { Trace, fmtMs } from './sim-trace.ts';
-import { PowerParams } from './power-params.ts';
+import { PowerParams } from '../power/power-params.ts';
 
 export interface ScenarioOptions {
   seed: number | string;

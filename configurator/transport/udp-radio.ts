@@ -3,7 +3,7 @@
  * over node:dgram on 127.0.0.1, so separate processes — a Node configurator,
  * a vm-loaded board bundle, a real interpreter using the Espruino binding's
  * dgram fallback — can talk as if over ESP-NOW. Format and rules:
- * host-tests/udp/README.md.
+ * docs/udp-binding.md.
  *
  *   datagram = dst MAC (6) | src MAC (6) | payload (0..250)
  *

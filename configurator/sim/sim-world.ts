@@ -40,8 +40,8 @@ import { makeMedium, Medium, MediumOptions } from './sim-medium.ts';
 import { makeFlash, Flash, isPowerCut } from './flash-fake.ts';
 import { makeFlashStorage, StorageModule, toStorageBytes } from './flash-storage.ts';
 import { makeEspruinoGlobals, BoardServices } from './espruino-globals.ts';
-import { cpuSecondsFor as modelCpuSecondsFor, createBoardPower, BoardPower } from './power-model.ts';
-import { PowerParams } from './power-params.ts';
+import { cpuSecondsFor as modelCpuSecondsFor, createBoardPower, BoardPower } from '../power/power-model.ts';
+import { PowerParams } from '../power/power-params.ts';
 
 /** Runs a bundle's top level with these globals. Throws what the bundle throws. */
 export type LoadBundle = (src: string, globals: { [name: string]: any }, boardId: string) => void;
