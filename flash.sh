@@ -3,7 +3,7 @@
 # through the Espruino command-line tool (npm package `espruino`).
 #
 #   flash.sh --port /dev/ttyUSB0 [--baud 115200] [--board ESP32] \
-#            --bundle dist/espruino/enrollee.js --identity batch/devices/dev-0001/ \
+#            --bundle dist/espruino/whitelist/enrollee.js --identity batch/devices/dev-0001/ \
 #            [--espruino "npx --yes espruino"] [--dry-run]
 #
 # --identity is a directory of Storage files (as written by `nowboard keygen`):
@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
 done
 
 [ -n "$port" ] || die "--port is required (e.g. /dev/ttyUSB0)"
-[ -n "$bundle" ] || die "--bundle is required (e.g. dist/espruino/enrollee.js)"
+[ -n "$bundle" ] || die "--bundle is required (e.g. dist/espruino/whitelist/enrollee.js)"
 [[ "$baud" =~ ^[0-9]+$ ]] || die "--baud must be a number, got '$baud'"
 [[ "$board" =~ ^[A-Za-z0-9_./-]+$ ]] || die "--board has unexpected characters: '$board'"
 [ -f "$bundle" ] || die "bundle not found: $bundle (run npm run build)"

@@ -14,7 +14,7 @@ export type Platform = 'espruino' | 'jerryscript';
 export type GlobalsProfile = 'espruino' | 'jerryscript' | 'bench' | 'duk' | 'size';
 
 export interface Target {
-  /** Short name, also the key in NOWBOARD_BUNDLES: "espruino/enrollee". */
+  /** Short name, also the key in NOWBOARD_BUNDLES: "espruino/whitelist/enrollee". */
   name: string;
   /** Entry file, relative to the repo root (ignored when `generate` is set). */
   entry: string;
@@ -42,22 +42,51 @@ export interface Target {
  */
 var ESPRUINO_PRELUDE = 'var __nbRequire=require;\n';
 
-export var TARGETS: Target[] = [
-  { name: 'espruino/enrollee', entry: 'firmware/apps/enrollee-main.ts', out: 'dist/espruino/enrollee.js', platform: 'espruino', globals: 'espruino', kind: 'board', prelude: ESPRUINO_PRELUDE },
-  { name: 'espruino/configurator', entry: 'configurator/app/configurator-main.ts', out: 'dist/espruino/configurator.js', platform: 'espruino', globals: 'espruino', kind: 'board', prelude: ESPRUINO_PRELUDE },
-  { name: 'jerryscript/enrollee', entry: 'firmware/apps/enrollee-main.ts', out: 'dist/jerryscript/enrollee.js', platform: 'jerryscript', globals: 'jerryscript', kind: 'board' },
-  { name: 'jerryscript/configurator', entry: 'configurator/app/configurator-main.ts', out: 'dist/jerryscript/configurator.js', platform: 'jerryscript', globals: 'jerryscript', kind: 'board' },
+/**
+ * The board apps of each protocol: one enrollee and one configurator entry.
+ * Each becomes a bundle per platform, `dist/<platform>/<protocol>/<role>.js`
+ * (target name `<platform>/<protocol>/<role>`), holding only the crypto that
+ * protocol's roles import; the size report shows each.
+ */
+export var BOARD_APPS: { protocol: string; enrollee: string; configurator: string }[] = [
+  { protocol: 'whitelist', enrollee: 'firmware/apps/whitelist/enrollee-main.ts', configurator: 'configurator/app/whitelist/configurator-main.ts' },
+];
+
+var PLATFORMS: Platform[] = ['espruino', 'jerryscript'];
+
+/** The target name of a protocol's board bundle, e.g. "espruino/whitelist/enrollee". */
+export function boardTarget(platform: Platform, protocol: string, role: 'enrollee' | 'configurator'): string {
+  return platform + '/' + protocol + '/' + role;
+}
+
+function boardTargets(): Target[] {
+  var out: Target[] = [];
+  BOARD_APPS.forEach(function (app) {
+    PLATFORMS.forEach(function (platform) {
+      (['enrollee', 'configurator'] as const).forEach(function (role) {
+        var name = boardTarget(platform, app.protocol, role);
+        out.push({
+          name: name, entry: app[role], out: 'dist/' + name + '.js', platform: platform, globals: platform, kind: 'board',
+          prelude: platform === 'espruino' ? ESPRUINO_PRELUDE : undefined,
+        });
+      });
+    });
+  });
+  return out;
+}
+
+export var TARGETS: Target[] = boardTargets().concat([
   { name: 'bench/crypto-bench', entry: 'host-tests/bench/crypto-bench-entry.ts', out: 'dist/bench/crypto-bench.js', platform: null, globals: 'bench', kind: 'bench', optional: true },
   {
     name: 'duk/scenario', entry: 'host-tests/sim/duk-scenario-entry.ts', out: 'dist/duk/scenario.js', platform: null, globals: 'duk', kind: 'harness', optional: true,
-    embed: ['espruino/enrollee', 'espruino/configurator'],
+    embed: ['espruino/whitelist/enrollee', 'espruino/whitelist/configurator'],
   },
   // Size-only: never run; they show what each library costs on its own and are
   // proven like the rest (so crypto and protocol code is checked even before an
   // app imports it). Bound to espruino in case a module imports the platform.
   { name: 'size/crypto', entry: '', out: 'dist/size/crypto.js', platform: 'espruino', globals: 'size', kind: 'size', generate: { dir: 'firmware/crypto', recursive: true } },
   { name: 'size/protocols', entry: '', out: 'dist/size/protocols.js', platform: 'espruino', globals: 'size', kind: 'size', generate: { dir: 'firmware/protocols', recursive: true } },
-];
+]);
 
 /** The binding file per platform, relative to the repo root. */
 export var PLATFORM_ENTRY: { [p in Platform]: string } = {

@@ -2,8 +2,9 @@
  * A whole batch provisioning on the simulator with the real bundles: the
  * scenario behind `nowboard sim`, the end-to-end tests and the Duktape run.
  *
- * Every board's flash is prepared like a freshly flashed board (sim-batch.ts);
- * an enrollee is finished when it reports {"ev":"provisioned"} (or, when it is
+ * Any protocol (batch-protocol.ts; whitelist by default): every board's flash
+ * is prepared like a freshly flashed board by the protocol's batch; an
+ * enrollee is finished when it reports {"ev":"provisioned"} (or, when it is
  * expected to get nothing, never — the test then runs to maxMs and checks);
  * a configurator when its audit log holds an OK for each enrollee it should
  * provision. ES5-safe.
@@ -11,9 +12,12 @@
 import { ScenarioOptions, runScenario, ScenarioResult } from '../sim/sim-scenario.ts';
 import { Board, World, LoadBundle } from '../sim/sim-world.ts';
 import { WlConfig } from '../../firmware/protocols/whitelist/records.ts';
-import { makeSimBatch, enrolleeFiles, configuratorFiles, writeFiles, SimBatch, ConfiguratorFileOptions } from './sim-batch.ts';
+import { BatchProtocol, SimBatch, ConfiguratorFileOptions, writeFiles } from './batch-protocol.ts';
+import { whitelistBatch, WlSimBatch } from './whitelist-batch.ts';
 
-export interface BatchScenarioOptions {
+export interface BatchScenarioOptions<B extends SimBatch = WlSimBatch> {
+  /** the protocol's batch (default: whitelist); `bundles` must be that protocol's */
+  protocol?: BatchProtocol<B>;
   seed: number | string;
   enrollees: number;
   configurators?: number;
@@ -30,13 +34,13 @@ export interface BatchScenarioOptions {
   expectNothing?: number[];
   /** enrollee index -> the configurator (index) whose whitelist lists it (default: i mod configurators) */
   owners?: number[];
-  /** enrollee index -> the configurator key it pins (default: its owner's) */
-  pinnedTo?: (enrolleeIndex: number, batch: SimBatch) => Uint8Array;
+  /** enrollee index -> the trust anchor it pins (default: its owner's) */
+  pinnedTo?: (enrolleeIndex: number, batch: B) => Uint8Array;
   maxMs?: number;
   nativeCrypto?: any;
   engine?: string;
   /** extra setup after the flashes are written (links, power cuts...) */
-  setup?: (world: World, batch: SimBatch) => void;
+  setup?: (world: World, batch: B) => void;
 }
 
 export var DEFAULT_CONFIG: WlConfig = {
@@ -62,10 +66,11 @@ export function enrolleeIndex(b: Board): number {
   return parseInt(b.id.substring(3), 10) - 1;
 }
 
-export function batchScenarioOptions(o: BatchScenarioOptions): { opts: ScenarioOptions; batch: () => SimBatch } {
+export function batchScenarioOptions<B extends SimBatch = WlSimBatch>(o: BatchScenarioOptions<B>): { opts: ScenarioOptions; batch: () => B } {
+  var proto: BatchProtocol<B> = o.protocol || (whitelistBatch as unknown as BatchProtocol<B>);
   var nConf = o.configurators || 1;
   var cfg = o.config || DEFAULT_CONFIG;
-  var batch: SimBatch | null = null;
+  var batch: B | null = null;
   var aps: { [ssid: string]: string | null } = {};
   if (o.accessPoints) aps = o.accessPoints;
   else aps[cfg.ssid] = cfg.psk;
@@ -74,7 +79,7 @@ export function batchScenarioOptions(o: BatchScenarioOptions): { opts: ScenarioO
     if (!batch) return out;
     for (var i = 0; i < batch.enrollees.length; i++) {
       var en = batch.enrollees[i];
-      if (en.owner === ci && !has(o.expectNothing, i)) out.push(en.hash);
+      if (en.owner === ci && !has(o.expectNothing, i)) out.push(en.device);
     }
     return out;
   }
@@ -86,7 +91,7 @@ export function batchScenarioOptions(o: BatchScenarioOptions): { opts: ScenarioO
     var okd: { [h: string]: boolean } = {};
     for (var i = 0; i < b.reports.length; i++) {
       var r = b.reports[i];
-      if (r.ev === 'audit' && r.code === 0) okd[r.hash] = true;
+      if (r.ev === 'audit' && r.code === 0) okd[r.device] = true;
     }
     for (var k = 0; k < want.length; k++) if (!okd[want[k]]) return false;
     // If some enrollees are expected to get nothing, only the time limit ends the run.
@@ -106,7 +111,7 @@ export function batchScenarioOptions(o: BatchScenarioOptions): { opts: ScenarioO
     finished: finished,
     setup: function (world: World) {
       var keyRng = world.rng.fork('keys');
-      batch = makeSimBatch({
+      batch = proto.makeBatch({
         enrollees: o.enrollees,
         configurators: nConf,
         random: function (n: number) {
@@ -122,12 +127,10 @@ export function batchScenarioOptions(o: BatchScenarioOptions): { opts: ScenarioO
         if (b.role === 'configurator') {
           var ci = parseInt(b.id.substring(3), 10) - 1;
           var base: ConfiguratorFileOptions = { groups: { '': cfg } };
-          writeFiles(b.storage, configuratorFiles(bt, ci, o.configuratorFiles ? o.configuratorFiles(ci, base) : base));
+          writeFiles(b.storage, proto.configuratorFiles(bt, ci, o.configuratorFiles ? o.configuratorFiles(ci, base) : base));
         } else {
           var ei = enrolleeIndex(b);
-          var en = bt.enrollees[ei];
-          var pin = o.pinnedTo ? o.pinnedTo(ei, bt) : bt.configurators[en.owner].C;
-          writeFiles(b.storage, enrolleeFiles(en, pin));
+          writeFiles(b.storage, proto.enrolleeFiles(bt, ei, o.pinnedTo ? o.pinnedTo(ei, bt) : undefined));
         }
       }
       if (o.setup) o.setup(world, bt);
@@ -136,12 +139,12 @@ export function batchScenarioOptions(o: BatchScenarioOptions): { opts: ScenarioO
   return {
     opts: opts,
     batch: function () {
-      return batch as SimBatch;
+      return batch as B;
     },
   };
 }
 
-export function runBatchScenario(o: BatchScenarioOptions): { result: ScenarioResult; batch: SimBatch } {
+export function runBatchScenario<B extends SimBatch = WlSimBatch>(o: BatchScenarioOptions<B>): { result: ScenarioResult; batch: B } {
   var s = batchScenarioOptions(o);
   var result = runScenario(s.opts);
   return { result: result, batch: s.batch() };

@@ -15,8 +15,10 @@ import { vmLoader, nodeNativeCrypto } from '../sim/vm-board.ts';
 import { buildScenarioWorld, summarize, ScenarioResult } from '../sim/sim-scenario.ts';
 import { tableIIIMarkdown, tableIIIText, powerSvg, batchSummaryMarkdown } from '../power/power-report.ts';
 import { batchScenarioOptions, BatchScenarioOptions } from '../batch/batch-scenario.ts';
+import { hostProtocol, protocolNames, bundlePath, DEFAULT_PROTOCOL } from '../protocols/index.ts';
 
 export const simFlags: Record<string, FlagSpec> = {
+  protocol: { type: 'string', default: DEFAULT_PROTOCOL, choices: protocolNames(), help: 'provisioning protocol of the batch' },
   count: { type: 'int', default: 16, min: 1, max: 1000, help: 'enrollees in the batch' },
   configurators: { type: 'int', default: 1, min: 1, max: 8, help: 'configurators (each owns a share of the batch)' },
   loss: { type: 'float', default: 0.1, min: 0, max: 0.95, help: 'frame loss probability per link' },
@@ -84,12 +86,16 @@ export function deviceRows(r: ScenarioResult): DeviceRow[] {
 
 const fmtS = (ms: number | null) => (ms === null ? '-' : (ms / 1000).toFixed(1) + ' s');
 
-export function runSimBatch(o: Omit<BatchScenarioOptions, 'bundles' | 'loadBundle'>, onProgress?: (done: number, total: number, tMs: number) => void): ScenarioResult {
+export function runSimBatch(
+  o: Omit<BatchScenarioOptions<any>, 'bundles' | 'loadBundle' | 'protocol'> & { protocol?: string },
+  onProgress?: (done: number, total: number, tMs: number) => void,
+): ScenarioResult {
+  const proto = hostProtocol(o.protocol ?? DEFAULT_PROTOCOL);
   const bundles = {
-    enrollee: readBundle('dist/espruino/enrollee.js'),
-    configurator: readBundle('dist/espruino/configurator.js'),
+    enrollee: readBundle(bundlePath(proto.name, 'enrollee')),
+    configurator: readBundle(bundlePath(proto.name, 'configurator')),
   };
-  const s = batchScenarioOptions({ ...o, bundles, loadBundle: vmLoader() });
+  const s = batchScenarioOptions({ ...o, protocol: proto.batch, bundles, loadBundle: vmLoader() });
   const world = buildScenarioWorld(s.opts);
   s.opts.setup!(world);
   const bootRng = world.rng.fork('boot');
@@ -119,6 +125,7 @@ export function cmdSim(argv: string[], out: (s: string) => void): number {
   const t0 = Date.now();
   const r = runSimBatch(
     {
+      protocol: flags.protocol as string,
       seed: flags.seed as string,
       enrollees: count,
       configurators: flags.configurators as number,
@@ -163,7 +170,7 @@ export function writeReport(dir: string, r: ScenarioResult, rows: DeviceRow[], f
   const md = [
     '# nowboard simulated batch provisioning',
     '',
-    `Seed \`${r.seed}\`, ${rows.filter((d) => d.role === 'enrollee').length} enrollees, loss ${flags.loss}, ` +
+    `Protocol \`${flags.protocol}\`, seed \`${r.seed}\`, ${rows.filter((d) => d.role === 'enrollee').length} enrollees, loss ${flags.loss}, ` +
       `run ended at ${(r.endMs / 1000).toFixed(1)} s virtual. CPU times and energies are **estimates** (docs/power-model.md).`,
     '',
     '## Devices',

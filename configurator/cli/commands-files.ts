@@ -10,11 +10,16 @@ import { makeBatch, readManifest, readDeviceSecret, writeSecretJson, toHex } fro
 import { CONFIGS_FORMAT, ConfigStoreFile } from './config-store-file.ts';
 import { readWhitelist, setStatus, whitelistFromManifest, writeWhitelist } from './whitelist-file.ts';
 import { renderTable } from './text-table.ts';
+import { bundlePath } from '../protocols/index.ts';
 import { deviceStorageFiles, configuratorStorageFiles, writeFilesTo } from './device-files.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** Protocols whose keys `nowboard keygen` can make (the others' batches come with their own issues). */
+export const KEYGEN_PROTOCOLS = ['whitelist'];
+
 export const keygenFlags: Record<string, FlagSpec> = {
+  protocol: { type: 'string', default: 'whitelist', choices: KEYGEN_PROTOCOLS, help: 'provisioning protocol of the batch' },
   count: { type: 'int', min: 1, max: 10000, help: 'how many enrollee identities', required: true },
   out: { type: 'string', help: 'output directory (created; must not hold a manifest already)', required: true },
   group: { type: 'string', default: 'default', help: 'group of the new devices' },
@@ -106,7 +111,7 @@ export function cmdFlash(argv: string[], out: (s: string) => void): number {
   const manifestFile = flags.manifest as string;
   const m = readManifest(manifestFile);
   const dir = path.dirname(manifestFile);
-  const bundle = path.join(REPO_ROOT, 'dist', 'espruino', flags.role + '.js');
+  const bundle = path.join(REPO_ROOT, bundlePath(m.protocol, flags.role as 'enrollee' | 'configurator'));
   if (!fs.existsSync(bundle)) throw new CliError('E_BUNDLE_MISSING', `${bundle} not found: run npm run build first`);
   let jobs: { id: string; port: string }[];
   if (flags.role === 'configurator') {

@@ -21,7 +21,7 @@ export interface ConfigStoreFile {
   devices: Record<string, Partial<ConfigRecord>>;
 }
 
-/** Limits that keep one configuration inside the protocol's fragment budget (docs/whitelist-protocol.md). */
+/** Limits that keep one configuration inside the protocol's fragment budget (firmware/protocols/whitelist/README.md). */
 export const LIMITS = { ssid: 32, psk: 63, appKeys: 16, appKey: 32, appValue: 96 };
 
 export function validateRecord(r: Partial<ConfigRecord>, where: string, partial: boolean): void {

@@ -25,7 +25,7 @@ import path from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { encodeConfiguratorIdentity, encodeWhitelist, WhitelistEntry } from '../../firmware/protocols/whitelist/records.ts';
 import { WHITELIST_FILE } from '../../firmware/protocols/whitelist/configurator.ts';
-import { KEY_FILE } from '../app/configurator-app.ts';
+import { KEY_FILE } from '../app/whitelist/configurator-spec.ts';
 import { STORE_FILE } from '../app/config-store.ts';
 import { readManifest, readConfiguratorKey } from './manifest.ts';
 import { readWhitelist } from './whitelist-file.ts';

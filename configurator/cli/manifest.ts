@@ -1,8 +1,8 @@
 /**
  * The batch manifest and the files `nowboard keygen` writes.
  *
- *   DIR/manifest.json        public: configurator public key, one entry per device
- *                            (id, X25519 public key, SHA-256 of it, group)
+ *   DIR/manifest.json        public: the batch's protocol, the configurator public key, one
+ *                            entry per device (id, protocol, X25519 public key, SHA-256 of it, group)
  *   DIR/configurator.key.json secret: the configurator's static X25519 private key (mode 0600)
  *   DIR/devices/<id>.json    secret: the device's private key (host form, mode 0600)
  *
@@ -19,6 +19,8 @@ export const MANIFEST_FORMAT = 'nowboard-manifest/1';
 
 export interface DeviceEntry {
   id: string;
+  /** the protocol this device is provisioned with (`--protocol NAME`) */
+  protocol: string;
   publicKey: string;
   keyHash: string;
   group: string;
@@ -26,6 +28,8 @@ export interface DeviceEntry {
 export interface Manifest {
   format: string;
   created: string;
+  /** the batch's protocol; every device names its own too */
+  protocol: string;
   suite: number;
   configurator: { publicKey: string };
   devices: DeviceEntry[];
@@ -70,6 +74,9 @@ export function validateManifest(v: unknown, file: string): Manifest {
   if (!m || typeof m !== 'object' || m.format !== MANIFEST_FORMAT) {
     throw new CliError('E_MANIFEST', `${file}: not a nowboard manifest (format must be "${MANIFEST_FORMAT}")`);
   }
+  // Manifests written before protocols were selectable are whitelist batches.
+  if (m.protocol === undefined) m.protocol = 'whitelist';
+  if (m.protocol !== 'whitelist') throw new CliError('E_MANIFEST', `${file}: protocol "${String(m.protocol)}" has no keygen in this version (whitelist)`);
   if (m.suite !== 1) throw new CliError('E_MANIFEST', `${file}: unsupported suite ${String(m.suite)} (this version speaks suite 1)`);
   fromHexField(m.configurator?.publicKey, 32, `${file}: configurator.publicKey`);
   if (!Array.isArray(m.devices)) throw new CliError('E_MANIFEST', `${file}: devices must be a list`);
@@ -79,6 +86,8 @@ export function validateManifest(v: unknown, file: string): Manifest {
     if (!d || typeof d.id !== 'string' || !ID_RE.test(d.id)) throw new CliError('E_MANIFEST', `${where}.id must match ${ID_RE}`);
     if (seen.has(d.id)) throw new CliError('E_MANIFEST', `${where}: duplicate id ${d.id}`);
     seen.add(d.id);
+    if (d.protocol === undefined) d.protocol = m.protocol;
+    if (d.protocol !== m.protocol) throw new CliError('E_MANIFEST', `${where}.protocol "${String(d.protocol)}" differs from the batch's "${m.protocol}"`);
     const pub = fromHexField(d.publicKey, 32, `${where}.publicKey`);
     const hash = fromHexField(d.keyHash, 32, `${where}.keyHash`);
     if (toHex(sha256(pub)) !== toHex(hash)) throw new CliError('E_MANIFEST', `${where}: keyHash is not SHA-256 of publicKey`);
@@ -126,12 +135,13 @@ export function makeBatch(count: number, opts: { prefix?: string; group?: string
     const id = prefix + String(i).padStart(4, '0');
     const priv = rand(32);
     const pub = x25519.getPublicKey(priv);
-    devices.push({ id, publicKey: toHex(pub), keyHash: toHex(sha256(pub)), group: opts.group ?? 'default' });
+    devices.push({ id, protocol: 'whitelist', publicKey: toHex(pub), keyHash: toHex(sha256(pub)), group: opts.group ?? 'default' });
     secrets.push({ id, privateKey: toHex(priv), publicKey: toHex(pub), configuratorPublicKey: toHex(cPub) });
   }
   const manifest: Manifest = {
     format: MANIFEST_FORMAT,
     created: new Date().toISOString(),
+    protocol: 'whitelist',
     suite: 1,
     configurator: { publicKey: toHex(cPub) },
     devices,

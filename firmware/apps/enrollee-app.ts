@@ -1,75 +1,71 @@
 /**
- * The Enrollee app (issue 4): boot → load identity and the proven configuration
- * from Storage → run the whitelist protocol until provisioned (the core handles
- * timeouts, retries and re-provisioning; the runtime owns the timers) → store
- * the configuration atomically (slot store) → report.
+ * The Enrollee app, the same for every protocol: boot → the protocol's spec
+ * loads the board's identity and proven configuration from Storage → run its
+ * enrollee role until provisioned (the core handles timeouts, retries and
+ * re-provisioning; the runtime owns the timers) → the core stores the
+ * configuration atomically (slot store) → report.
  *
  * Factory reset: a file `nb.reset` present at boot (written by the console or a
  * button handler) erases the stored configuration — never the identity — and
  * the board starts over as unprovisioned.
  */
-import { Ports } from '../ports/ports.ts';
+import { Ports, StoragePort } from '../ports/ports.ts';
 import { startRuntime, Runtime } from '../runtime/runtime.ts';
-import { decodeIdentity, decodeStoredConfig, WlConfig } from '../protocols/whitelist/records.ts';
-import { makeEnrollee, enrolleeInitial, CONFIG_FILE, ENROLLEE_RAND, EnrolleeState, EnrolleeOptions, ENROLLEE_DEFAULTS } from '../protocols/whitelist/enrollee.ts';
-import { firmwareSuite } from '../protocols/whitelist/suite-x25519.ts';
-import { I_PROVISIONED, I_JOIN_FAILED, I_PRESENCE } from '../codec/error-codes.ts';
-import { emit, emitReport } from './report-line.ts';
-import { NATIVE_COUNTERS, withDefaults } from './engine-accel.ts';
+import { Role, CoreEffect } from '../runtime/events.ts';
+import { I_PROVISIONED, I_JOIN_FAILED, I_PRESENCE } from '../codec/codes.ts';
+import { emit } from './report-line.ts';
+import { NATIVE_COUNTERS } from './engine-accel.ts';
 
 /** Storage names shared with the host CLI (configurator/cli/device-files.ts). */
 export var IDENTITY_FILE = 'nb-id';
 export var RESET_FILE = 'nb.reset';
 
-/**
- * Timing for a board where one X25519 takes seconds to tens of seconds
- * (Espruino on an ESP32, docs/power-model.md): the configurator may be busy with
- * other enrollees' key agreements, so the wait for CONFIG after our PROOF is long.
- */
-export var ENROLLEE_TIMING: EnrolleeOptions = withDefaults(ENROLLEE_DEFAULTS, {
-  presenceBaseMs: 2000,
-  presenceMaxMs: 32000,
-  presenceSlowMs: 120000,
-  sessionMs: 240000,
-});
+/** What a protocol's enrollee needs from Storage to start, or why it cannot. */
+export interface EnrolleeBoot {
+  /** 0, or the code of the file that failed to decode */
+  code: number;
+  /** which file or part failed, for the console */
+  what: string;
+  role: Role<any, any> | null;
+  initial: any;
+  /** the configuration version held at boot (0 = none) */
+  held: number;
+}
 
-export function startEnrollee(ports: Ports, accel: string[], timing?: EnrolleeOptions): Runtime | null {
+/** One protocol's enrollee, as the app runs it. */
+export interface EnrolleeSpec {
+  /** the logical file holding the proven configuration (erased by a factory reset) */
+  configFile: string;
+  load(storage: StoragePort): EnrolleeBoot;
+  /** version and SSID of the configuration held in this state, for the `provisioned` line */
+  provisioned(state: any): { v: number; ssid: string };
+  codeName(code: number): string;
+}
+
+export function startEnrollee(ports: Ports, accel: string[], spec: EnrolleeSpec): Runtime | null {
   var st = ports.storage;
-  var raw = st.read(IDENTITY_FILE);
-  var id = raw ? decodeIdentity(raw) : null;
-  if (!id || id.code || !id.identity) {
-    // Without an identity there is nothing to prove; stay quiet on the air and say why on the console.
-    emit(ports, 'error', { what: 'identity', code: id ? id.code : -1 });
-    return null;
-  }
   if (st.read(RESET_FILE)) {
-    st.erase(CONFIG_FILE);
+    st.erase(spec.configFile);
     st.erase(RESET_FILE);
     emit(ports, 'factory-reset', {});
   }
-  var cfg: WlConfig | null = null;
-  var craw = st.read(CONFIG_FILE);
-  if (craw) {
-    var dc = decodeStoredConfig(craw);
-    if (dc.code === 0) cfg = dc.config;
-    else emit(ports, 'error', { what: 'config', code: dc.code });
+  var b = spec.load(st);
+  if (!b.role) {
+    // Without an identity there is nothing to prove; stay quiet on the air and say why on the console.
+    emit(ports, 'error', { what: b.what, code: b.code });
+    return null;
   }
-  var core = makeEnrollee(firmwareSuite());
-  var initial: EnrolleeState = enrolleeInitial(id.identity, cfg, timing || ENROLLEE_TIMING);
-  emit(ports, 'boot', { role: 'enrollee', held: cfg ? cfg.version : 0, accel: accel.join(',') });
-  var rt = startRuntime(ports, core.next, initial, {
-    randBytes: ENROLLEE_RAND,
+  if (b.code) emit(ports, 'error', { what: b.what, code: b.code });
+  emit(ports, 'boot', { role: 'enrollee', protocol: b.role.name, held: b.held, accel: accel.join(',') });
+  var rt = startRuntime(ports, [{ role: b.role, initial: b.initial }], {
     extraWork: NATIVE_COUNTERS,
-    onEffect: function (e) {
+    onEffect: function (e: CoreEffect) {
       if (e.t !== 'report') return;
-      if (e.code === I_PROVISIONED) {
-        var s = rt.state() as EnrolleeState;
-        emit(ports, 'provisioned', { v: s.cfg ? s.cfg.version : 0, ssid: s.cfg ? s.cfg.ssid : '' });
-      } else if (e.code !== I_PRESENCE) emitReport(ports, e.code, e.detail);
+      if (e.code === I_PROVISIONED) emit(ports, 'provisioned', spec.provisioned(rt.state()));
+      else if (e.code !== I_PRESENCE) emit(ports, 'report', { code: e.code, name: spec.codeName(e.code), detail: e.detail });
       if (e.code === I_JOIN_FAILED) emit(ports, 'join-failed', { detail: e.detail });
     },
   });
   rt.dispatch({ t: 'boot' });
   return rt;
 }
-

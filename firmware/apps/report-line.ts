@@ -4,14 +4,9 @@
  * person watching a serial console all read the same lines.
  */
 import { Ports, LOG_INFO } from '../ports/ports.ts';
-import { codeName } from '../codec/error-codes.ts';
 
 export function emit(ports: Ports, ev: string, fields: { [k: string]: any }): void {
   var o: { [k: string]: any } = { ev: ev };
   for (var k in fields) o[k] = fields[k];
   ports.log.log(LOG_INFO, 'NOWBOARD ' + JSON.stringify(o));
-}
-
-export function emitReport(ports: Ports, code: number, detail: string): void {
-  emit(ports, 'report', { code: code, name: codeName(code), detail: detail });
 }

@@ -108,6 +108,27 @@ export interface WifiPort {
   leave(): void;
 }
 
+/**
+ * A request/response link to the protocol's server (border router →
+ * Authentication Cloud, controller → authentication server): HTTP over Wi-Fi
+ * on a board, an HTTP client on the host, an in-process link with latency and
+ * loss in the simulator. `done` is called once, later, with the HTTP status
+ * (0 = unreachable or timed out) and the body.
+ */
+export interface UplinkPort {
+  request(path: string, json: string, done: (status: number, json: string | null) => void): void;
+}
+
+/**
+ * The out-of-band channel (protocol psk-oob): the serial console at the bench,
+ * a QR code a person carries, or the simulator's private per-pair medium. Each
+ * message starts with its protocol id, like a radio frame.
+ */
+export interface OobPort {
+  send(bytes: Uint8Array): void;
+  onReceive(handler: (bytes: Uint8Array) => void): void;
+}
+
 export interface Ports {
   wifi: WifiPort;
   radio: RadioPort;
@@ -116,4 +137,8 @@ export interface Ports {
   storage: StoragePort;
   log: LogPort;
   meter: MeterPort;
+  /** only on boards whose protocol talks to a server */
+  uplink?: UplinkPort;
+  /** only on boards with an out-of-band channel */
+  oob?: OobPort;
 }

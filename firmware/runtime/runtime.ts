@@ -3,25 +3,22 @@
  * port callbacks into protocol events (the "glue" of ARCHITECTURE.md; hostapd's
  * DPP glue owns all timers the same way). Protocol cores stay pure.
  *
+ * It runs one or more roles (firmware/runtime/events.ts `Role`) side by side
+ * and is the product's one demultiplexer: a received frame or out-of-band
+ * message goes to the role whose protocol id equals its first byte
+ * (firmware/codec/protocol-ids.ts); one for no role here is dropped, counted
+ * and logged as E_PROTOCOL. Timers are scoped per role, and the answer to a
+ * role's Wi-Fi join or uplink request goes back to that role.
+ *
  * Around every step it tells the meter the CPU is busy, and reports the crypto
  * work the step did (from the counters in firmware/crypto/work-counters.ts), so
  * the power model can cost it.
  */
-import { Ports, LOG_ERROR, LOG_WARN, CPU_ACTIVE, CPU_IDLE } from '../ports/ports.ts';
+import { Ports, LOG_ERROR, LOG_WARN, LOG_DEBUG, CPU_ACTIVE, CPU_IDLE } from '../ports/ports.ts';
 import { work, WORK_UNITS } from '../crypto/work-counters.ts';
-
-/** Anything with `t`: events in, effects out. */
-export interface Tagged {
-  t: string;
-  [k: string]: any;
-}
-
-export interface StepResult<S> {
-  state: S;
-  effects: Tagged[];
-}
-
-export type NextFn<S> = (state: S, ev: Tagged) => StepResult<S>;
+import { protocolOf } from '../codec/protocol-ids.ts';
+import { E_PROTOCOL } from '../codec/codes.ts';
+import { CoreEvent, CoreEffect, Role } from './events.ts';
 
 /** A counter outside work-counters.ts to report too: `src[key]`, reported as `unit`. */
 export interface ExtraCounter {
@@ -30,21 +27,40 @@ export interface ExtraCounter {
   unit: string;
 }
 
+/** A role with the state it starts in. */
+export interface RoleInstance {
+  role: Role<any, any>;
+  initial: any;
+}
+
 export interface RuntimeOptions {
-  /** How many random bytes to attach to each event as `rand`. */
-  randBytes: number;
-  /** Effects the runtime doesn't know (audit, app-specific): handled by the app. */
-  onEffect?: (e: Tagged, rt: Runtime) => void;
-  /** Called after every step with the new state (apps persist or inspect it). */
-  onState?: (state: any) => void;
+  /**
+   * Effects the runtime does not carry out itself (report, audit, pairwise):
+   * handled by the app. `proto` is the role's protocol id.
+   */
+  onEffect?: (e: CoreEffect, proto: number, rt: Runtime) => void;
+  /** Called after every step with the role's new state (apps persist or inspect it). */
+  onState?: (state: any, proto: number) => void;
   /** Counters outside work-counters.ts to report to the meter too (e.g. native SHA/AES blocks). */
   extraWork?: ExtraCounter[];
 }
 
 export interface Runtime {
-  dispatch(ev: Tagged): void;
-  state(): any;
+  /**
+   * Queue an event. Commands, OOB messages and the like go to the role of
+   * protocol `proto` (default: the first role); boot goes to every role.
+   */
+  dispatch(ev: CoreEvent<any>, proto?: number): void;
+  /** The current state of the role of protocol `proto` (default: the first). */
+  state(proto?: number): any;
   ports: Ports;
+  /** Frames and OOB messages dropped because no role here runs their protocol. */
+  stats: { foreign: number };
+}
+
+interface Slot {
+  role: Role<any, any>;
+  state: any;
 }
 
 function copyCounters(src: { [k: string]: number }, keys: string[]): number[] {
@@ -53,19 +69,28 @@ function copyCounters(src: { [k: string]: number }, keys: string[]): number[] {
   return out;
 }
 
-export function startRuntime<S>(ports: Ports, next: NextFn<S>, initial: S, opts: RuntimeOptions): Runtime {
-  var state: S = initial;
-  var timers: { [id: string]: number } = {};
+export function startRuntime(ports: Ports, roles: RoleInstance[], opts: RuntimeOptions): Runtime {
+  var slots: Slot[] = [];
+  for (var r = 0; r < roles.length; r++) slots.push({ role: roles[r].role, state: roles[r].initial });
+  /** timer handles by `proto:id` */
+  var timers: { [key: string]: number } = {};
   var busy = false;
-  var queue: Tagged[] = [];
+  var queue: { ev: CoreEvent<any>; slot: Slot | null }[] = [];
   var extra: ExtraCounter[] = opts.extraWork || [];
   var rt: Runtime = {
     dispatch: dispatch,
-    state: function () {
-      return state;
+    state: function (proto?: number) {
+      var s = proto === undefined ? slots[0] : slotOf(proto);
+      return s ? s.state : undefined;
     },
     ports: ports,
+    stats: { foreign: 0 },
   };
+
+  function slotOf(proto: number): Slot | null {
+    for (var i = 0; i < slots.length; i++) if (slots[i].role.proto === proto) return slots[i];
+    return null;
+  }
 
   function reportWork(before: number[], beforeExtra: number[]): void {
     var w = work as unknown as { [k: string]: number };
@@ -79,7 +104,15 @@ export function startRuntime<S>(ports: Ports, next: NextFn<S>, initial: S, opts:
     }
   }
 
-  function run(e: Tagged): void {
+  function makeTimerCb(slot: Slot, key: string, id: string): () => void {
+    return function () {
+      delete timers[key];
+      post({ t: 'timer', id: id }, slot);
+    };
+  }
+
+  function run(e: CoreEffect, slot: Slot): void {
+    var proto = slot.role.proto;
     switch (e.t) {
       case 'send':
         try {
@@ -87,51 +120,75 @@ export function startRuntime<S>(ports: Ports, next: NextFn<S>, initial: S, opts:
         } catch (err) {
           ports.log.log(LOG_ERROR, 'send failed: ' + (err as Error).message);
         }
-        break;
-      case 'arm':
-        if (timers[e.id] !== undefined) ports.clock.clearTimer(timers[e.id]);
-        timers[e.id] = ports.clock.setTimer(e.ms, makeTimerCb(e.id));
-        break;
-      case 'cancel':
-        if (timers[e.id] !== undefined) {
-          ports.clock.clearTimer(timers[e.id]);
-          delete timers[e.id];
+        return;
+      case 'arm': {
+        var key = proto + ':' + e.id;
+        if (timers[key] !== undefined) ports.clock.clearTimer(timers[key]);
+        timers[key] = ports.clock.setTimer(e.ms, makeTimerCb(slot, key, e.id));
+        return;
+      }
+      case 'cancel': {
+        var ckey = proto + ':' + e.id;
+        if (timers[ckey] !== undefined) {
+          ports.clock.clearTimer(timers[ckey]);
+          delete timers[ckey];
         }
-        break;
+        return;
+      }
       case 'store':
         ports.storage.write(e.file, e.bytes);
-        break;
+        return;
       case 'erase':
         ports.storage.erase(e.file);
-        break;
-      case 'join':
+        return;
+      case 'join': {
+        var joinId = e.join;
         ports.wifi.join(e.ssid, e.psk, function (result: number) {
-          dispatch({ t: 'wifi', result: result });
+          post({ t: 'wifi', result: result, join: joinId }, slot);
         });
-        break;
-      default:
-        if (opts.onEffect) opts.onEffect(e, rt);
+        return;
+      }
+      case 'uplink': {
+        var up = ports.uplink;
+        var upId = e.id;
+        if (!up) {
+          // No uplink on this board: the request fails as "unreachable", like a dead server.
+          post({ t: 'uplink', id: upId, status: 0, json: null }, slot);
+          return;
+        }
+        up.request(e.path, e.json, function (status: number, json: string | null) {
+          post({ t: 'uplink', id: upId, status: status, json: json }, slot);
+        });
+        return;
+      }
+      case 'oob':
+        if (ports.oob) ports.oob.send(e.bytes);
+        else ports.log.log(LOG_ERROR, 'oob: no out-of-band channel on this board');
+        return;
+      case 'report':
+      case 'audit':
+      case 'pairwise':
+        if (opts.onEffect) opts.onEffect(e, proto, rt);
         else ports.log.log(LOG_WARN, 'unhandled effect ' + e.t);
+        return;
+      default:
+        // Exhaustive: adding an effect to events.ts without handling it here fails to compile.
+        var never: never = e;
+        ports.log.log(LOG_WARN, 'unknown effect ' + (never as { t: string }).t);
     }
   }
 
-  function makeTimerCb(id: string): () => void {
-    return function () {
-      delete timers[id];
-      dispatch({ t: 'timer', id: id });
-    };
-  }
-
-  function step(ev: Tagged): void {
+  function step(ev: CoreEvent<any>, slot: Slot): void {
     ev.now = ports.clock.now();
-    if (opts.randBytes > 0 && ev.rand === undefined) ev.rand = ports.random.bytes(opts.randBytes);
+    var role = slot.role;
+    if (role.randBytes > 0 && ev.rand === undefined) ev.rand = ports.random.bytes(role.randBytes);
     ports.meter.state('cpu', CPU_ACTIVE);
     var before = copyCounters(work as unknown as { [k: string]: number }, WORK_UNITS);
     var beforeExtra: number[] = [];
     for (var x = 0; x < extra.length; x++) beforeExtra.push(extra[x].src[extra[x].key]);
-    var res: StepResult<S> | undefined;
+    var res;
     try {
-      res = next(state, ev);
+      res = role.next(slot.state, ev);
     } catch (err) {
       // A protocol core must never throw; if one does, keep the old state and
       // go on: a bad frame must not crash the board.
@@ -139,30 +196,68 @@ export function startRuntime<S>(ports: Ports, next: NextFn<S>, initial: S, opts:
     }
     reportWork(before, beforeExtra);
     if (res) {
-      state = res.state;
+      slot.state = res.state;
       for (var i = 0; i < res.effects.length; i++) {
         try {
-          run(res.effects[i]);
+          run(res.effects[i], slot);
         } catch (err2) {
           ports.log.log(LOG_ERROR, 'effect ' + res.effects[i].t + ' failed: ' + (err2 as Error).message);
         }
       }
-      if (opts.onState) opts.onState(state);
+      if (opts.onState) opts.onState(slot.state, role.proto);
     }
     ports.meter.state('cpu', CPU_IDLE);
   }
 
   /** Events raised while a step runs (a synchronous callback) wait their turn. */
-  function dispatch(ev: Tagged): void {
-    queue.push(ev);
+  function post(ev: CoreEvent<any>, slot: Slot | null): void {
+    queue.push({ ev: ev, slot: slot });
     if (busy) return;
     busy = true;
-    while (queue.length) step(queue.shift() as Tagged);
+    while (queue.length) {
+      var q = queue.shift() as { ev: CoreEvent<any>; slot: Slot | null };
+      if (q.slot) step(q.ev, q.slot);
+      else for (var i = 0; i < slots.length; i++) step(i === 0 ? q.ev : copyEvent(q.ev), slots[i]);
+    }
     busy = false;
   }
 
+  /** Route by protocol id (frames, OOB): the one demultiplexer. */
+  function routed(ev: CoreEvent<any>, bytes: Uint8Array): void {
+    var slot = slotOf(protocolOf(bytes));
+    if (!slot) {
+      rt.stats.foreign++;
+      ports.log.log(LOG_DEBUG, 'E_PROTOCOL ' + E_PROTOCOL + ': ' + ev.t + ' for protocol ' + protocolOf(bytes) + ' dropped');
+      return;
+    }
+    post(ev, slot);
+  }
+
+  function dispatch(ev: CoreEvent<any>, proto?: number): void {
+    if (ev.t === 'boot') post(ev, null);
+    else if (ev.t === 'frame' || ev.t === 'oob') routed(ev, ev.bytes);
+    else {
+      var slot = proto === undefined ? slots[0] : slotOf(proto);
+      if (slot) post(ev, slot);
+      else ports.log.log(LOG_WARN, 'E_PROTOCOL ' + E_PROTOCOL + ': ' + ev.t + ' for protocol ' + proto + ', which this board does not run');
+    }
+  }
+
   ports.radio.onReceive(function (from: Uint8Array, bytes: Uint8Array, rssi: number) {
-    dispatch({ t: 'frame', from: from, bytes: bytes, rssi: rssi });
+    routed({ t: 'frame', from: from, bytes: bytes, rssi: rssi }, bytes);
   });
+  if (ports.oob) {
+    ports.oob.onReceive(function (bytes: Uint8Array) {
+      routed({ t: 'oob', bytes: bytes }, bytes);
+    });
+  }
   return rt;
+}
+
+/** Each role gets its own event object (the runtime stamps now/rand per role). */
+function copyEvent(ev: CoreEvent<any>): CoreEvent<any> {
+  var o: any = {};
+  var src: any = ev;
+  for (var k in src) if (k !== 'rand' && k !== 'now') o[k] = src[k];
+  return o as CoreEvent<any>;
 }

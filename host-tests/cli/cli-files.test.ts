@@ -100,13 +100,13 @@ describe('nowboard keygen / whitelist / flash', () => {
 
   it('flash --dry-run prints one espruino command per board with the bundle and identity files', async () => {
     // npm test builds dist/ first; the bundle must be there.
-    expect(fs.existsSync(path.join(ROOT, 'dist/espruino/enrollee.js'))).toBe(true);
+    expect(fs.existsSync(path.join(ROOT, 'dist/espruino/whitelist/enrollee.js'))).toBe(true);
     const r = await run(['flash', '--manifest', path.join(dir, 'manifest.json'), '--all', '--ports', '/dev/ttyUSB0,/dev/ttyUSB1,/dev/ttyUSB2,/dev/ttyUSB3', '--dry-run']);
     const cmds = r.text.split('\n').filter((l) => l.includes('espruino'));
     expect(cmds).toHaveLength(4);
     expect(cmds[1]).toContain('-p /dev/ttyUSB1');
     expect(cmds[1]).toContain('--storage nb-id~0:' + path.join(dir, 'devices', 'dev-0002', 'nb-id~0'));
-    expect(cmds[1]).toMatch(/--storage \.bootcde:- .*dist\/espruino\/enrollee\.js/);
+    expect(cmds[1]).toMatch(/--storage \.bootcde:- .*dist\/espruino\/whitelist\/enrollee\.js/);
     await expectCliError(['flash', '--manifest', path.join(dir, 'manifest.json'), '--all', '--ports', '/dev/ttyUSB0'], 'E_FLAG_VALUE', 2, /one port per device/);
   });
 

@@ -7,8 +7,8 @@ import { summaryText } from '../../configurator/sim/sim-scenario.ts';
 
 const ROOT = path.resolve(__dirname, '../..');
 const bundles = {
-  enrollee: fs.readFileSync(path.join(ROOT, 'dist/espruino/enrollee.js'), 'utf8'),
-  configurator: fs.readFileSync(path.join(ROOT, 'dist/espruino/configurator.js'), 'utf8'),
+  enrollee: fs.readFileSync(path.join(ROOT, 'dist/espruino/whitelist/enrollee.js'), 'utf8'),
+  configurator: fs.readFileSync(path.join(ROOT, 'dist/espruino/whitelist/configurator.js'), 'utf8'),
 };
 
 describe('whitelist provisioning end to end (built Espruino bundles in node:vm)', () => {
@@ -18,8 +18,8 @@ describe('whitelist provisioning end to end (built Espruino bundles in node:vm)'
     expect(result.ok).toBe(true);
     for (const b of result.boards) expect(b.crashes).toEqual([]);
     const cfg = result.boards.find((b) => b.role === 'configurator')!;
-    const audited = cfg.reports.filter((r) => r.ev === 'audit' && r.code === 0).map((r) => r.hash).sort();
-    expect(audited).toEqual(batch.enrollees.map((e) => e.hash).sort());
+    const audited = cfg.reports.filter((r) => r.ev === 'audit' && r.code === 0).map((r) => r.device).sort();
+    expect(audited).toEqual(batch.enrollees.map((e) => e.device).sort());
     for (const b of result.boards.filter((x) => x.role === 'enrollee')) {
       const p = b.reports.find((r) => r.ev === 'provisioned');
       expect(p).toMatchObject({ v: 1, ssid: 'nowboard-lab' });

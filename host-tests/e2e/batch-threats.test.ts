@@ -9,7 +9,8 @@ import { runBatch, explain, enrollees, configurators, provisioned, audits, sessi
 import { DEFAULT_CONFIG } from '../../configurator/batch/batch-scenario.ts';
 import { encodeStoredConfig } from '../../firmware/protocols/whitelist/records.ts';
 import { CONFIG_FILE } from '../../firmware/protocols/whitelist/enrollee.ts';
-import { slotFiles, writeFiles } from '../../configurator/batch/sim-batch.ts';
+import { writeFiles } from '../../configurator/batch/batch-protocol.ts';
+import { slotFiles } from '../../firmware/ports/slot-storage.ts';
 import { makeSlotStorage } from '../../firmware/ports/slot-storage.ts';
 import { decodeStoredConfig } from '../../firmware/protocols/whitelist/records.ts';
 import { makeRng } from '../../configurator/sim/sim-rng.ts';
@@ -47,8 +48,8 @@ describe('end to end: who gets a configuration', () => {
     const cfg = configurators(r)[0];
     // No session, no audit entry, nothing sent to them: the configurator ignored them silently.
     for (const i of [1, 2]) {
-      expect(sessionsFor(cfg, batch.enrollees[i].hash)).toHaveLength(0);
-      expect(audits(cfg).filter((a) => a.hash === batch.enrollees[i].hash)).toHaveLength(0);
+      expect(sessionsFor(cfg, batch.enrollees[i].device)).toHaveLength(0);
+      expect(audits(cfg).filter((a) => a.device === batch.enrollees[i].device)).toHaveLength(0);
     }
     const toThem = r.trace.frames().filter((f) => f.from === 'cfg1' && (f.to === 'enr2' || f.to === 'enr3') && f.toMac !== 'ff:ff:ff:ff:ff:ff');
     expect(toThem).toHaveLength(0);
@@ -78,11 +79,11 @@ describe('end to end: who gets a configuration', () => {
     expect(r.ok, explain(r)).toBe(true);
     for (const cfgB of configurators(r)) {
       const ci = Number(cfgB.id.slice(3)) - 1;
-      const mine = batch.enrollees.filter((e) => e.owner === ci).map((e) => e.hash).sort();
-      const ok = audits(cfgB).filter((a) => a.code === 0).map((a) => a.hash).sort();
+      const mine = batch.enrollees.filter((e) => e.owner === ci).map((e) => e.device).sort();
+      const ok = audits(cfgB).filter((a) => a.code === 0).map((a) => a.device).sort();
       expect(ok).toEqual(mine);
       // It never even started a session with the other configurator's enrollees.
-      for (const e of batch.enrollees.filter((x) => x.owner !== ci)) expect(sessionsFor(cfgB, e.hash)).toHaveLength(0);
+      for (const e of batch.enrollees.filter((x) => x.owner !== ci)) expect(sessionsFor(cfgB, e.device)).toHaveLength(0);
     }
   });
 });
@@ -104,11 +105,12 @@ describe('end to end: faults', () => {
           const len = rng.int(251);
           const bytes = new Uint8Array(len);
           for (let i = 0; i < len; i++) bytes[i] = rng.int(256);
-          // Some look like real headers (version 1, a valid type) so decoding goes deeper.
+          // Some look like real headers (protocol 1, version 1, a valid type) so decoding goes deeper.
           if (len > 2 && k % 2 === 0) {
             bytes[0] = 1;
-            bytes[1] = 1 + rng.int(5);
-            bytes[2] = 1;
+            bytes[1] = 1;
+            bytes[2] = 1 + rng.int(5);
+            bytes[3] = 1;
           }
           const to = k % 3 === 0 ? new Uint8Array([255, 255, 255, 255, 255, 255]) : world.boards[k % world.boards.length].mac;
           world.clock.at(100 + k * 700, () => world.medium.send('noise', to, bytes));

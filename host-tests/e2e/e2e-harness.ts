@@ -7,8 +7,8 @@ import { summaryText, ScenarioResult, BoardSummary } from '../../configurator/si
 
 const ROOT = path.resolve(__dirname, '../..');
 export const bundles = {
-  enrollee: fs.readFileSync(path.join(ROOT, 'dist/espruino/enrollee.js'), 'utf8'),
-  configurator: fs.readFileSync(path.join(ROOT, 'dist/espruino/configurator.js'), 'utf8'),
+  enrollee: fs.readFileSync(path.join(ROOT, 'dist/espruino/whitelist/enrollee.js'), 'utf8'),
+  configurator: fs.readFileSync(path.join(ROOT, 'dist/espruino/whitelist/configurator.js'), 'utf8'),
 };
 
 export function runBatch(o: Omit<BatchScenarioOptions, 'bundles' | 'loadBundle'>) {

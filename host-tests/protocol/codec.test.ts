@@ -1,18 +1,18 @@
 /**
  * Frame codec, record and file encodings, and the code table
- * (docs/whitelist-protocol.md §3, §5, §6, §7).
+ * (firmware/protocols/whitelist/README.md §3, §5, §6, §7).
  */
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { nobleSuite } from './noble-suite.ts';
 import { world, CFG1 } from './fixtures.ts';
 import { stepFor } from './driver.ts';
-import * as EC from '../../firmware/codec/error-codes.ts';
+import * as EC from './wl-codes.ts';
 import * as P from '../../firmware/ports/ports.ts';
 import {
   decodeFrame, encodePresence, encodeProof, encodeChallengeBody, encodeChallenge, configHeader, encodeConfig as encodeConfigFrame,
   T_PRESENCE, T_CHALLENGE, T_PROOF, T_CONFIG, T_ACK, CONFIG_MIN_LEN, FRAG_MAX,
-} from '../../firmware/codec/frames.ts';
+} from '../../firmware/protocols/whitelist/frames.ts';
 import {
   encodeConfig, decodeConfig, encodeStoredConfig, decodeStoredConfig, encodeIdentity, decodeIdentity,
   encodeConfiguratorIdentity, decodeConfiguratorIdentity, encodeWhitelist, decodeWhitelist, WlConfig,
@@ -20,7 +20,7 @@ import {
 import { copyBytes } from '../../firmware/bytes/bytes.ts';
 
 const suite = nobleSuite();
-const MIN: { [t: number]: number } = { [T_PRESENCE]: 60, [T_CHALLENGE]: 71, [T_PROOF]: 23, [T_CONFIG]: 18, [T_ACK]: 20 };
+const MIN: { [t: number]: number } = { [T_PRESENCE]: 61, [T_CHALLENGE]: 72, [T_PROOF]: 24, [T_CONFIG]: 19, [T_ACK]: 21 };
 
 function handshakeFrames() {
   const w = world(suite, 101);
@@ -33,7 +33,7 @@ describe('frame decoder', () => {
     const E = new Uint8Array(32).map((_, i) => i + 1);
     const ne = new Uint8Array(16).map((_, i) => 200 + i);
     const p = encodePresence(1, E, ne, 0x01020304, 3);
-    expect(p.length).toBe(60);
+    expect(p.length).toBe(61);
     const d = decodeFrame(p).frame!;
     expect(d).toMatchObject({ version: 1, type: T_PRESENCE, suite: 1, sid: 0, held: 0x01020304, caps: 3 });
     expect(d.E).toEqual(E);
@@ -56,7 +56,7 @@ describe('frame decoder', () => {
 
   it('truncation at every length gives a typed error', () => {
     for (const f of handshakeFrames()) {
-      const t = f[1];
+      const t = f[2];
       for (let L = 0; L < f.length; L++) {
         const d = decodeFrame(copyBytes(f, 0, L));
         if (L < MIN[t]) {
@@ -76,12 +76,12 @@ describe('frame decoder', () => {
 
   it('a truncated CONFIG that still parses is refused by the enrollee with E_AUTH_CONFIG', () => {
     const frames = handshakeFrames();
-    const full = frames.find((f) => f[1] === T_CONFIG)!;
+    const full = frames.find((f) => f[2] === T_CONFIG)!;
     for (let L = CONFIG_MIN_LEN; L < full.length; L++) {
       const w = world(suite, 101);
       let cut: Uint8Array | null = null;
       w.net.run(() => cut !== null && w.net.inflight.length === 0, 100, (f) => {
-        if (f.bytes[1] !== T_CONFIG || cut) return f;
+        if (f.bytes[2] !== T_CONFIG || cut) return f;
         cut = copyBytes(f.bytes, 0, L);
         return { from: f.from, to: f.to, bytes: cut };
       });
@@ -93,15 +93,16 @@ describe('frame decoder', () => {
 
   it('rejects frames over 250 bytes, unknown versions, types and suites, and bad field values', () => {
     expect(decodeFrame(new Uint8Array(251).fill(1)).code).toBe(EC.E_LONG);
-    expect(decodeFrame(new Uint8Array([2, 1, 1, 0, 0, 0, 0])).code).toBe(EC.E_VERSION);
-    expect(decodeFrame(new Uint8Array([1, 0, 1, 0, 0, 0, 0])).code).toBe(EC.E_TYPE);
-    expect(decodeFrame(new Uint8Array([1, 6, 1, 0, 0, 0, 0])).code).toBe(EC.E_TYPE);
-    expect(decodeFrame(new Uint8Array([1, 1, 3, 0, 0, 0, 0])).code).toBe(EC.E_SUITE);
-    expect(decodeFrame(new Uint8Array([1, 1, 0, 0, 0, 0, 0])).code).toBe(EC.E_SUITE);
+    expect(decodeFrame(new Uint8Array([2, 1, 1, 1, 0, 0, 0, 0])).code).toBe(EC.E_PROTOCOL);
+    expect(decodeFrame(new Uint8Array([1, 2, 1, 1, 0, 0, 0, 0])).code).toBe(EC.E_VERSION);
+    expect(decodeFrame(new Uint8Array([1, 1, 0, 1, 0, 0, 0, 0])).code).toBe(EC.E_TYPE);
+    expect(decodeFrame(new Uint8Array([1, 1, 6, 1, 0, 0, 0, 0])).code).toBe(EC.E_TYPE);
+    expect(decodeFrame(new Uint8Array([1, 1, 1, 3, 0, 0, 0, 0])).code).toBe(EC.E_SUITE);
+    expect(decodeFrame(new Uint8Array([1, 1, 1, 0, 0, 0, 0, 0])).code).toBe(EC.E_SUITE);
     const proof0 = encodeProof(1, 0, new Uint8Array(16));
     expect(decodeFrame(proof0).code).toBe(EC.E_FIELD);
     const p = encodePresence(1, new Uint8Array(32), new Uint8Array(16), 0, 0);
-    p[6] = 1;
+    p[7] = 1;
     expect(decodeFrame(p).code).toBe(EC.E_FIELD);
     expect(decodeFrame(encodeConfigFrame(configHeader(1, 6, 3, 3), new Uint8Array(9))).code).toBe(EC.E_FIELD);
     expect(decodeFrame(encodeConfigFrame(configHeader(1, 6, 0, 9), new Uint8Array(9))).code).toBe(EC.E_FIELD);
@@ -183,22 +184,5 @@ describe('files', () => {
     const flags = copyBytes(wb);
     flags[6 + 32] = 0x80;
     expect(decodeWhitelist(flags).code).toBe(EC.E_FILE_FIELD);
-  });
-});
-
-describe('code table', () => {
-  it('Wi-Fi codes equal the port constants, names are unique', () => {
-    expect([EC.WIFI_NO_AP, EC.WIFI_AUTH_FAIL, EC.WIFI_TIMEOUT, EC.OK]).toEqual([P.WIFI_NO_AP, P.WIFI_AUTH_FAIL, P.WIFI_TIMEOUT, P.WIFI_OK]);
-    const names = Object.values(EC.ERROR_TABLE).map((r) => r[0]);
-    expect(new Set(names).size).toBe(names.length);
-    for (const [k, row] of Object.entries(EC.ERROR_TABLE)) expect((EC as any)[row[0]]).toBe(Number(k));
-    expect(EC.codeName(250)).toBe('CODE_250');
-  });
-
-  it('the spec shows exactly the table', () => {
-    const doc = readFileSync(new URL('../../docs/whitelist-protocol.md', import.meta.url), 'utf8');
-    const rows = [...doc.matchAll(/^\| (\d+) \| `([A-Z0-9_]+)` \| (.+) \|$/gm)].map((m) => [Number(m[1]), m[2], m[3]]);
-    const table = Object.entries(EC.ERROR_TABLE).map(([k, r]) => [Number(k), r[0], r[1]]);
-    expect(rows).toEqual(table);
   });
 });

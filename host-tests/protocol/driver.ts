@@ -10,7 +10,8 @@ import {
   makeConfigurator, configuratorInitial, ConfiguratorState, ConfiguratorOptions,
 } from '../../firmware/protocols/whitelist/configurator.ts';
 import { WlConfig, EnrolleeIdentity, WhitelistEntry } from '../../firmware/protocols/whitelist/records.ts';
-import { WlEvent, WlEffect, WlStep } from '../../firmware/protocols/whitelist/common.ts';
+import { WlEvent, WlStep } from '../../firmware/protocols/whitelist/common.ts';
+import { ReportEffect, AuditEffect, StoreEffect } from '../../firmware/runtime/events.ts';
 import { utf8Encode } from '../../firmware/bytes/bytes.ts';
 import { WIFI_OK, WIFI_NO_AP, WIFI_AUTH_FAIL } from '../../firmware/ports/ports.ts';
 
@@ -66,11 +67,12 @@ export interface Node {
   core: AnyCore;
   state: any;
   timers: { [id: string]: number };
-  joins: { ssid: string; psk: string }[];
-  log: { ev: WlEvent; prev: any; step: WlStep<any> }[];
-  reports: WlEffect[];
-  audits: WlEffect[];
-  stores: WlEffect[];
+  joins: { ssid: string; psk: string; join: number }[];
+  /** events as fed (frames keep their bytes: stepFor finds a step by its frame) */
+  log: { ev: WlEvent & { bytes?: Uint8Array }; prev: any; step: WlStep<any> }[];
+  reports: ReportEffect[];
+  audits: AuditEffect[];
+  stores: StoreEffect[];
 }
 
 export class Net {
@@ -118,7 +120,7 @@ export class Net {
         this.sent.push(f);
       } else if (e.t === 'arm') n.timers[e.id] = this.now + e.ms;
       else if (e.t === 'cancel') delete n.timers[e.id];
-      else if (e.t === 'join') n.joins.push({ ssid: e.ssid, psk: e.psk });
+      else if (e.t === 'join') n.joins.push({ ssid: e.ssid, psk: e.psk, join: e.join });
       else if (e.t === 'report') n.reports.push(e);
       else if (e.t === 'audit') n.audits.push(e);
       else if (e.t === 'store') n.stores.push(e);
@@ -167,7 +169,7 @@ export class Net {
         const j = n.joins.shift()!;
         const ap = this.aps[j.ssid];
         const result = ap === undefined ? WIFI_NO_AP : ap === j.psk ? WIFI_OK : WIFI_AUTH_FAIL;
-        this.step(n, { t: 'wifi', result });
+        this.step(n, { t: 'wifi', result, join: j.join });
         any = true;
       }
     }

@@ -8,7 +8,7 @@ import { nobleSuite } from './noble-suite.ts';
 import { firmwareSuite } from '../../firmware/protocols/whitelist/suite-x25519.ts';
 import { world, CFG1 } from './fixtures.ts';
 import { Net, keyFrom, makeIdentity, rng } from './driver.ts';
-import { OK } from '../../firmware/codec/error-codes.ts';
+import { OK } from '../../firmware/codec/codes.ts';
 
 const ref = nobleSuite();
 const fw = firmwareSuite();

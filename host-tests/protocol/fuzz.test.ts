@@ -1,5 +1,5 @@
 /**
- * Seeded fuzz of the decoders and of both cores (docs/whitelist-protocol.md §8:
+ * Seeded fuzz of the decoders and of both cores (firmware/protocols/whitelist/README.md §8:
  * next() never throws; a refused frame leaves the state object untouched).
  * Inputs: random bytes, and mutations of a recorded handshake (the corpus:
  * wire-vectors.json plus the frames recorded here). The seed is printed on failure.
@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import { nobleSuite } from './noble-suite.ts';
 import { world, World } from './fixtures.ts';
 import { rng } from './driver.ts';
-import * as EC from '../../firmware/codec/error-codes.ts';
-import { decodeFrame } from '../../firmware/codec/frames.ts';
+import * as EC from './wl-codes.ts';
+import { decodeFrame, HDR_LEN } from '../../firmware/protocols/whitelist/frames.ts';
 import { decodeConfig, decodeWhitelist, decodeIdentity, decodeStoredConfig, decodeConfiguratorIdentity } from '../../firmware/protocols/whitelist/records.ts';
 import { EN_STATE_NAMES } from '../../firmware/protocols/whitelist/enrollee.ts';
 import { VECTORS_PATH } from './make-wire-vectors.ts';
@@ -51,8 +51,8 @@ function mutate(r: (n: number) => Uint8Array, seeds: Uint8Array[]): Uint8Array {
   }
   if (mode === 4) {
     // keep the header, randomise the body
-    const body = r(Math.max(0, b.length - 7));
-    b.set(body, 7);
+    const body = r(Math.max(0, b.length - HDR_LEN));
+    b.set(body, HDR_LEN);
     return b;
   }
   const p = r(2);

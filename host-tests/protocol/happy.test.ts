@@ -3,7 +3,7 @@ import { nobleSuite } from './noble-suite.ts';
 import { world, CFG1 } from './fixtures.ts';
 import { EN_ANNOUNCE, CONFIG_FILE } from '../../firmware/protocols/whitelist/enrollee.ts';
 import { decodeStoredConfig } from '../../firmware/protocols/whitelist/records.ts';
-import { I_PROVISIONED, OK } from '../../firmware/codec/error-codes.ts';
+import { I_PROVISIONED, OK } from '../../firmware/codec/codes.ts';
 
 describe('whitelist protocol: happy path', () => {
   it('provisions an enrollee to an OK ack with equal configuration on both sides', () => {

@@ -1,13 +1,13 @@
-/** Keygen helpers and the frame summary used by traces (docs/whitelist-protocol.md §1, §3). */
+/** Keygen helpers and the frame summary used by traces (firmware/protocols/whitelist/README.md §1, §3). */
 import { describe, it, expect } from 'vitest';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { SUITES } from './suites.ts';
 import { configuratorIdentityFrom, enrolleeIdentityFrom, whitelistEntryFor } from '../../firmware/protocols/whitelist/keygen.ts';
-import { frameSummary, encodePresence } from '../../firmware/codec/frames.ts';
+import { frameSummary, encodePresence } from '../../firmware/protocols/whitelist/frames.ts';
 import { Net } from './driver.ts';
 import { CFG1 } from './fixtures.ts';
-import { OK } from '../../firmware/codec/error-codes.ts';
+import { OK } from '../../firmware/codec/codes.ts';
 
 for (const [name, suite] of SUITES) {
   describe('keygen with the ' + name, () => {
@@ -42,8 +42,8 @@ for (const [name, suite] of SUITES) {
 describe('frameSummary', () => {
   it('names the type and fields, and never throws on garbage', () => {
     const p = encodePresence(1, new Uint8Array(32).fill(0xab), new Uint8Array(16).fill(1), 7, 3);
-    expect(frameSummary(p)).toBe('PRESENCE v1 suite 1 E abababab.. Ne 01010101.. held 7 caps 3 (60 bytes)');
-    expect(frameSummary(new Uint8Array([1, 9]))).toBe('undecodable (E_TYPE, 2 bytes)');
+    expect(frameSummary(p)).toBe('PRESENCE v1 suite 1 E abababab.. Ne 01010101.. held 7 caps 3 (61 bytes)');
+    expect(frameSummary(new Uint8Array([1, 1, 9]))).toBe('undecodable (E_TYPE, 3 bytes)');
     expect(frameSummary(new Uint8Array(0))).toBe('undecodable (E_SHORT, 0 bytes)');
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Produces host-tests/protocol/wire-vectors.json: one whole handshake of the
- * whitelist protocol (docs/whitelist-protocol.md §3, §4) from fixed keys, nonces
+ * whitelist protocol (firmware/protocols/whitelist/README.md §3, §4) from fixed keys, nonces
  * and configuration, driven through the two cores. Run:
  *   npx tsx host-tests/protocol/make-wire-vectors.ts
  * wire-vectors.test.ts regenerates the vectors with both suites and compares,
@@ -83,7 +83,7 @@ export function makeWireVectors(suite: WhitelistSuiteCrypto): WireVectors {
     r = en.next(es, { t: 'frame', from: confMac, bytes: f, now: 40 });
     es = r.state;
   }
-  r = en.next(es, { t: 'wifi', result: WIFI_OK, now: 50 });
+  r = en.next(es, { t: 'wifi', result: WIFI_OK, join: 1, now: 50 });
   es = r.state;
   const ack = sends(r.effects)[0];
   frames.push({ name: 'ACK', hex: toHex(ack) });
@@ -92,7 +92,7 @@ export function makeWireVectors(suite: WhitelistSuiteCrypto): WireVectors {
 
   return {
     description:
-      'One suite-1 handshake of the nowboard whitelist protocol (docs/whitelist-protocol.md). ' +
+      'One suite-1 handshake of the nowboard whitelist protocol (firmware/protocols/whitelist/README.md). ' +
       'Keys are SHA-256 of the labels below; frames in send order, hex.',
     inputs: {
       e_label: 'nowboard wire vector enrollee key',

@@ -1,19 +1,20 @@
 /**
  * Behaviour tests of the whitelist protocol beyond the happy path
- * (docs/whitelist-protocol.md §2, §5, §8): commit-on-join (threat 13),
+ * (firmware/protocols/whitelist/README.md §2, §5, §8): commit-on-join (threat 13),
  * re-provisioning, fragmentation near the size limit, message loss, floods
  * (threat 9), per-device configuration and first-contact ss caching.
  */
+import { StoreEffect, ReportEffect } from '../../firmware/runtime/events.ts';
 import { describe, it, expect } from 'vitest';
 import { SUITES } from './suites.ts';
 import { WhitelistSuiteCrypto } from '../../firmware/protocols/whitelist/suite.ts';
 import { nobleSuite, countingSuite } from './noble-suite.ts';
 import { world, CFG1 } from './fixtures.ts';
 import { Net, keyFrom, makeIdentity, macOf } from './driver.ts';
-import * as EC from '../../firmware/codec/error-codes.ts';
+import * as EC from './wl-codes.ts';
 import { EN_ANNOUNCE, CONFIG_FILE, ENROLLEE_DEFAULTS } from '../../firmware/protocols/whitelist/enrollee.ts';
 import { WHITELIST_FILE, CONFIGURATOR_DEFAULTS } from '../../firmware/protocols/whitelist/configurator.ts';
-import { T_PRESENCE, T_CONFIG, T_ACK, T_PROOF, T_CHALLENGE, CONFIG_MAX, MAX_FRAGS, encodePresence } from '../../firmware/codec/frames.ts';
+import { T_PRESENCE, T_CONFIG, T_ACK, T_PROOF, T_CHALLENGE, CONFIG_MAX, MAX_FRAGS, encodePresence } from '../../firmware/protocols/whitelist/frames.ts';
 import { encodeConfig, WlConfig, decodeWhitelist } from '../../firmware/protocols/whitelist/records.ts';
 import { readU32 } from '../../firmware/bytes/bytes.ts';
 import { WIFI_AUTH_FAIL, WIFI_NO_AP } from '../../firmware/ports/ports.ts';
@@ -38,8 +39,8 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
       const sentBefore = w.net.sent.length;
       w.net.step(w.enr, { t: 'timer', id: 'presence' }); // at once, without waiting
       const p = w.net.sent[sentBefore];
-      expect(p.bytes[1]).toBe(T_PRESENCE);
-      expect(readU32(p.bytes, 55)).toBe(1);
+      expect(p.bytes[2]).toBe(T_PRESENCE);
+      expect(readU32(p.bytes, 56)).toBe(1);
       // The configurator is in cooldown for that enrollee: no new session at once...
       w.net.deliverAll();
       expect(w.conf.log[w.conf.log.length - 1].step.code).toBe(EC.E_COOLDOWN);
@@ -139,7 +140,7 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
       expect(n).toBeGreaterThan(CONFIG_MAX - 8);
       const w = world(suite, 51, { cfg: big });
       expect(w.net.run(() => w.conf.audits.length > 0)).toBe(true);
-      const frags = w.net.sent.filter((f) => f.bytes[1] === T_CONFIG);
+      const frags = w.net.sent.filter((f) => f.bytes[2] === T_CONFIG);
       expect(frags.length).toBe(MAX_FRAGS);
       for (const f of frags) expect(f.bytes.length).toBeLessThanOrEqual(250);
       expect(frags[0].bytes.length).toBe(250);
@@ -161,7 +162,7 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
       const w = world(suite, 53, { cfg });
       let dropped = 0;
       w.net.run(() => w.conf.audits.length > 0, 1000, (f) => {
-        if (f.bytes[1] === T_CONFIG && f.bytes[7] === 2 && dropped++ === 0) return null;
+        if (f.bytes[2] === T_CONFIG && f.bytes[8] === 2 && dropped++ === 0) return null;
         return f;
       });
       // Reverse the order of the remaining fragments of the first burst is covered by
@@ -179,7 +180,7 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
         let dropped = false;
         expect(
           w.net.run(() => w.conf.audits.length > 0, 1000, (f) => {
-            if (!dropped && f.bytes[1] === t) {
+            if (!dropped && f.bytes[2] === t) {
               dropped = true;
               return null;
             }
@@ -195,10 +196,10 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
     it('a lost ACK is sent again when the configurator re-sends CONFIG, and the audit is OK', () => {
     const w = world(suite, 71);
     let dropped = 0;
-    expect(w.net.run(() => w.conf.audits.length > 0, 2000, (f) => (f.bytes[1] === T_ACK && dropped++ === 0 ? null : f))).toBe(true);
+    expect(w.net.run(() => w.conf.audits.length > 0, 2000, (f) => (f.bytes[2] === T_ACK && dropped++ === 0 ? null : f))).toBe(true);
     expect(dropped).toBe(2);
     expect(w.conf.audits.map((a) => a.code)).toEqual([EC.OK]);
-    const acks = w.net.sent.filter((f) => f.bytes[1] === T_ACK);
+    const acks = w.net.sent.filter((f) => f.bytes[2] === T_ACK);
     expect(acks).toHaveLength(2);
     expect(acks[1].bytes).toEqual(acks[0].bytes);
     expect(w.enr.state.cfg).toEqual(CFG1);
@@ -206,11 +207,11 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
 
   it('a lost ACK is settled by the next presence carrying the new version', () => {
       const w = world(suite, 70);
-      w.net.run(() => w.conf.audits.length > 0, 2000, (f) => (f.bytes[1] === T_ACK ? null : f));
+      w.net.run(() => w.conf.audits.length > 0, 2000, (f) => (f.bytes[2] === T_ACK ? null : f));
       expect(w.enr.state.cfg).toEqual(CFG1);
       const codes = w.conf.audits.map((a) => a.code);
       expect(codes[codes.length - 1]).not.toBe(EC.OK);
-      w.net.run(() => w.conf.audits.some((a) => a.code === EC.I_CONFIRMED), 2000, (f) => (f.bytes[1] === T_ACK ? null : f));
+      w.net.run(() => w.conf.audits.some((a) => a.code === EC.I_CONFIRMED), 2000, (f) => (f.bytes[2] === T_ACK ? null : f));
       const conf = w.conf.audits.find((a) => a.code === EC.I_CONFIRMED)!;
       expect(conf.version).toBe(1);
     });
@@ -306,7 +307,7 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
       net.aps[CFG1.ssid] = CFG1.psk;
       const add = net.command(conf, { op: 'add', hash: suite.sha256(id.E), group: 'g' });
       expect(add.code).toBe(0);
-      const file = decodeWhitelist(add.effects[0].bytes);
+      const file = decodeWhitelist((add.effects[0] as StoreEffect).bytes);
       expect(file.entries).toEqual([{ hash: suite.sha256(id.E), ss: null, group: 'g', revoked: false }]);
       net.command(conf, { op: 'config', group: 'g', config: CFG1 });
       net.boot(conf);
@@ -318,9 +319,10 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
       const last = decodeWhitelist(stored[stored.length - 1].bytes).entries!;
       expect(last[0].ss).toEqual(suite.dh(c, id.E));
       const list = net.command(conf, { op: 'list' });
-      expect(list.effects[0].code).toBe(EC.I_WHITELIST);
-      expect(list.effects[0].detail).toContain(Buffer.from(suite.sha256(id.E)).toString('hex'));
-      expect(list.effects[0].detail).toContain('confirmed=1');
+      const listing = list.effects[0] as ReportEffect;
+      expect(listing.code).toBe(EC.I_WHITELIST);
+      expect(listing.detail).toContain(Buffer.from(suite.sha256(id.E)).toString('hex'));
+      expect(listing.detail).toContain('confirmed=1');
     });
 
     it('malformed commands are refused with E_COMMAND and change nothing', () => {

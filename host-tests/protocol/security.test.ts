@@ -1,6 +1,6 @@
 /**
  * Threat tests for the whitelist protocol (../shared/THREATS.md rows 1-4, 9, 10;
- * docs/whitelist-protocol.md §10): each attack is played against both cores
+ * firmware/protocols/whitelist/README.md §10): each attack is played against both cores
  * through the deterministic driver and the exact rejection code is asserted.
  */
 import { describe, it, expect } from 'vitest';
@@ -9,10 +9,10 @@ import { WhitelistSuiteCrypto } from '../../firmware/protocols/whitelist/suite.t
 import { nobleSuite, countingSuite } from './noble-suite.ts';
 import { world, CFG1 } from './fixtures.ts';
 import { Net, Flight, keyFrom, makeIdentity, stepFor, macOf } from './driver.ts';
-import * as EC from '../../firmware/codec/error-codes.ts';
+import * as EC from './wl-codes.ts';
 import { EN_ANNOUNCE, EN_AWAIT_CONFIG } from '../../firmware/protocols/whitelist/enrollee.ts';
 import { CS_WAIT_PROOF, CS_WAIT_ACK } from '../../firmware/protocols/whitelist/configurator.ts';
-import { T_PRESENCE, T_CHALLENGE, T_PROOF, T_CONFIG, T_ACK, encodeChallenge, encodeChallengeBody } from '../../firmware/codec/frames.ts';
+import { T_PRESENCE, T_CHALLENGE, T_PROOF, T_CONFIG, T_ACK, encodeChallenge, encodeChallengeBody } from '../../firmware/protocols/whitelist/frames.ts';
 import { readU32, copyBytes } from '../../firmware/bytes/bytes.ts';
 
 function suiteTests(suite: WhitelistSuiteCrypto) {
@@ -75,7 +75,7 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
         net.fireEarliest();
         net.deliverAll();
       }
-      const later = conf.log.filter((l) => l.ev.t === 'frame' && l.ev.bytes![1] === T_PRESENCE);
+      const later = conf.log.filter((l) => l.ev.t === 'frame' && l.ev.bytes![2] === T_PRESENCE);
       expect(later.length).toBeGreaterThan(0);
       for (const l of later.slice(1)) {
         expect(l.step.code).toBe(EC.E_REVOKED);
@@ -99,11 +99,11 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
       net.boot(rogue);
       net.boot(enr);
       net.run(() => rogue.audits.length > 0, 300);
-      const chal = enr.log.filter((l) => l.ev.t === 'frame' && l.ev.bytes![1] === T_CHALLENGE);
+      const chal = enr.log.filter((l) => l.ev.t === 'frame' && l.ev.bytes![2] === T_CHALLENGE);
       expect(chal.length).toBeGreaterThan(0);
       for (const l of chal) expect([EC.E_AUTH_CHALLENGE, EC.E_RATE]).toContain(l.step.code);
       expect(chal[0].step.code).toBe(EC.E_AUTH_CHALLENGE);
-      expect(net.sent.filter((f) => f.from === enr.mac && f.bytes[1] !== T_PRESENCE)).toEqual([]);
+      expect(net.sent.filter((f) => f.from === enr.mac && f.bytes[2] !== T_PRESENCE)).toEqual([]);
       expect(enr.joins).toEqual([]);
       expect(enr.state.cfg).toBeNull();
       expect(rogue.audits[0].code).toBe(EC.E_TIMEOUT);
@@ -146,29 +146,31 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
       const MX = suite.dhPub(mx);
       let swapped = 0;
       w.net.run(() => w.conf.audits.length > 0, 400, (f) => {
-        if (f.bytes[1] !== T_CHALLENGE) return f;
+        if (f.bytes[2] !== T_CHALLENGE) return f;
         const b = copyBytes(f.bytes);
-        b.set(MX, 7);
+        b.set(MX, 8);
         swapped++;
         return { from: f.from, to: f.to, bytes: b };
       });
       expect(swapped).toBeGreaterThan(0);
-      const chal = w.enr.log.filter((l) => l.ev.t === 'frame' && l.ev.bytes![1] === T_CHALLENGE);
+      const chal = w.enr.log.filter((l) => l.ev.t === 'frame' && l.ev.bytes![2] === T_CHALLENGE);
       expect(chal[0].step.code).toBe(EC.E_AUTH_CHALLENGE);
       expect(chal.every((l) => l.step.code === EC.E_AUTH_CHALLENGE || l.step.code === EC.E_RATE)).toBe(true);
       expect(w.conf.audits[0].code).toBe(EC.E_TIMEOUT);
       expect(w.enr.state.cfg).toBeNull();
-      expect(w.net.sent.some((f) => f.bytes[1] === T_PROOF)).toBe(false);
+      expect(w.net.sent.some((f) => f.bytes[2] === T_PROOF)).toBe(false);
     });
   });
 
   describe('downgrade (threat 10)', () => {
-    // For each frame k of the handshake: version 2 (unknown), suite 3 (unknown),
-    // and suite 2 (known, but not this session's): the expected refusal per type.
+    // For each frame k of the handshake: another protocol's id, version 2
+    // (unknown), suite 3 (unknown), and suite 2 (known, but not this
+    // session's): the expected refusal per type.
     const cases: [number, number, (t: number) => number][] = [
-      [0, 2, () => EC.E_VERSION],
-      [2, 3, () => EC.E_SUITE],
-      [2, 2, (t) => (t === T_PRESENCE ? EC.E_SHORT : EC.E_SUITE)],
+      [0, 2, () => EC.E_PROTOCOL],
+      [1, 2, () => EC.E_VERSION],
+      [3, 3, () => EC.E_SUITE],
+      [3, 2, (t) => (t === T_PRESENCE ? EC.E_SHORT : EC.E_SUITE)],
     ];
     for (const [off, value, want] of cases) {
       it(`byte ${off} set to ${value} in any frame is refused, state unchanged`, () => {
@@ -184,7 +186,7 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
             return { from: f.from, to: f.to, bytes: b };
           });
           const rx = w.net.nodes.map((nd) => stepFor(nd, target!)).find((x) => x)!;
-          expect(rx.step.code, 'frame ' + k).toBe(want(target![1]));
+          expect(rx.step.code, 'frame ' + k).toBe(want(target![2]));
           expect(rx.step.state).toBe(rx.prev);
         }
       });
@@ -192,13 +194,13 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
 
     it('a relay lowering the capabilities in PRESENCE breaks the challenge', () => {
       const w = world(suite, 6);
-      w.net.run(() => w.enr.log.some((l) => l.ev.bytes && l.ev.bytes[1] === T_CHALLENGE), 50, (f) => {
-        if (f.bytes[1] !== T_PRESENCE) return f;
+      w.net.run(() => w.enr.log.some((l) => l.ev.bytes && l.ev.bytes[2] === T_CHALLENGE), 50, (f) => {
+        if (f.bytes[2] !== T_PRESENCE) return f;
         const b = copyBytes(f.bytes);
-        b[59] = 0;
+        b[60] = 0;
         return { from: f.from, to: f.to, bytes: b };
       });
-      const chal = w.enr.log.find((l) => l.ev.bytes && l.ev.bytes[1] === T_CHALLENGE)!;
+      const chal = w.enr.log.find((l) => l.ev.bytes && l.ev.bytes[2] === T_CHALLENGE)!;
       expect(chal.step.code).toBe(EC.E_AUTH_CHALLENGE);
     });
   });
@@ -206,7 +208,7 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
   describe('replay (threat 1)', () => {
     it('every recorded frame replayed into a new session is rejected with the state unchanged', () => {
       const old = recordHandshake(11);
-      const byType = (t: number) => old.find((f) => f.bytes[1] === t)!;
+      const byType = (t: number) => old.find((f) => f.bytes[2] === t)!;
       // New session, different randomness: run until the configurator waits for the ACK.
       const w = world(suite, 12);
       const enrMac = w.enr.mac;
@@ -250,16 +252,16 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
       const r = w.net.step(w.conf, { t: 'frame', from: w.enr.mac, bytes: old[0].bytes });
       expect(r.code).toBe(0);
       w.net.deliverAll();
-      const chal = w.enr.log.find((l) => l.ev.bytes && l.ev.bytes[1] === T_CHALLENGE)!;
+      const chal = w.enr.log.find((l) => l.ev.bytes && l.ev.bytes[2] === T_CHALLENGE)!;
       expect(chal.step.code).toBe(EC.E_AUTH_CHALLENGE);
-      expect(w.net.sent.some((f) => f.bytes[1] === T_PROOF)).toBe(false);
+      expect(w.net.sent.some((f) => f.bytes[2] === T_PROOF)).toBe(false);
     });
 
     it('frames replayed after completion find no session', () => {
       const w = world(suite, 14);
       expect(w.net.run(() => w.conf.audits.length > 0)).toBe(true);
-      const cfgFrame = w.net.sent.find((f) => f.bytes[1] === T_CONFIG)!;
-      const ack = w.net.sent.find((f) => f.bytes[1] === T_ACK)!;
+      const cfgFrame = w.net.sent.find((f) => f.bytes[2] === T_CONFIG)!;
+      const ack = w.net.sent.find((f) => f.bytes[2] === T_ACK)!;
       const e = w.enr.state;
       // A replayed CONFIG of the finished session only makes the enrollee repeat the
       // very same ACK (the configurator may have lost it); nothing else changes.
@@ -283,25 +285,26 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
 
   /**
    * The expected rejection for XOR 0xff on byte `off` of a frame of type `t`
-   * (docs/whitelist-protocol.md §3 layout), written from the spec, not the code.
+   * (firmware/protocols/whitelist/README.md §3 layout), written from the spec, not the code.
    */
   function expectedFor(t: number, off: number, bytes: Uint8Array): number | 'presence-accepted' | 'up-to-date' {
-    if (off === 0) return EC.E_VERSION;
-    if (off === 1) return EC.E_TYPE;
-    if (off === 2) return EC.E_SUITE;
-    const sidTampered = off >= 3 && off <= 6;
+    if (off === 0) return EC.E_PROTOCOL;
+    if (off === 1) return EC.E_VERSION;
+    if (off === 2) return EC.E_TYPE;
+    if (off === 3) return EC.E_SUITE;
+    const sidTampered = off >= 4 && off <= 7;
     if (t === T_PRESENCE) {
       if (sidTampered) return EC.E_FIELD;
-      if (off < 39) return EC.E_UNKNOWN_KEY;
-      if (off >= 55 && off <= 58) return 'up-to-date';
+      if (off < 40) return EC.E_UNKNOWN_KEY;
+      if (off >= 56 && off <= 59) return 'up-to-date';
       return 'presence-accepted';
     }
-    if (sidTampered && readU32(bytes, 3) === 0) return EC.E_FIELD;
+    if (sidTampered && readU32(bytes, 4) === 0) return EC.E_FIELD;
     if (t === T_CHALLENGE) return EC.E_AUTH_CHALLENGE;
     if (sidTampered) return EC.E_NO_SESSION;
     if (t === T_PROOF) return EC.E_AUTH_PROOF;
     if (t === T_CONFIG) {
-      if (off === 7 || off === 8) return EC.E_FIELD;
+      if (off === 8 || off === 9) return EC.E_FIELD;
       return EC.E_AUTH_CONFIG;
     }
     return EC.E_AUTH_ACK;
@@ -310,7 +313,7 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
   describe('mutation loop: every byte of every frame tampered', () => {
     it('each tampered frame is rejected with its exact reason and no wrong config is ever accepted', () => {
       const frames = recordHandshake(21);
-      expect(frames.map((f) => f.bytes[1])).toEqual([T_PRESENCE, T_CHALLENGE, T_PROOF, T_CONFIG, T_ACK]);
+      expect(frames.map((f) => f.bytes[2])).toEqual([T_PRESENCE, T_CHALLENGE, T_PROOF, T_CONFIG, T_ACK]);
       let cases = 0;
       for (let k = 0; k < frames.length; k++) {
         for (let off = 0; off < frames[k].bytes.length; off++) {
@@ -325,13 +328,13 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
             return { from: f.from, to: f.to, bytes: b };
           });
           expect(tampered).not.toBeNull();
-          const t = frames[k].bytes[1];
+          const t = frames[k].bytes[2];
           const want = expectedFor(t, off, tampered!);
           const rx = w.net.nodes.map((nd) => stepFor(nd, tampered!)).find((x) => x)!;
           const where = `frame ${k} (type ${t}) byte ${off}`;
           if (want === 'presence-accepted') {
             expect(rx.step.code, where).toBe(0);
-            const chal = w.enr.log.find((l) => l.ev.bytes && l.ev.bytes[1] === T_CHALLENGE)!;
+            const chal = w.enr.log.find((l) => l.ev.bytes && l.ev.bytes[2] === T_CHALLENGE)!;
             expect(chal.step.code, where).toBe(EC.E_AUTH_CHALLENGE);
           } else if (want === 'up-to-date') {
             expect(rx.step.code, where).toBe(EC.E_UP_TO_DATE);

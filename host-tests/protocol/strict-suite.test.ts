@@ -1,5 +1,5 @@
 /**
- * Optional suite 2 (docs/whitelist-protocol.md §9): enrollee ephemeral Y in
+ * Optional suite 2 (firmware/protocols/whitelist/README.md §9): enrollee ephemeral Y in
  * PRESENCE, X25519(y, C) and X25519(y, X) mixed into the keys. Shows the happy
  * path on both suites' implementations, the extra cost (3 more enrollee
  * multiplications), key-compromise impersonation working against suite 1 (the
@@ -10,8 +10,8 @@ import { nobleSuite, countingSuite } from './noble-suite.ts';
 import { firmwareSuite } from '../../firmware/protocols/whitelist/suite-x25519.ts';
 import { Net, keyFrom, makeIdentity, macOf } from './driver.ts';
 import { CFG1 } from './fixtures.ts';
-import * as EC from '../../firmware/codec/error-codes.ts';
-import { T_PRESENCE, T_CHALLENGE, PRESENCE2_LEN, decodeFrame } from '../../firmware/codec/frames.ts';
+import * as EC from './wl-codes.ts';
+import { T_PRESENCE, T_CHALLENGE, PRESENCE2_LEN, decodeFrame } from '../../firmware/protocols/whitelist/frames.ts';
 import { WhitelistSuiteCrypto } from '../../firmware/protocols/whitelist/suite.ts';
 import { CONFIGURATOR_DEFAULTS } from '../../firmware/protocols/whitelist/configurator.ts';
 import { copyBytes } from '../../firmware/bytes/bytes.ts';
@@ -40,12 +40,12 @@ describe('suite 2 (strict)', () => {
       expect(w.net.run(() => w.conf.audits.length > 0)).toBe(true);
       expect(w.conf.audits[0].code).toBe(EC.OK);
       expect(w.enr.state.cfg).toEqual(CFG1);
-      const p = w.net.sent.find((f) => f.bytes[1] === T_PRESENCE)!;
+      const p = w.net.sent.find((f) => f.bytes[2] === T_PRESENCE)!;
       expect(p.bytes.length).toBe(PRESENCE2_LEN);
-      expect(p.bytes[2]).toBe(2);
+      expect(p.bytes[3]).toBe(2);
       const d = decodeFrame(p.bytes).frame!;
       expect(d.Y).toEqual(ref.dhPub(w.enr.log[0].ev.rand!.subarray(18, 50)));
-      expect(w.net.sent.filter((f) => f.bytes[1] !== T_PRESENCE).every((f) => f.bytes[2] === 2)).toBe(true);
+      expect(w.net.sent.filter((f) => f.bytes[2] !== T_PRESENCE).every((f) => f.bytes[3] === 2)).toBe(true);
     }
   });
 
@@ -66,7 +66,7 @@ describe('suite 2 (strict)', () => {
     expect(s1.enr.state.cfg).toEqual(CFG1); // suite 1: the documented KCI limit
     const s2 = strictWorld(nobleSuite(2), nobleSuite(2), 403, impostorC);
     s2.net.run(() => s2.conf.audits.length > 0);
-    const chal = s2.enr.log.filter((l) => l.ev.bytes && l.ev.bytes[1] === T_CHALLENGE);
+    const chal = s2.enr.log.filter((l) => l.ev.bytes && l.ev.bytes[2] === T_CHALLENGE);
     expect(chal.length).toBeGreaterThan(0);
     expect(chal[0].step.code).toBe(EC.E_AUTH_CHALLENGE);
     expect(s2.enr.state.cfg).toBeNull();
@@ -77,16 +77,16 @@ describe('suite 2 (strict)', () => {
     const w = strictWorld(nobleSuite(2), nobleSuite(2), 404);
     let stripped = 0;
     w.net.run(() => w.conf.audits.length > 0, 400, (f) => {
-      if (f.bytes[1] !== T_PRESENCE) return f;
-      const b = new Uint8Array(60);
-      b.set(f.bytes.subarray(0, 39), 0); // header + E
-      b.set(f.bytes.subarray(71, 92), 39); // Ne, held, caps (Y dropped)
-      b[2] = 1;
+      if (f.bytes[2] !== T_PRESENCE) return f;
+      const b = new Uint8Array(61);
+      b.set(f.bytes.subarray(0, 40), 0); // header + E
+      b.set(f.bytes.subarray(72, 93), 40); // Ne, held, caps (Y dropped)
+      b[3] = 1;
       stripped++;
       return { from: f.from, to: f.to, bytes: b };
     });
     expect(stripped).toBeGreaterThan(0);
-    const chal = w.enr.log.filter((l) => l.ev.bytes && l.ev.bytes[1] === T_CHALLENGE);
+    const chal = w.enr.log.filter((l) => l.ev.bytes && l.ev.bytes[2] === T_CHALLENGE);
     expect(chal[0].step.code).toBe(EC.E_SUITE);
     expect(w.enr.state.cfg).toBeNull();
   });
@@ -104,7 +104,7 @@ describe('suite 2 (strict)', () => {
   it('a suite 2 PRESENCE whose Y is the configurator key is refused as a reflection', () => {
     const w = strictWorld(nobleSuite(2), nobleSuite(2), 406);
     const p = copyBytes(w.net.inflight[0].bytes);
-    p.set(ref.dhPub(w.c), 39);
+    p.set(ref.dhPub(w.c), 40);
     const r = w.net.step(w.conf, { t: 'frame', from: macOf(5), bytes: p });
     expect(r.code).toBe(EC.E_REFLECT);
   });

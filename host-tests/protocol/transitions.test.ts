@@ -1,17 +1,18 @@
 /**
  * Transition tables {from, event, to} for both cores, including events that are
- * invalid in the state (docs/whitelist-protocol.md §8.1, §8.2).
+ * invalid in the state (firmware/protocols/whitelist/README.md §8.1, §8.2).
  */
+import { FrameEvent } from '../../firmware/runtime/events.ts';
 import { describe, it, expect } from 'vitest';
 import { SUITES } from './suites.ts';
 import { WhitelistSuiteCrypto } from '../../firmware/protocols/whitelist/suite.ts';
 import { nobleSuite } from './noble-suite.ts';
 import { world, World } from './fixtures.ts';
 import { Net, keyFrom, makeIdentity, macOf } from './driver.ts';
-import * as EC from '../../firmware/codec/error-codes.ts';
+import * as EC from './wl-codes.ts';
 import { EN_STATE_NAMES } from '../../firmware/protocols/whitelist/enrollee.ts';
 import { CS_STATE_NAMES, CF_STATE_NAMES, SESSION_TIMER } from '../../firmware/protocols/whitelist/configurator.ts';
-import { T_CHALLENGE, T_CONFIG, T_PROOF, T_ACK, T_PRESENCE } from '../../firmware/codec/frames.ts';
+import { T_CHALLENGE, T_CONFIG, T_PROOF, T_ACK, T_PRESENCE } from '../../firmware/protocols/whitelist/frames.ts';
 import { WlEvent } from '../../firmware/protocols/whitelist/common.ts';
 import { WIFI_AUTH_FAIL, WIFI_OK } from '../../firmware/ports/ports.ts';
 
@@ -36,19 +37,19 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
 
   /** A valid CHALLENGE for the enrollee's current presence, made by the configurator. */
   function freshChallenge(w: World): WlEvent {
-    const pres = w.net.inflight.find((f) => f.bytes[1] === T_PRESENCE)!;
+    const pres = w.net.inflight.find((f) => f.bytes[2] === T_PRESENCE)!;
     const r = w.net.step(w.conf, { t: 'frame', from: w.enr.mac, bytes: pres.bytes });
     const ch = r.effects.find((e) => e.t === 'send')!;
     return { t: 'frame', from: w.conf.mac, bytes: ch.bytes };
   }
 
   function sentOfType(w: World, t: number) {
-    return w.net.sent.filter((f) => f.bytes[1] === t);
+    return w.net.sent.filter((f) => f.bytes[2] === t);
   }
 
   /** The CONFIG frames for the session in progress (drive the PROOF to the configurator). */
   function configFrames(w: World) {
-    w.net.run(() => sentOfType(w, T_CONFIG).length > 0, 20, (f) => (f.bytes[1] === T_CONFIG ? null : f));
+    w.net.run(() => sentOfType(w, T_CONFIG).length > 0, 20, (f) => (f.bytes[2] === T_CONFIG ? null : f));
     return sentOfType(w, T_CONFIG);
   }
 
@@ -62,24 +63,24 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
     { from: 'ANNOUNCE', event: 'timer presence', to: 'ANNOUNCE', code: 0, ev: () => ({ t: 'timer', id: 'presence' }), effects: ['send', 'arm', 'report'] },
     { from: 'ANNOUNCE', event: 'timer presence, short rand', to: 'ANNOUNCE', code: EC.E_NO_RAND, ev: () => ({ t: 'timer', id: 'presence', rand: new Uint8Array(17) }) },
     { from: 'ANNOUNCE', event: 'valid CHALLENGE', to: 'AWAIT_CONFIG', code: 0, ev: freshChallenge, effects: ['cancel', 'send', 'arm', 'report'] },
-    { from: 'ANNOUNCE', event: 'CONFIG', to: 'ANNOUNCE', code: EC.E_NO_SESSION, ev: (w) => ({ t: 'frame', from: w.conf.mac, bytes: new Uint8Array([1, 4, 1, 0, 0, 0, 1, 0, 1, ...new Uint8Array(9)]) }) },
-    { from: 'ANNOUNCE', event: 'PROOF (never for an enrollee)', to: 'ANNOUNCE', code: EC.E_STATE, ev: (w) => ({ t: 'frame', from: w.conf.mac, bytes: new Uint8Array([1, 3, 1, 0, 0, 0, 1, ...new Uint8Array(16)]) }), effects: [] },
-    { from: 'ANNOUNCE', event: 'wifi', to: 'ANNOUNCE', code: EC.E_STATE, ev: () => ({ t: 'wifi', result: 0 }), effects: [] },
+    { from: 'ANNOUNCE', event: 'CONFIG', to: 'ANNOUNCE', code: EC.E_NO_SESSION, ev: (w) => ({ t: 'frame', from: w.conf.mac, bytes: new Uint8Array([1, 1, 4, 1, 0, 0, 0, 1, 0, 1, ...new Uint8Array(9)]) }) },
+    { from: 'ANNOUNCE', event: 'PROOF (never for an enrollee)', to: 'ANNOUNCE', code: EC.E_STATE, ev: (w) => ({ t: 'frame', from: w.conf.mac, bytes: new Uint8Array([1, 1, 3, 1, 0, 0, 0, 1, ...new Uint8Array(16)]) }), effects: [] },
+    { from: 'ANNOUNCE', event: 'wifi', to: 'ANNOUNCE', code: EC.E_STATE, ev: () => ({ t: 'wifi', result: 0, join: 1 }), effects: [] },
     { from: 'ANNOUNCE', event: 'timer session (stale)', to: 'ANNOUNCE', code: EC.E_STALE_TIMER, ev: () => ({ t: 'timer', id: 'session' }), effects: [] },
-    { from: 'ANNOUNCE', event: 'unknown event', to: 'ANNOUNCE', code: EC.E_EVENT, ev: () => ({ t: 'dance' }) },
+    { from: 'ANNOUNCE', event: 'unknown event', to: 'ANNOUNCE', code: EC.E_EVENT, ev: () => ({ t: 'dance' } as any) },
     { from: 'ANNOUNCE', event: 'frame with a 5-byte MAC', to: 'ANNOUNCE', code: EC.E_EVENT, ev: () => ({ t: 'frame', from: new Uint8Array(5), bytes: new Uint8Array(60) }) },
-    { from: 'ANNOUNCE', event: 'garbage frame', to: 'ANNOUNCE', code: EC.E_VERSION, ev: (w) => ({ t: 'frame', from: w.conf.mac, bytes: new Uint8Array([9, 9, 9]) }) },
+    { from: 'ANNOUNCE', event: 'garbage frame', to: 'ANNOUNCE', code: EC.E_VERSION, ev: (w) => ({ t: 'frame', from: w.conf.mac, bytes: new Uint8Array([1, 9, 9]) }) },
     { from: 'AWAIT_CONFIG', event: 'CONFIG (all fragments)', to: 'JOINING', code: 0, ev: (w) => ({ t: 'frame', from: w.conf.mac, bytes: configFrames(w)[0].bytes }), effects: ['cancel', 'join', 'arm'] },
     { from: 'AWAIT_CONFIG', event: 'same CHALLENGE again', to: 'AWAIT_CONFIG', code: 0, ev: (w) => ({ t: 'frame', from: w.conf.mac, bytes: sentOfType(w, T_CHALLENGE)[0].bytes }), effects: ['send'] },
     { from: 'AWAIT_CONFIG', event: 'same CHALLENGE from another MAC', to: 'AWAIT_CONFIG', code: EC.E_PEER, ev: (w) => ({ t: 'frame', from: macOf(77), bytes: sentOfType(w, T_CHALLENGE)[0].bytes }) },
     { from: 'AWAIT_CONFIG', event: 'CONFIG from another MAC', to: 'AWAIT_CONFIG', code: EC.E_PEER, ev: (w) => ({ t: 'frame', from: macOf(77), bytes: configFrames(w)[0].bytes }) },
     { from: 'AWAIT_CONFIG', event: 'timer session', to: 'ANNOUNCE', code: EC.E_TIMEOUT, ev: () => ({ t: 'timer', id: 'session' }), effects: ['report', 'cancel', 'cancel', 'arm'] },
     { from: 'AWAIT_CONFIG', event: 'timer presence (stale)', to: 'AWAIT_CONFIG', code: EC.E_STALE_TIMER, ev: () => ({ t: 'timer', id: 'presence' }) },
-    { from: 'AWAIT_CONFIG', event: 'wifi', to: 'AWAIT_CONFIG', code: EC.E_STATE, ev: () => ({ t: 'wifi', result: 0 }) },
-    { from: 'JOINING', event: 'wifi OK', to: 'ANNOUNCE', code: 0, ev: () => ({ t: 'wifi', result: WIFI_OK }), effects: ['store', 'report', 'send', 'cancel', 'cancel', 'arm'] },
-    { from: 'JOINING', event: 'wifi AUTH_FAIL', to: 'ANNOUNCE', code: WIFI_AUTH_FAIL, ev: () => ({ t: 'wifi', result: WIFI_AUTH_FAIL }), effects: ['report', 'send', 'cancel', 'cancel', 'arm'] },
+    { from: 'AWAIT_CONFIG', event: 'wifi', to: 'AWAIT_CONFIG', code: EC.E_STATE, ev: () => ({ t: 'wifi', result: 0, join: 1 }) },
+    { from: 'JOINING', event: 'wifi OK', to: 'ANNOUNCE', code: 0, ev: () => ({ t: 'wifi', result: WIFI_OK, join: 1 }), effects: ['store', 'report', 'send', 'cancel', 'cancel', 'arm'] },
+    { from: 'JOINING', event: 'wifi AUTH_FAIL', to: 'ANNOUNCE', code: WIFI_AUTH_FAIL, ev: () => ({ t: 'wifi', result: WIFI_AUTH_FAIL, join: 1 }), effects: ['report', 'send', 'cancel', 'cancel', 'arm'] },
     { from: 'JOINING', event: 'timer join', to: 'ANNOUNCE', code: EC.WIFI_TIMEOUT, ev: () => ({ t: 'timer', id: 'join' }) },
-    { from: 'JOINING', event: 'wifi with a bogus result', to: 'JOINING', code: EC.E_EVENT, ev: () => ({ t: 'wifi', result: 99 }) },
+    { from: 'JOINING', event: 'wifi with a bogus result', to: 'JOINING', code: EC.E_EVENT, ev: () => ({ t: 'wifi', result: 99, join: 1 }) },
     { from: 'JOINING', event: 'CONFIG again', to: 'JOINING', code: EC.E_STATE, ev: (w) => ({ t: 'frame', from: w.conf.mac, bytes: sentOfType(w, T_CONFIG)[0].bytes }), effects: [] },
     { from: 'JOINING', event: 'boot (reboot)', to: 'ANNOUNCE', code: 0, ev: () => ({ t: 'boot' }) },
   ];
@@ -115,25 +116,25 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
   }
 
   const hx = (w: World) => Buffer.from(suite.sha256(w.enr.state.id.E)).toString('hex');
-  const presenceEv = (w: World): WlEvent => ({ t: 'frame', from: w.enr.mac, bytes: w.net.sent.filter((f) => f.bytes[1] === T_PRESENCE).pop()!.bytes });
+  const presenceEv = (w: World): WlEvent => ({ t: 'frame', from: w.enr.mac, bytes: w.net.sent.filter((f) => f.bytes[2] === T_PRESENCE).pop()!.bytes });
 
   const configuratorRows: Row[] = [
     { from: 'OFF', event: 'frame', to: 'OFF', code: EC.E_STATE, ev: (w) => ({ t: 'frame', from: w.enr.mac, bytes: new Uint8Array(60) }) },
     { from: 'OFF', event: 'command list', to: 'OFF', code: 0, ev: () => ({ t: 'command', op: 'list' }), effects: ['report'] },
     { from: 'none', event: 'whitelisted PRESENCE', to: 'WAIT_PROOF', code: 0, ev: presenceEv, effects: ['send', 'arm'] },
     { from: 'none', event: 'PRESENCE without rand', to: 'none', code: EC.E_NO_RAND, ev: (w) => ({ ...presenceEv(w), rand: new Uint8Array(51) }) },
-    { from: 'none', event: 'PROOF without session', to: 'none', code: EC.E_NO_SESSION, ev: (w) => ({ t: 'frame', from: w.enr.mac, bytes: new Uint8Array([1, 3, 1, 0, 0, 0, 1, ...new Uint8Array(16)]) }) },
-    { from: 'none', event: 'CHALLENGE (echo)', to: 'none', code: EC.E_STATE, ev: (w) => ({ t: 'frame', from: w.enr.mac, bytes: new Uint8Array([1, 2, 1, 0, 0, 0, 1, ...new Uint8Array(64)]) }) },
+    { from: 'none', event: 'PROOF without session', to: 'none', code: EC.E_NO_SESSION, ev: (w) => ({ t: 'frame', from: w.enr.mac, bytes: new Uint8Array([1, 1, 3, 1, 0, 0, 0, 1, ...new Uint8Array(16)]) }) },
+    { from: 'none', event: 'CHALLENGE (echo)', to: 'none', code: EC.E_STATE, ev: (w) => ({ t: 'frame', from: w.enr.mac, bytes: new Uint8Array([1, 1, 2, 1, 0, 0, 0, 1, ...new Uint8Array(64)]) }) },
     { from: 'none', event: 'timer for no session', to: 'none', code: EC.E_STALE_TIMER, ev: () => ({ t: 'timer', id: SESSION_TIMER + '00' }), effects: [] },
-    { from: 'none', event: 'unknown event', to: 'none', code: EC.E_EVENT, ev: () => ({ t: 'dance' }) },
+    { from: 'none', event: 'unknown event', to: 'none', code: EC.E_EVENT, ev: () => ({ t: 'dance' } as any) },
     { from: 'WAIT_PROOF', event: 'same PRESENCE again', to: 'WAIT_PROOF', code: 0, ev: presenceEv, effects: ['send'] },
-    { from: 'WAIT_PROOF', event: 'PRESENCE with another nonce', to: 'WAIT_PROOF', code: EC.E_BUSY, ev: (w) => { const e = presenceEv(w); const b = Uint8Array.from(e.bytes!); b[40] ^= 1; return { ...e, bytes: b }; } },
-    { from: 'WAIT_PROOF', event: 'valid PROOF', to: 'WAIT_ACK', code: 0, ev: (w) => { w.net.run(() => w.net.inflight.some((f) => f.bytes[1] === T_PROOF)); return { t: 'frame', from: w.enr.mac, bytes: w.net.inflight.find((f) => f.bytes[1] === T_PROOF)!.bytes }; }, effects: ['send', 'arm', 'report'] },
-    { from: 'WAIT_PROOF', event: 'ACK', to: 'WAIT_PROOF', code: EC.E_STATE, ev: (w) => ({ t: 'frame', from: w.enr.mac, bytes: new Uint8Array([1, 5, 1, ...w.net.sent[1].bytes.subarray(3, 7), ...new Uint8Array(13)]) }) },
+    { from: 'WAIT_PROOF', event: 'PRESENCE with another nonce', to: 'WAIT_PROOF', code: EC.E_BUSY, ev: (w) => { const e = presenceEv(w) as FrameEvent; const b = Uint8Array.from(e.bytes); b[40] ^= 1; return { ...e, bytes: b }; } },
+    { from: 'WAIT_PROOF', event: 'valid PROOF', to: 'WAIT_ACK', code: 0, ev: (w) => { w.net.run(() => w.net.inflight.some((f) => f.bytes[2] === T_PROOF)); return { t: 'frame', from: w.enr.mac, bytes: w.net.inflight.find((f) => f.bytes[2] === T_PROOF)!.bytes }; }, effects: ['send', 'arm', 'report'] },
+    { from: 'WAIT_PROOF', event: 'ACK', to: 'WAIT_PROOF', code: EC.E_STATE, ev: (w) => ({ t: 'frame', from: w.enr.mac, bytes: new Uint8Array([1, 1, 5, 1, ...w.net.sent[1].bytes.subarray(4, 8), ...new Uint8Array(13)]) }) },
     { from: 'WAIT_PROOF', event: 'timer (retransmit)', to: 'WAIT_PROOF', code: 0, ev: (w) => ({ t: 'timer', id: SESSION_TIMER + hx(w) }), effects: ['send', 'arm'] },
     { from: 'WAIT_PROOF', event: 'revoke', to: 'none', code: 0, ev: (w) => ({ t: 'command', op: 'revoke', hash: suite.sha256(w.enr.state.id.E) }), effects: ['cancel', 'store'] },
-    { from: 'WAIT_ACK', event: 'ACK OK', to: 'none', code: 0, ev: (w) => { w.net.run(() => w.net.inflight.some((f) => f.bytes[1] === T_ACK)); return { t: 'frame', from: w.enr.mac, bytes: w.net.inflight.find((f) => f.bytes[1] === T_ACK)!.bytes }; }, effects: ['audit', 'cancel', 'report'] },
-    { from: 'WAIT_ACK', event: 'PROOF again', to: 'WAIT_ACK', code: EC.E_STATE, ev: (w) => ({ t: 'frame', from: w.enr.mac, bytes: w.net.sent.find((f) => f.bytes[1] === T_PROOF)!.bytes }) },
+    { from: 'WAIT_ACK', event: 'ACK OK', to: 'none', code: 0, ev: (w) => { w.net.run(() => w.net.inflight.some((f) => f.bytes[2] === T_ACK)); return { t: 'frame', from: w.enr.mac, bytes: w.net.inflight.find((f) => f.bytes[2] === T_ACK)!.bytes }; }, effects: ['audit', 'cancel', 'report'] },
+    { from: 'WAIT_ACK', event: 'PROOF again', to: 'WAIT_ACK', code: EC.E_STATE, ev: (w) => ({ t: 'frame', from: w.enr.mac, bytes: w.net.sent.find((f) => f.bytes[2] === T_PROOF)!.bytes }) },
     { from: 'WAIT_ACK', event: 'timer (re-send CONFIG)', to: 'WAIT_ACK', code: 0, ev: (w) => ({ t: 'timer', id: SESSION_TIMER + hx(w) }), effects: ['send', 'arm'] },
   ];
 

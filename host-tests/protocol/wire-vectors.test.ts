@@ -1,5 +1,5 @@
 /**
- * Wire vectors (docs/whitelist-protocol.md §3, §4): the committed JSON must be
+ * Wire vectors (firmware/protocols/whitelist/README.md §3, §4): the committed JSON must be
  * what make-wire-vectors.ts produces with either suite, and every field of every
  * frame is re-derived here from the spec's formulas with @noble and node:crypto
  * directly — no protocol code involved in the check.
@@ -50,45 +50,45 @@ describe('wire vectors', () => {
     const sid = cat(new Uint8Array([0x5a, 0x17, 0xc0, 0xde]));
     expect(u32(sid, 0)).toBe(inp.sid);
 
-    // PRESENCE: header 01 01 01 00000000, E, Ne, held 0, caps 3 (wifi | settings).
+    // PRESENCE: header 01 (protocol whitelist) 01 01 01 00000000, E, Ne, held 0, caps 3 (wifi | settings).
     const p = f.PRESENCE;
-    expect(p.length).toBe(60);
-    expect(Array.from(p.subarray(0, 7))).toEqual([1, 1, 1, 0, 0, 0, 0]);
-    expect(p.subarray(7, 39)).toEqual(E);
-    expect(p.subarray(39, 55)).toEqual(H(inp.Ne));
-    expect(u32(p, 55)).toBe(0);
-    expect(p[59]).toBe(3);
+    expect(p.length).toBe(61);
+    expect(Array.from(p.subarray(0, 8))).toEqual([1, 1, 1, 1, 0, 0, 0, 0]);
+    expect(p.subarray(8, 40)).toEqual(E);
+    expect(p.subarray(40, 56)).toEqual(H(inp.Ne));
+    expect(u32(p, 56)).toBe(0);
+    expect(p[60]).toBe(3);
 
     // CHALLENGE: header with sid, X = x·9, Nc, tag_C.
     const ch = f.CHALLENGE;
-    expect(ch.length).toBe(71);
-    expect(Array.from(ch.subarray(0, 3))).toEqual([1, 2, 1]);
-    expect(ch.subarray(3, 7)).toEqual(sid);
+    expect(ch.length).toBe(72);
+    expect(Array.from(ch.subarray(0, 4))).toEqual([1, 1, 2, 1]);
+    expect(ch.subarray(4, 8)).toEqual(sid);
     const x = H(inp.x);
-    expect(ch.subarray(7, 39)).toEqual(x25519.getPublicKey(x));
-    expect(ch.subarray(39, 55)).toEqual(H(inp.Nc));
+    expect(ch.subarray(8, 40)).toEqual(x25519.getPublicKey(x));
+    expect(ch.subarray(40, 56)).toEqual(H(inp.Nc));
     const es = x25519.getSharedSecret(x, E);
-    expect(x25519.getSharedSecret(e, ch.subarray(7, 39))).toEqual(es);
-    const h1 = sha256(cat(ascii('nowboard wl1 transcript'), C, p, ch.subarray(0, 55)));
+    expect(x25519.getSharedSecret(e, ch.subarray(8, 40))).toEqual(es);
+    const h1 = sha256(cat(ascii('nowboard wl1 transcript'), C, p, ch.subarray(0, 56)));
     const K = hkdf(sha256, cat(ss, es), h1, ascii('nowboard wl1 keys: c2e-mac e2c-mac c2e-enc e2c-enc'), 96);
     const [kCm, kEm, kCe, kEe] = [K.subarray(0, 32), K.subarray(32, 64), K.subarray(64, 80), K.subarray(80, 96)];
-    expect(ch.subarray(55, 71)).toEqual(hmac(sha256, kCm, h1).subarray(0, 16));
+    expect(ch.subarray(56, 72)).toEqual(hmac(sha256, kCm, h1).subarray(0, 16));
 
     // PROOF: tag_E over H2.
     const pr = f.PROOF;
-    expect(pr.length).toBe(23);
-    expect(Array.from(pr.subarray(0, 3))).toEqual([1, 3, 1]);
-    expect(pr.subarray(3, 7)).toEqual(sid);
-    const h2 = sha256(cat(h1, ch.subarray(55, 71)));
-    expect(pr.subarray(7, 23)).toEqual(hmac(sha256, kEm, h2).subarray(0, 16));
-    const h3 = sha256(cat(h2, pr.subarray(7, 23)));
+    expect(pr.length).toBe(24);
+    expect(Array.from(pr.subarray(0, 4))).toEqual([1, 1, 3, 1]);
+    expect(pr.subarray(4, 8)).toEqual(sid);
+    const h2 = sha256(cat(h1, ch.subarray(56, 72)));
+    expect(pr.subarray(8, 24)).toEqual(hmac(sha256, kEm, h2).subarray(0, 16));
+    const h3 = sha256(cat(h2, pr.subarray(8, 24)));
 
     // CONFIG[0]: one fragment of one, CCM under kCe, nonce 01 ‖ sid ‖ 0000 ‖ 0.
     const cf = f['CONFIG[0]'];
-    expect(Array.from(cf.subarray(0, 3))).toEqual([1, 4, 1]);
-    expect(cf.subarray(3, 7)).toEqual(sid);
-    expect(Array.from(cf.subarray(7, 9))).toEqual([0, 1]);
-    const pt = ccmOpen(kCe, cat(new Uint8Array([1]), sid, new Uint8Array(8)), cf.subarray(9), cat(cf.subarray(0, 9), h3));
+    expect(Array.from(cf.subarray(0, 4))).toEqual([1, 1, 4, 1]);
+    expect(cf.subarray(4, 8)).toEqual(sid);
+    expect(Array.from(cf.subarray(8, 10))).toEqual([0, 1]);
+    const pt = ccmOpen(kCe, cat(new Uint8Array([1]), sid, new Uint8Array(8)), cf.subarray(10), cat(cf.subarray(0, 10), h3));
     // The record, built here by hand from §5: version, SSID, PSK, settings in key order.
     const cfg = inp.config;
     const tlv = (t: number, v: Uint8Array) => cat(new Uint8Array([t, v.length]), v);
@@ -100,9 +100,9 @@ describe('wire vectors', () => {
 
     // ACK: result OK (0) and version 3 under kEe, nonce 02 ‖ sid ‖ 0000 ‖ 0.
     const ack = f.ACK;
-    expect(ack.length).toBe(20);
-    expect(Array.from(ack.subarray(0, 3))).toEqual([1, 5, 1]);
-    const apt = ccmOpen(kEe, cat(new Uint8Array([2]), sid, new Uint8Array(8)), ack.subarray(7), cat(ack.subarray(0, 7), h3));
+    expect(ack.length).toBe(21);
+    expect(Array.from(ack.subarray(0, 4))).toEqual([1, 1, 5, 1]);
+    const apt = ccmOpen(kEe, cat(new Uint8Array([2]), sid, new Uint8Array(8)), ack.subarray(8), cat(ack.subarray(0, 8), h3));
     expect(Array.from(apt)).toEqual([0, 0, 0, 0, 3]);
   });
 });

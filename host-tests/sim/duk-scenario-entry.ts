@@ -2,7 +2,7 @@
  * Duktape entry: runs the standard scenario (standard-scenario.ts) on the
  * board bundles the build embeds as
  *
- *   var NOWBOARD_BUNDLES = {"espruino/enrollee": "<src>", "espruino/configurator": "<src>"};
+ *   var NOWBOARD_BUNDLES = {"espruino/whitelist/enrollee": "<src>", "espruino/whitelist/configurator": "<src>"};
  *
  * in front of this file's bundle (dist/duk/scenario.js). Each board gets its
  * own globals by running its source as `new Function(<global names>, src)`:
@@ -40,7 +40,7 @@ function bundle(name: string): string {
 }
 
 var result = runScenario(standardScenario(
-  { enrollee: bundle('espruino/enrollee'), configurator: bundle('espruino/configurator') },
+  { enrollee: bundle('espruino/whitelist/enrollee'), configurator: bundle('espruino/whitelist/configurator') },
   functionLoader,
 ).opts);
 print('nowboard Duktape scenario');

@@ -30,8 +30,8 @@ function duk(file: string) {
 describe('Duktape scenario harness', () => {
   it('dist/duk/scenario.js runs the standard scenario in duk: exit 0 and the same summary as node:vm', () => {
     const bundles = {
-      enrollee: fs.readFileSync(dist('espruino/enrollee.js'), 'utf8'),
-      configurator: fs.readFileSync(dist('espruino/configurator.js'), 'utf8'),
+      enrollee: fs.readFileSync(dist('espruino/whitelist/enrollee.js'), 'utf8'),
+      configurator: fs.readFileSync(dist('espruino/whitelist/configurator.js'), 'utf8'),
     };
     const vm = runScenario(standardScenario(bundles, vmLoader()).opts);
     const r = duk(dist('duk/scenario.js'));
@@ -43,7 +43,7 @@ describe('Duktape scenario harness', () => {
 
   it('exits non-zero, printing the seed, when a board never finishes', async () => {
     const target = TARGETS.find((t) => t.name === 'duk/scenario')!;
-    const built = new Map([['espruino/enrollee', SILENT_BOARD], ['espruino/configurator', SILENT_BOARD]]);
+    const built = new Map([['espruino/whitelist/enrollee', SILENT_BOARD], ['espruino/whitelist/configurator', SILENT_BOARD]]);
     const res = await buildTarget(target, { built });
     expect(res.failure, res.failure).toBeUndefined();
     expect(res.errors.map((e) => e.message)).toEqual([]);

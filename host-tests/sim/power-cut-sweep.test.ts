@@ -15,8 +15,8 @@ import type { World } from '../../configurator/sim/sim-world.ts';
 
 const ROOT = path.resolve(__dirname, '../..');
 const bundles = {
-  enrollee: fs.readFileSync(path.join(ROOT, 'dist/espruino/enrollee.js'), 'utf8'),
-  configurator: fs.readFileSync(path.join(ROOT, 'dist/espruino/configurator.js'), 'utf8'),
+  enrollee: fs.readFileSync(path.join(ROOT, 'dist/espruino/whitelist/enrollee.js'), 'utf8'),
+  configurator: fs.readFileSync(path.join(ROOT, 'dist/espruino/whitelist/configurator.js'), 'utf8'),
 };
 
 /** Build the standard world with enr1's power cut after k more flash ops (-1: never). */

@@ -8,8 +8,8 @@ import { tableIIIText, powerSvg, batchSummaryText } from '../../configurator/pow
 // The power model and its reports are bundled into the Duktape scenario: they must
 // pass the ES5 proof and behave the same once lowered to ES5.
 var ENTRY = [
-  "import { createBoardPower, cpuSecondsFor } from './host-tests/sim/power-model.ts';",
-  "import { tableIIIText, powerSvg, batchSummaryText } from './host-tests/sim/power-report.ts';",
+  "import { createBoardPower, cpuSecondsFor } from './configurator/power/power-model.ts';",
+  "import { tableIIIText, powerSvg, batchSummaryText } from './configurator/power/power-report.ts';",
   'declare var print: (s: string) => void;',
   'var bp = createBoardPower("b1");',
   'bp.setState("cpu", "cpu", 0); bp.setState("radio", "rx", 0); bp.setState("cpu", "idle", 10);',

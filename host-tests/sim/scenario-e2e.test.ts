@@ -14,8 +14,8 @@ import { writeTraceFiles } from './trace-files.ts';
 
 const ROOT = path.resolve(__dirname, '../..');
 const bundles = {
-  enrollee: fs.readFileSync(path.join(ROOT, 'dist/espruino/enrollee.js'), 'utf8'),
-  configurator: fs.readFileSync(path.join(ROOT, 'dist/espruino/configurator.js'), 'utf8'),
+  enrollee: fs.readFileSync(path.join(ROOT, 'dist/espruino/whitelist/enrollee.js'), 'utf8'),
+  configurator: fs.readFileSync(path.join(ROOT, 'dist/espruino/whitelist/configurator.js'), 'utf8'),
 };
 
 describe('standard scenario on the built bundles (node:vm)', () => {
@@ -38,8 +38,8 @@ describe('standard scenario on the built bundles (node:vm)', () => {
       expect(b.cpuBusyMs, why).toBeGreaterThan(1000);
     }
     const cfg = r.boards.find((b) => b.role === 'configurator')!;
-    const audited = cfg.reports.filter((x) => x.ev === 'audit' && x.code === 0).map((x) => x.hash).sort();
-    expect(audited, why).toEqual(s.batch().enrollees.map((e) => e.hash).sort());
+    const audited = cfg.reports.filter((x) => x.ev === 'audit' && x.code === 0).map((x) => x.device).sort();
+    expect(audited, why).toEqual(s.batch().enrollees.map((e) => e.device).sort());
     expect(r.medium.dropped, why).toBeGreaterThan(0); // the 10 % loss did bite
   });
 

@@ -12,14 +12,14 @@
 import { ScenarioOptions } from '../../configurator/sim/sim-scenario.ts';
 import { LoadBundle } from '../../configurator/sim/sim-world.ts';
 import { batchScenarioOptions } from '../../configurator/batch/batch-scenario.ts';
-import { SimBatch } from '../../configurator/batch/sim-batch.ts';
+import { WlSimBatch } from '../../configurator/batch/whitelist-batch.ts';
 
 export var STANDARD_SEED = 'nowboard-standard-1';
 export var STANDARD_ENROLLEES = 3;
 export var STANDARD_CONFIGURATORS = 1;
 export var STANDARD_LOSS = 0.1;
 
-export function standardScenario(bundles: { enrollee: string; configurator: string }, loadBundle: LoadBundle): { opts: ScenarioOptions; batch: () => SimBatch } {
+export function standardScenario(bundles: { enrollee: string; configurator: string }, loadBundle: LoadBundle): { opts: ScenarioOptions; batch: () => WlSimBatch } {
   return batchScenarioOptions({
     seed: STANDARD_SEED,
     enrollees: STANDARD_ENROLLEES,

@@ -1,44 +1,28 @@
 /**
- * Small helpers shared by the two whitelist cores: the step result, event and
- * effect shapes, copy-on-write cloning (the cores never mutate the state they
+ * Small helpers shared by the two whitelist cores: the event, effect and step
+ * types (firmware/runtime/events.ts with this protocol's commands), copy-on-write cloning (the cores never mutate the state they
  * are given, so a rejected frame leaves the caller's state object untouched).
  */
 import { WlConfig } from './records.ts';
+import { CoreEvent, CoreEffect, Step } from '../../runtime/events.ts';
 
-/** Events a core accepts (docs/whitelist-protocol.md §8). `rand` carries the randomness the core may use. */
-export interface WlEvent {
-  t: string;
-  now?: number;
-  rand?: Uint8Array;
-  /** frame */
-  from?: Uint8Array;
-  bytes?: Uint8Array;
-  /** timer */
-  id?: string;
-  /** wifi */
-  result?: number;
-  /** command */
-  op?: string;
+/** Operator commands of the whitelist configurator (README §8.2); checked field by field at run time. */
+export interface WlCommand {
+  op: string;
   hash?: Uint8Array;
   group?: string;
   ss?: Uint8Array;
   config?: WlConfig;
-  [k: string]: any;
 }
+
+/** Events a core accepts (README §8): the product's typed events with this protocol's commands. */
+export type WlEvent = CoreEvent<WlCommand>;
 
 /** Effects a core returns; the runtime carries them out in order. */
-export interface WlEffect {
-  t: string;
-  [k: string]: any;
-}
+export type WlEffect = CoreEffect;
 
 /** One step: the next state, the effects, a transition name for the log, and a code (0 = accepted). */
-export interface WlStep<S> {
-  state: S;
-  effects: WlEffect[];
-  tr: string;
-  code: number;
-}
+export type WlStep<S> = Step<S>;
 
 export function clone<T>(o: T): T {
   var r: any = {};

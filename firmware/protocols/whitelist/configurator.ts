@@ -1,5 +1,5 @@
 /**
- * Configurator role of the whitelist provisioning protocol (docs/whitelist-protocol.md
+ * Configurator role of the whitelist provisioning protocol (README.md
  * §2, §8.2). Paper 003's configurator keeps a whitelist of public-key hashes and
  * ignores enrollees it does not know; this one also serves many enrollees at
  * once (a session table keyed by the hex of SHA-256(E)), per-device and
@@ -14,16 +14,15 @@ import { equalBytes, ctEqual, concatBytes, copyBytes, readU32, toHex, macToStrin
 import {
   decodeFrame, encodeChallengeBody, encodeChallenge, configHeader, encodeConfig as encodeConfigFrame,
   T_PRESENCE, T_PROOF, T_ACK, TYPE_NAMES, SUITE_X25519, SUITE_STRICT, HDR_LEN, AEAD_TAG_LEN, FRAG_MAX, WlFrame,
-} from '../../codec/frames.ts';
-import {
-  OK, E_STATE, E_NO_SESSION, E_PEER, E_REFLECT, E_BAD_POINT, E_AUTH_PROOF, E_AUTH_ACK, E_RATE, E_NO_RAND,
-  E_UNKNOWN_KEY, E_REVOKED, E_UP_TO_DATE, E_BUSY, E_TIMEOUT, E_CRYPTO, E_NO_CONFIG, E_COOLDOWN, E_EVENT,
-  E_STALE_TIMER, E_SUITE, E_FIELD, E_COMMAND, I_SESSION, I_CONFIRMED, I_WHITELIST, I_NOT_PROVISIONED, codeName,
-} from '../../codec/error-codes.ts';
+} from './frames.ts';
+import { OK, E_STATE, E_NO_SESSION, E_PEER, E_REFLECT, E_BAD_POINT, E_AUTH_ACK, E_RATE, E_NO_RAND, E_REVOKED, E_UP_TO_DATE, E_BUSY, E_TIMEOUT, E_CRYPTO, E_NO_CONFIG, E_COOLDOWN, E_EVENT, E_STALE_TIMER, E_SUITE, E_FIELD, E_COMMAND, I_SESSION, I_CONFIRMED, I_NOT_PROVISIONED } from '../../codec/codes.ts';
+import { E_AUTH_PROOF, E_UNKNOWN_KEY, I_WHITELIST, codeName } from './codes.ts';
 import { WhitelistSuiteCrypto } from './suite.ts';
 import { transcriptH1, deriveKeys, macTag, chainHash, ccmNonce, DIR_C2E, DIR_E2C, SessionKeys } from './keys.ts';
 import { WlConfig, ConfiguratorIdentity, WhitelistEntry, encodeConfig, encodeWhitelist } from './records.ts';
-import { WlEvent, WlEffect, WlStep, clone, report, randOf, isMac } from './common.ts';
+import { WlEvent, WlEffect, WlStep, WlCommand, clone, report, randOf, isMac } from './common.ts';
+import { FrameEvent, TimerEvent, CommandEvent, Role } from '../../runtime/events.ts';
+import { PROTO_WHITELIST } from '../../codec/protocol-ids.ts';
 
 export var CF_OFF = 0;
 export var CF_RUN = 1;
@@ -163,9 +162,8 @@ export function configFor(st: ConfiguratorState, hx: string): WlConfig | null {
   return null;
 }
 
-export interface ConfiguratorCore {
-  next(state: ConfiguratorState, ev: WlEvent): WlStep<ConfiguratorState>;
-}
+/** The configurator as the runtime runs it (firmware/runtime/events.ts Role). */
+export type ConfiguratorCore = Role<ConfiguratorState, WlCommand>;
 
 function has(o: any, k: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, k);
@@ -181,7 +179,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
   }
 
   function audit(hx: string, peer: Uint8Array, code: number, version: number, now: number): WlEffect {
-    return { t: 'audit', hash: hx, mac: macToString(peer), code: code, name: codeName(code), version: version, now: now };
+    return { t: 'audit', device: hx, mac: macToString(peer), code: code, version: version, now: now };
   }
 
   function storeWhitelist(st: ConfiguratorState): WlEffect {
@@ -227,7 +225,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     return st;
   }
 
-  function onPresence(st: ConfiguratorState, f: WlFrame, from: Uint8Array, bytes: Uint8Array, ev: WlEvent): WlStep<ConfiguratorState> {
+  function onPresence(st: ConfiguratorState, f: WlFrame, from: Uint8Array, bytes: Uint8Array, ev: FrameEvent): WlStep<ConfiguratorState> {
     var E = f.E as Uint8Array;
     var hx = toHex(suite.sha256(E));
     // Unknown and revoked keys: no effects at all, zero DH (threat 9; another
@@ -371,7 +369,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     return step(nst, effects, 'WAIT_PROOF -proof-> WAIT_ACK', 0);
   }
 
-  function onAck(st: ConfiguratorState, f: WlFrame, from: Uint8Array, bytes: Uint8Array, ev: WlEvent): WlStep<ConfiguratorState> {
+  function onAck(st: ConfiguratorState, f: WlFrame, from: Uint8Array, bytes: Uint8Array, ev: FrameEvent): WlStep<ConfiguratorState> {
     var s = sessionFor(st, f);
     if (!s) return reject(st, E_NO_SESSION, 'ACK');
     if (s.st !== CS_WAIT_ACK || !s.h3) return reject(st, E_STATE, 'ACK');
@@ -398,7 +396,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     return step(nst, effects, 'WAIT_ACK -ack ' + codeName(result) + '-> done', result);
   }
 
-  function onTimer(st: ConfiguratorState, ev: WlEvent): WlStep<ConfiguratorState> {
+  function onTimer(st: ConfiguratorState, ev: TimerEvent): WlStep<ConfiguratorState> {
     var id = String(ev.id);
     if (id.substring(0, SESSION_TIMER.length) !== SESSION_TIMER) return reject(st, E_STALE_TIMER, 'timer', true);
     var hx = id.substring(SESSION_TIMER.length);
@@ -419,7 +417,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     return step(putSession(st, ns), out, CS_STATE_NAMES[s.st] + ' -retransmit-> ' + CS_STATE_NAMES[s.st], 0);
   }
 
-  function onCommand(st: ConfiguratorState, ev: WlEvent): WlStep<ConfiguratorState> {
+  function onCommand(st: ConfiguratorState, ev: CommandEvent<WlCommand>): WlStep<ConfiguratorState> {
     var op = ev.op;
     if (op === 'list') {
       var lines: string[] = [];
@@ -479,7 +477,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     return reject(st, E_COMMAND, String(op));
   }
 
-  function onFrame(st: ConfiguratorState, ev: WlEvent): WlStep<ConfiguratorState> {
+  function onFrame(st: ConfiguratorState, ev: FrameEvent): WlStep<ConfiguratorState> {
     if (!isMac(ev.from) || !(ev.bytes instanceof Uint8Array)) return reject(st, E_EVENT, 'frame');
     var d = decodeFrame(ev.bytes);
     if (!d.frame) return reject(st, d.code, 'frame');
@@ -511,5 +509,5 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     }
   }
 
-  return { next: next };
+  return { proto: PROTO_WHITELIST, name: 'whitelist/configurator', randBytes: CONFIGURATOR_RAND, next: next };
 }

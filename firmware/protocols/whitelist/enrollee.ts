@@ -1,5 +1,5 @@
 /**
- * Enrollee role of the whitelist provisioning protocol (docs/whitelist-protocol.md
+ * Enrollee role of the whitelist provisioning protocol (README.md
  * §2, §8.1; after paper 003's flow: announce a public key, answer the
  * configurator's challenge, receive Wi-Fi settings).
  *
@@ -15,16 +15,15 @@ import { equalBytes, ctEqual, concatBytes, copyBytes, writeU32, macToString, wip
 import {
   decodeFrame, encodePresence, encodeProof, ackHeader, encodeAck,
   T_CHALLENGE, T_CONFIG, TYPE_NAMES, SUITE_STRICT, CHALLENGE_BODY_LEN, CONFIG_HDR_LEN, AEAD_TAG_LEN, CAP_WIFI, CAP_SETTINGS, WlFrame,
-} from '../../codec/frames.ts';
-import {
-  OK, CONFIG_FORMAT, CONFIG_STALE, E_STATE, E_NO_SESSION, E_PEER, E_REFLECT, E_BAD_POINT, E_AUTH_CHALLENGE, E_AUTH_CONFIG,
-  E_RATE, E_NO_RAND, E_TIMEOUT, E_CRYPTO, E_DUPLICATE, E_EVENT, E_STALE_TIMER, E_SUITE, E_FIELD,
-  I_PRESENCE, I_SESSION, I_PROVISIONED, I_JOIN_FAILED, codeName,
-} from '../../codec/error-codes.ts';
+} from './frames.ts';
+import { OK, CONFIG_FORMAT, CONFIG_STALE, E_STATE, E_NO_SESSION, E_PEER, E_REFLECT, E_BAD_POINT, E_AUTH_CONFIG, E_RATE, E_NO_RAND, E_TIMEOUT, E_CRYPTO, E_DUPLICATE, E_EVENT, E_STALE_TIMER, E_SUITE, E_FIELD, I_PRESENCE, I_SESSION, I_PROVISIONED, I_JOIN_FAILED } from '../../codec/codes.ts';
+import { E_AUTH_CHALLENGE, codeName } from './codes.ts';
 import { WhitelistSuiteCrypto } from './suite.ts';
 import { transcriptH1, deriveKeys, macTag, chainHash, ccmNonce, DIR_C2E, DIR_E2C } from './keys.ts';
 import { WlConfig, EnrolleeIdentity, decodeConfig, encodeStoredConfig } from './records.ts';
-import { WlEvent, WlEffect, WlStep, clone, report, randOf, isMac } from './common.ts';
+import { WlEvent, WlEffect, WlStep, WlCommand, clone, report, randOf, isMac } from './common.ts';
+import { FrameEvent, TimerEvent, Role } from '../../runtime/events.ts';
+import { PROTO_WHITELIST } from '../../codec/protocol-ids.ts';
 
 export var EN_OFF = 0;
 export var EN_ANNOUNCE = 1;
@@ -84,6 +83,8 @@ export interface EnrolleeSession {
   got: number;
   /** complete, authentic config being proven by the Wi-Fi join */
   pending: WlConfig | null;
+  /** id of the Wi-Fi join proving `pending`: a result of any other join is stale */
+  join: number;
 }
 
 export interface EnrolleeState {
@@ -106,16 +107,17 @@ export interface EnrolleeState {
    * retransmitted CONFIG of it (its ACK was lost) and send the same ACK again.
    */
   last: { sid: number; peer: Uint8Array; ce: Uint8Array; h3: Uint8Array; ack: Uint8Array } | null;
+  /** joins asked for so far: the next join's id (a late result carries an older one) */
+  joins: number;
   opt: EnrolleeOptions;
 }
 
 export function enrolleeInitial(id: EnrolleeIdentity, cfg: WlConfig | null, opt?: EnrolleeOptions): EnrolleeState {
-  return { ph: EN_OFF, id: id, cfg: cfg, ne: null, eph: null, pres: null, n: 0, tries: 0, se: null, last: null, opt: opt || ENROLLEE_DEFAULTS };
+  return { ph: EN_OFF, id: id, cfg: cfg, ne: null, eph: null, pres: null, n: 0, tries: 0, se: null, last: null, joins: 0, opt: opt || ENROLLEE_DEFAULTS };
 }
 
-export interface EnrolleeCore {
-  next(state: EnrolleeState, ev: WlEvent): WlStep<EnrolleeState>;
-}
+/** The enrollee as the runtime runs it (firmware/runtime/events.ts Role). */
+export type EnrolleeCore = Role<EnrolleeState, WlCommand>;
 
 function heldVersion(st: EnrolleeState): number {
   return st.cfg ? st.cfg.version : 0;
@@ -236,7 +238,7 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
     nst.last = null;
     nst.se = {
       sid: f.sid, peer: copyBytes(from), chal: copyBytes(bytes), proof: proof, ce: k.ce, ee: k.ee,
-      h3: chainHash(suite, h2, ptag), count: 0, frags: [], got: 0, pending: null,
+      h3: chainHash(suite, h2, ptag), count: 0, frags: [], got: 0, pending: null, join: 0,
     };
     return step(nst, [
       { t: 'cancel', id: TIMER_PRESENCE },
@@ -311,10 +313,12 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
     }
     nse.pending = d.config;
     nse.frags = [];
+    nse.join = st.joins + 1;
+    nst.joins = nse.join;
     nst.ph = EN_JOINING;
     return step(nst, [
       { t: 'cancel', id: TIMER_SESSION },
-      { t: 'join', ssid: d.config.ssid, psk: d.config.psk },
+      { t: 'join', ssid: d.config.ssid, psk: d.config.psk, join: nse.join },
       { t: 'arm', id: TIMER_JOIN, ms: st.opt.joinMs },
     ], 'AWAIT_CONFIG -config complete-> JOINING', 0);
   }
@@ -336,7 +340,7 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
     return endSession(nst, effects, result === OK ? 'JOINING -joined-> ANNOUNCE' : 'JOINING -join failed-> ANNOUNCE', result === OK ? 0 : result);
   }
 
-  function onFrame(st: EnrolleeState, ev: WlEvent): WlStep<EnrolleeState> {
+  function onFrame(st: EnrolleeState, ev: FrameEvent): WlStep<EnrolleeState> {
     if (!isMac(ev.from) || !(ev.bytes instanceof Uint8Array)) return reject(st, E_EVENT, 'frame');
     var d = decodeFrame(ev.bytes);
     if (!d.frame) return reject(st, d.code, 'frame');
@@ -347,7 +351,7 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
     return reject(st, E_STATE, TYPE_NAMES[f.type], true);
   }
 
-  function onTimer(st: EnrolleeState, ev: WlEvent): WlStep<EnrolleeState> {
+  function onTimer(st: EnrolleeState, ev: TimerEvent): WlStep<EnrolleeState> {
     if (ev.id === TIMER_PRESENCE && st.ph === EN_ANNOUNCE) {
       var r = randOf(ev, randNeed());
       if (!r) return reject(st, E_NO_RAND, 'timer');
@@ -379,6 +383,9 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
       if (ev.t === 'timer') return onTimer(st, ev);
       if (ev.t === 'wifi') {
         if (st.ph !== EN_JOINING) return reject(st, E_STATE, 'wifi', true);
+        // A join that outlasted its guard answers late: that result belongs to
+        // an older configuration, never to the one being proven now.
+        if (ev.join !== (st.se as EnrolleeSession).join) return reject(st, E_STALE_TIMER, 'wifi result of join ' + ev.join, true);
         var res = ev.result;
         if (typeof res !== 'number' || res < 0 || res > 15 || res % 1 !== 0) return reject(st, E_EVENT, 'wifi');
         return onJoined(st, res);
@@ -389,5 +396,5 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
     }
   }
 
-  return { next: next };
+  return { proto: PROTO_WHITELIST, name: 'whitelist/enrollee', randBytes: randNeed(), next: next };
 }

@@ -1,6 +1,6 @@
 /**
  * The enrollee's cryptographic work for one whitelist handshake, alone, with the
- * firmware suite and fixed inputs (docs/whitelist-protocol.md §4.5). The crypto
+ * firmware suite and fixed inputs (README.md §4.5). The crypto
  * benchmark times `enrolleeHandshakeCrypto()` against one tweetnacl X25519 on the
  * same engine: the speed target is "no slower than that one multiplication".
  *
@@ -13,7 +13,7 @@
 import { fromHex, concatBytes } from '../../bytes/bytes.ts';
 import {
   encodePresence, encodeChallengeBody, configHeader, ackHeader, CAP_WIFI, CAP_SETTINGS, AEAD_TAG_LEN, TAG_LEN,
-} from '../../codec/frames.ts';
+} from './frames.ts';
 import { firmwareSuite } from './suite-x25519.ts';
 import { transcriptH1, deriveKeys, macTag, chainHash, ccmNonce, DIR_C2E, DIR_E2C } from './keys.ts';
 import { ctEqual } from '../../bytes/bytes.ts';

@@ -1,5 +1,5 @@
 /**
- * The whitelist provisioning protocol in one import (docs/whitelist-protocol.md):
+ * The whitelist provisioning protocol in one import (README.md):
  * both cores, the suite interface and the firmware suite, the key schedule and
  * the record/file encodings. The codec and code table live in firmware/codec/.
  */

@@ -1,5 +1,5 @@
 /**
- * Key material for the whitelist protocol (docs/whitelist-protocol.md §1, §6),
+ * Key material for the whitelist protocol (README.md §1, §6),
  * for the host CLI at keygen and for an app at first boot. Private keys come in
  * as 32 random bytes from the caller (the protocol code draws no randomness).
  */

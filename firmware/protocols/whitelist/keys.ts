@@ -1,5 +1,5 @@
 /**
- * Key schedule and transcript of suite 1 (docs/whitelist-protocol.md §4).
+ * Key schedule and transcript of suite 1 (README.md §4).
  * Shared by both roles so the two sides cannot drift apart.
  *
  *   H1 = SHA-256(LABEL ‖ C ‖ PRESENCE ‖ CHALLENGE-without-tag)
@@ -15,7 +15,7 @@
  * a frame reflected back to its sender never verifies (threat 2).
  */
 import { utf8Encode, concatBytes, copyBytes, writeU32 } from '../../bytes/bytes.ts';
-import { TAG_LEN } from '../../codec/frames.ts';
+import { TAG_LEN } from './frames.ts';
 import { WhitelistSuiteCrypto } from './suite.ts';
 
 export var LABEL = utf8Encode('nowboard wl1 transcript');

@@ -1,13 +1,13 @@
 /**
- * Byte encodings the apps and the CLI share (docs/whitelist-protocol.md §5, §6):
+ * Byte encodings the apps and the CLI share (README.md §5, §6):
  * the configuration record (CONFIG plaintext and the enrollee's stored config),
  * the enrollee identity file, the configurator identity file and the whitelist
  * file. Encoders throw Error('E_FIELD: ...') on values the format cannot hold;
- * decoders never throw and return a code from firmware/codec/error-codes.ts.
+ * decoders never throw and return a code from firmware/codec/codes.ts.
  */
 import { utf8Encode, utf8Decode, readU32, writeU32, readU16, writeU16, copyBytes, concatBytes, toHex } from '../../bytes/bytes.ts';
-import { CONFIG_MAX } from '../../codec/frames.ts';
-import { E_FIELD, E_LONG, E_SHORT, E_FILE_MAGIC, E_FILE_LENGTH, E_FILE_FIELD } from '../../codec/error-codes.ts';
+import { CONFIG_MAX } from './frames.ts';
+import { E_FIELD, E_LONG, E_SHORT, E_FILE_MAGIC, E_FILE_LENGTH, E_FILE_FIELD } from '../../codec/codes.ts';
 
 /** What a configurator hands an enrollee. `version` > 0 (0 means "none held"). */
 export interface WlConfig {

@@ -1,5 +1,5 @@
 /**
- * The crypto a whitelist protocol core needs, injected (docs/whitelist-protocol.md
+ * The crypto a whitelist protocol core needs, injected (README.md
  * §4). The cores import no primitive implementation: the firmware builds a suite
  * from firmware/crypto/ (suite-x25519.ts), tests may build one from @noble or
  * wrap one to count calls (the flood test counts `dh` + `dhPub`).

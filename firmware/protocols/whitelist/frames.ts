@@ -1,17 +1,18 @@
 /**
- * Wire codec of the whitelist provisioning protocol (docs/whitelist-protocol.md
- * §3 "Frames"): one table of frame types and their sizes, encoders, and a
- * decoder that never throws and returns a numeric code from
- * firmware/codec/error-codes.ts instead.
+ * Wire codec of the whitelist provisioning protocol (README.md §3 "Frames"):
+ * one table of frame types and their sizes, encoders, and a decoder that never
+ * throws and returns a numeric code (firmware/codec/codes.ts) instead.
  *
- * Every frame starts with the same 7-byte header:
- *   version u8 | type u8 | suite u8 | session id u32 (big-endian)
+ * Every frame starts with the same 8-byte header:
+ *   protocol id u8 (= PROTO_WHITELIST) | version u8 | type u8 | suite u8 | session id u32 (big-endian)
  * and is at most 250 bytes (ESP-NOW v1 payload limit, MAX_FRAME in ports.ts).
  * The codec checks structure only; authenticity is the protocol core's job.
  */
-import { MAX_FRAME } from '../ports/ports.ts';
-import { copyBytes, readU32, writeU32, toHex } from '../bytes/bytes.ts';
-import { E_SHORT, E_LONG, E_VERSION, E_TYPE, E_SUITE, E_FIELD, codeName } from './error-codes.ts';
+import { MAX_FRAME } from '../../ports/ports.ts';
+import { copyBytes, readU32, writeU32, toHex } from '../../bytes/bytes.ts';
+import { E_SHORT, E_LONG, E_VERSION, E_TYPE, E_SUITE, E_FIELD, E_PROTOCOL } from '../../codec/codes.ts';
+import { PROTO_WHITELIST } from '../../codec/protocol-ids.ts';
+import { codeName } from './codes.ts';
 
 export var WL_VERSION = 1;
 /** Suite 1: X25519 static-static + one ephemeral, HKDF-SHA256, HMAC-SHA256, AES-128-CCM (§4). */
@@ -32,7 +33,7 @@ export var T_CONFIG = 4;
 export var T_ACK = 5;
 export var TYPE_NAMES = ['?', 'PRESENCE', 'CHALLENGE', 'PROOF', 'CONFIG', 'ACK'];
 
-export var HDR_LEN = 7;
+export var HDR_LEN = 8;
 export var KEY_LEN = 32;
 export var NONCE_LEN = 16;
 /** Truncated HMAC-SHA256 tags in CHALLENGE and PROOF (128 bits). */
@@ -40,24 +41,24 @@ export var TAG_LEN = 16;
 /** AES-CCM tag length in CONFIG and ACK. */
 export var AEAD_TAG_LEN = 8;
 
-export var PRESENCE_LEN = HDR_LEN + KEY_LEN + NONCE_LEN + 4 + 1; // 60
+export var PRESENCE_LEN = HDR_LEN + KEY_LEN + NONCE_LEN + 4 + 1; // 61
 /** Suite 2 PRESENCE: E, Y, Ne, held, caps. */
-export var PRESENCE2_LEN = PRESENCE_LEN + KEY_LEN; // 92
-export var CHALLENGE_LEN = HDR_LEN + KEY_LEN + NONCE_LEN + TAG_LEN; // 71
+export var PRESENCE2_LEN = PRESENCE_LEN + KEY_LEN; // 93
+export var CHALLENGE_LEN = HDR_LEN + KEY_LEN + NONCE_LEN + TAG_LEN; // 72
 /** The part of CHALLENGE covered by the transcript before its tag. */
-export var CHALLENGE_BODY_LEN = CHALLENGE_LEN - TAG_LEN; // 55
-export var PROOF_LEN = HDR_LEN + TAG_LEN; // 23
+export var CHALLENGE_BODY_LEN = CHALLENGE_LEN - TAG_LEN; // 56
+export var PROOF_LEN = HDR_LEN + TAG_LEN; // 24
 /** CONFIG: header, fragment index u8, fragment count u8, sealed fragment. */
-export var CONFIG_HDR_LEN = HDR_LEN + 2; // 9
+export var CONFIG_HDR_LEN = HDR_LEN + 2; // 10
 /** Largest plaintext one CONFIG fragment carries. */
-export var FRAG_MAX = MAX_FRAME - CONFIG_HDR_LEN - AEAD_TAG_LEN; // 233
+export var FRAG_MAX = MAX_FRAME - CONFIG_HDR_LEN - AEAD_TAG_LEN; // 232
 export var MAX_FRAGS = 8;
 /** Largest encoded configuration record (§5). */
-export var CONFIG_MAX = FRAG_MAX * MAX_FRAGS; // 1864
+export var CONFIG_MAX = FRAG_MAX * MAX_FRAGS; // 1856
 export var CONFIG_MIN_LEN = CONFIG_HDR_LEN + 1 + AEAD_TAG_LEN;
 /** ACK plaintext: result u8, config version u32. */
 export var ACK_PT_LEN = 5;
-export var ACK_LEN = HDR_LEN + ACK_PT_LEN + AEAD_TAG_LEN; // 20
+export var ACK_LEN = HDR_LEN + ACK_PT_LEN + AEAD_TAG_LEN; // 21
 
 /** Capability bits in PRESENCE (informational; inside the transcript). */
 export var CAP_WIFI = 1;
@@ -96,10 +97,11 @@ export interface DecodeResult {
 
 function header(len: number, type: number, suite: number, sid: number): Uint8Array {
   var b = new Uint8Array(len);
-  b[0] = WL_VERSION;
-  b[1] = type;
-  b[2] = suite;
-  writeU32(b, 3, sid);
+  b[0] = PROTO_WHITELIST;
+  b[1] = WL_VERSION;
+  b[2] = type;
+  b[3] = suite;
+  writeU32(b, 4, sid);
   return b;
 }
 
@@ -155,7 +157,7 @@ export function encodeProof(suite: number, sid: number, tag: Uint8Array): Uint8A
   return b;
 }
 
-/** The 9 bytes before a CONFIG fragment's ciphertext; also its AAD prefix (§4.4). */
+/** The 10 bytes before a CONFIG fragment's ciphertext; also its AAD prefix (§4.4). */
 export function configHeader(suite: number, sid: number, idx: number, count: number): Uint8Array {
   var b = header(CONFIG_HDR_LEN, T_CONFIG, suite, sid);
   b[HDR_LEN] = idx;
@@ -171,7 +173,7 @@ export function encodeConfig(hdr: Uint8Array, sealed: Uint8Array): Uint8Array {
   return b;
 }
 
-/** The 7-byte ACK header; also its AAD prefix. */
+/** The 8-byte ACK header; also its AAD prefix. */
 export function ackHeader(suite: number, sid: number): Uint8Array {
   return header(HDR_LEN, T_ACK, suite, sid);
 }
@@ -194,22 +196,24 @@ function isKnownSuite(s: number): boolean {
 }
 
 /**
- * Decode one frame. Checks, in order: version, type, suite, exact length for
- * the type, then field rules (session id 0 only in PRESENCE; 0 <= idx < count
- * <= MAX_FRAGS). Never throws, whatever the input.
+ * Decode one frame. Checks, in order: protocol id, version, type, suite, exact
+ * length for the type, then field rules (session id 0 only in PRESENCE;
+ * 0 <= idx < count <= MAX_FRAGS). Never throws, whatever the input.
  */
 export function decodeFrame(b: Uint8Array): DecodeResult {
   if (!(b instanceof Uint8Array) || b.length < 1) return fail(E_SHORT);
-  if (b[0] !== WL_VERSION) return fail(E_VERSION);
+  if (b[0] !== PROTO_WHITELIST) return fail(E_PROTOCOL);
   if (b.length < 2) return fail(E_SHORT);
-  var type = b[1];
+  if (b[1] !== WL_VERSION) return fail(E_VERSION);
+  if (b.length < 3) return fail(E_SHORT);
+  var type = b[2];
   if (type < T_PRESENCE || type > T_ACK) return fail(E_TYPE);
   if (b.length < HDR_LEN) return fail(E_SHORT);
-  var suite = b[2];
+  var suite = b[3];
   if (!isKnownSuite(suite)) return fail(E_SUITE);
   if (b.length > MAX_FRAME) return fail(E_LONG);
-  var sid = readU32(b, 3);
-  var f: WlFrame = { version: b[0], type: type, suite: suite, sid: sid };
+  var sid = readU32(b, 4);
+  var f: WlFrame = { version: b[1], type: type, suite: suite, sid: sid };
   var n = b.length;
   if (type === T_PRESENCE) {
     var plen = suite === SUITE_STRICT ? PRESENCE2_LEN : PRESENCE_LEN;

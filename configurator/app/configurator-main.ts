@@ -1,7 +1,0 @@
-// Configurator bundle entry: bind the ports of this engine, install its
-// accelerations, start the app. The build aliases `nowboard-platform` per target.
-import { bindPorts, engineNatives } from 'nowboard-platform';
-import { installAccelerations } from '../../firmware/apps/engine-accel.ts';
-import { startConfigurator } from './configurator-app.ts';
-
-startConfigurator(bindPorts(), installAccelerations(engineNatives()));

@@ -1,0 +1,56 @@
+/**
+ * The whitelist protocol's configurator on a board (firmware/protocols/whitelist/README.md
+ * §6): its static key, the whitelist of enrollee key hashes, suite 1, and timing
+ * for engines where one X25519 takes seconds.
+ */
+import { StoragePort } from '../../../firmware/ports/ports.ts';
+import { decodeConfiguratorIdentity, decodeWhitelist, WhitelistEntry } from '../../../firmware/protocols/whitelist/records.ts';
+import { makeConfigurator, configuratorInitial, WHITELIST_FILE, ConfiguratorOptions, CONFIGURATOR_DEFAULTS } from '../../../firmware/protocols/whitelist/configurator.ts';
+import { firmwareSuite } from '../../../firmware/protocols/whitelist/suite-x25519.ts';
+import { codeName } from '../../../firmware/protocols/whitelist/codes.ts';
+import { withDefaults } from '../../../firmware/apps/engine-accel.ts';
+import { ConfiguratorSpec, ConfiguratorBoot } from '../configurator-app.ts';
+
+export var KEY_FILE = 'nb-ckey';
+
+/**
+ * Timing for Espruino on an ESP32, where the enrollee's one X25519 takes
+ * seconds to tens of seconds (docs/power-model.md): the configurator re-sends its
+ * CHALLENGE every proofMs (a duplicate costs the enrollee nothing: it re-sends
+ * its PROOF) for maxTries × proofMs, which must exceed that time.
+ */
+export var CONFIGURATOR_TIMING: ConfiguratorOptions = withDefaults(CONFIGURATOR_DEFAULTS, {
+  proofMs: 15000,
+  ackMs: 60000,
+  maxTries: 6,
+  ackTries: 3,
+  cooldownMs: 10000,
+  // Each new session costs the configurator two X25519s (tens of seconds on
+  // Espruino): start few at a time so PROOFs of running sessions are not
+  // stuck behind a queue of key agreements.
+  bucketSize: 2,
+  bucketMs: 20000,
+});
+
+export function whitelistConfigurator(timing?: ConfiguratorOptions): ConfiguratorSpec {
+  return {
+    codeName: codeName,
+    load: function (st: StoragePort): ConfiguratorBoot {
+      var kraw = st.read(KEY_FILE);
+      var key = kraw ? decodeConfiguratorIdentity(kraw) : null;
+      if (!key || key.code || !key.identity) return { code: key ? key.code : -1, what: 'configurator key', role: null, initial: null, info: {} };
+      var entries: WhitelistEntry[] = [];
+      var code = 0;
+      var wraw = st.read(WHITELIST_FILE);
+      if (wraw) {
+        var wl = decodeWhitelist(wraw);
+        if (wl.code === 0 && wl.entries) entries = wl.entries;
+        else code = wl.code;
+      }
+      return {
+        code: code, what: 'whitelist', role: makeConfigurator(firmwareSuite()),
+        initial: configuratorInitial(key.identity, entries, timing || CONFIGURATOR_TIMING), info: { whitelist: entries.length },
+      };
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * The protocols the host side can run, by `--protocol NAME`: what the
+ * simulator's batch needs (configurator/batch/batch-protocol.ts) and where each
+ * board bundle is. A protocol appears here once its batch exists; `keygen`,
+ * `sim` and the manifest accept exactly these names.
+ */
+import { PROTOCOL_NAMES } from '../../firmware/codec/protocol-ids.ts';
+import { BatchProtocol } from '../batch/batch-protocol.ts';
+import { whitelistBatch } from '../batch/whitelist-batch.ts';
+import { CliError } from '../cli/cli-errors.ts';
+
+export interface HostProtocol {
+  id: number;
+  name: string;
+  /** one line for `nowboard help` */
+  summary: string;
+  batch: BatchProtocol<any>;
+}
+
+export const HOST_PROTOCOLS: HostProtocol[] = [
+  { id: 1, name: PROTOCOL_NAMES[1], summary: 'whitelisted X25519 keys, challenge-response (paper 003)', batch: whitelistBatch },
+];
+
+export const DEFAULT_PROTOCOL = 'whitelist';
+
+export function protocolNames(): string[] {
+  return HOST_PROTOCOLS.map((p) => p.name);
+}
+
+/** The protocol of that name, or a typed error listing the known ones. */
+export function hostProtocol(name: string, where = '--protocol'): HostProtocol {
+  const p = HOST_PROTOCOLS.find((x) => x.name === name);
+  if (!p) throw new CliError('E_FLAG_VALUE', `${where}: unknown protocol "${name}" (one of: ${protocolNames().join(', ')})`);
+  return p;
+}
+
+/** Path (relative to the repository) of a protocol's bundle for a platform and role. */
+export function bundlePath(protocol: string, role: 'enrollee' | 'configurator', platform: 'espruino' | 'jerryscript' = 'espruino'): string {
+  return `dist/${platform}/${protocol}/${role}.js`;
+}
