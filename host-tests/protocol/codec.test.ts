@@ -186,3 +186,10 @@ describe('files', () => {
     expect(decodeWhitelist(flags).code).toBe(EC.E_FILE_FIELD);
   });
 });
+
+describe('config record size', () => {
+  it('the largest record every protocol may deliver is exactly what the whitelist fragments carry', async () => {
+    const { CONFIG_MAX: RECORD_MAX } = await import('../../firmware/codec/config-record.ts');
+    expect(FRAG_MAX * 8).toBe(RECORD_MAX);
+  });
+});

@@ -53,8 +53,8 @@ export var CONFIG_HDR_LEN = HDR_LEN + 2; // 10
 /** Largest plaintext one CONFIG fragment carries. */
 export var FRAG_MAX = MAX_FRAME - CONFIG_HDR_LEN - AEAD_TAG_LEN; // 232
 export var MAX_FRAGS = 8;
-/** Largest encoded configuration record (§5). */
-export var CONFIG_MAX = FRAG_MAX * MAX_FRAGS; // 1856
+/** Largest encoded configuration record (§5): exactly what MAX_FRAGS fragments carry. */
+export var CONFIG_MAX = FRAG_MAX * MAX_FRAGS; // 1856 = firmware/codec/config-record.ts CONFIG_MAX
 export var CONFIG_MIN_LEN = CONFIG_HDR_LEN + 1 + AEAD_TAG_LEN;
 /** ACK plaintext: result u8, config version u32. */
 export var ACK_PT_LEN = 5;
