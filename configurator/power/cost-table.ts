@@ -67,7 +67,7 @@ export var BOARD_FACTOR = 15;
  * each, agreeing within 3 %. Empty bundle: 0.015 s (subtracted where it matters).
  *   1M-iteration empty loop                           1.73 s   (-O2 build 0.545 s)
  *   2 × x25519Base: 5122 fmul25519, 2 finv            2.23 s   (-O2 0.715 s)
- *   the same with installConvolve25519(E.convolve)    1.47 s   (-O2 0.40 s)
+ *   the same with E.convolve installed (engine hooks)    1.47 s   (-O2 0.40 s)
  *   p256GetPublicKey, first call (builds its table):
  *     8360 fmulP, 16 finv                            17.58 s   (-O2 4.49 s)
  *   sha256 of 199 × 64 B: 200 shaBlock                0.485 s  (-O2 0.14 s)
@@ -80,7 +80,7 @@ export var BOARD_FACTOR = 15;
  * runs each within 3 %:
  *   p256GetPublicKey, first call (builds its table, one batched inversion):
  *     4230 fmulP, 2 finv                               3.48 s   (-O2 1.13 s)
- *   the same with installConvolveP(E.convolve)        3.04 s   (-O2 0.815 s)
+ *   the same with E.convolve installed (engine hooks)        3.04 s   (-O2 0.815 s)
  * That day the X25519 reference above measured 2.46 s (not 2.23 s) and the empty
  * loop 1.40 s (not 1.73 s): the two days' figures compare within about 20 %.
  * Node 20 (process.cpuUsage, after a warm-up call): 20 × x25519Base 0.01503 s
@@ -142,12 +142,12 @@ export var ESPRUINO_LINUX_SECONDS: { [unit: string]: UnitCost } = {
 export var ESPRUINO_LINUX_CONVOLVE_SECONDS: { [unit: string]: UnitCost } = {
   fmul25519: {
     s: 1.47 / 5122,
-    how: 'Measured: 2 × x25519Base with installConvolve25519(E.convolve) = 1.47 s CPU / 5122 = 0.287 ms.',
+    how: 'Measured: 2 × x25519Base with E.convolve installed (engine hooks) = 1.47 s CPU / 5122 = 0.287 ms.',
     estimate: false,
   },
   fmulP: {
     s: 3.04 / 4230,
-    how: 'Measured 2026-12-01: p256GetPublicKey (first call) with installConvolveP(E.convolve) = 3.04 s CPU / 4230 fmulP = 0.719 ms.',
+    how: 'Measured 2026-12-01: p256GetPublicKey (first call) with E.convolve installed (engine hooks) = 3.04 s CPU / 4230 fmulP = 0.719 ms.',
     estimate: false,
   },
 };

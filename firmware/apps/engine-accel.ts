@@ -3,29 +3,15 @@
  * native dot product for limb products) behind the pure crypto API. Every
  * accelerated path is proven equal to the pure one in host-tests/crypto/.
  */
-import { installNativeCrypto, NativeCrypto, nativeWork } from '../crypto/crypto-natives.ts';
+import { nativeWork } from '../crypto/crypto-natives.ts';
 import { ExtraCounter } from '../runtime/runtime.ts';
-import { installConvolve25519 } from '../crypto/field25519.ts';
-import { installConvolveP } from '../crypto/bignum-limbs.ts';
+import { installEngineHooks, EngineHooks } from '../crypto/engine-hooks.ts';
 
-export interface EngineNatives {
-  crypto?: NativeCrypto;
-  convolve?: (a: Float64Array, b: Float64Array, off: number) => number;
-}
+export type EngineNatives = EngineHooks;
 
+/** Install what the binding found (firmware/crypto/engine-hooks.ts); returns the names used, for the boot line. */
 export function installAccelerations(n: EngineNatives): string[] {
-  var used: string[] = [];
-  if (n.crypto) {
-    installNativeCrypto(n.crypto);
-    if (n.crypto.sha256) used.push('sha256');
-    if (n.crypto.aesEncryptBlock) used.push('aes');
-  }
-  if (n.convolve) {
-    installConvolve25519(n.convolve);
-    installConvolveP(n.convolve);
-    used.push('convolve');
-  }
-  return used;
+  return installEngineHooks(n);
 }
 
 /** Native SHA/AES work, counted apart from pure work: the power model costs it differently. */

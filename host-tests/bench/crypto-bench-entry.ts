@@ -10,13 +10,14 @@
  * require("crypto"), which is not part of this bundle's allow-list).
  * ES5 rules of docs/firmware-rules.md apply (this file is bundled).
  */
+import { installEngineHooks } from '../../firmware/crypto/engine-hooks.ts';
 import { tweetnaclEnvReady } from './tweetnacl-env.ts'; // first: before tweetnacl loads
 import { runBench, BenchCase } from './bench-runner.ts';
 import { x25519BenchCases, setInstalledConvolve, setTweetnaclBaseline, x25519SelfCheck } from './x25519-bench-cases.ts';
 import { symBenchCases } from './sym-bench-cases.ts';
 import { p256BenchCases, p256SelfCheck } from './p256-bench-cases.ts';
 import { enrolleeHandshakeCrypto } from '../../firmware/protocols/whitelist/handshake-cost.ts';
-import { installConvolveP } from '../../firmware/crypto/bignum-limbs.ts';
+
 
 declare var E: { convolve?: (a: Float64Array, b: Float64Array, off: number) => number } | undefined;
 declare var print: undefined | ((s: string) => void);
@@ -31,7 +32,7 @@ var say = typeof print === 'function' ? print : function (s: string) { console.l
 var native = null as ((a: Float64Array, b: Float64Array, off: number) => number) | null;
 if (typeof E !== 'undefined' && E && typeof E.convolve === 'function') native = E.convolve;
 setInstalledConvolve(native);
-installConvolveP(native);
+installEngineHooks({ convolve: native });
 say('crypto bench' + (native ? ' (Espruino: E.convolve installed for GF(2^255-19) and P-256 products; SHA-256/AES pure JS)' : '') + (tweetnaclEnvReady ? '' : '!'));
 
 // The numbers mean nothing if the results are wrong on this engine: check first.

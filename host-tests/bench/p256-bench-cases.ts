@@ -6,9 +6,10 @@
  * E.convolve for the field products first (as the Espruino binding does), and one
  * case measures the pure-JS path beside it.
  */
+import { installEngineHooks } from '../../firmware/crypto/engine-hooks.ts';
 import { fromHex, toHex } from '../../firmware/bytes/bytes.ts';
 import { p256, p256GetPublicKey, p256Ecdh, p256Sign, p256Verify } from '../../firmware/crypto/p256.ts';
-import { fmul, convolveP, installConvolveP } from '../../firmware/crypto/bignum-limbs.ts';
+import { fmul, convolveP } from '../../firmware/crypto/bignum-limbs.ts';
 import { mulCT, decodePoint } from '../../firmware/crypto/weierstrass.ts';
 import { BenchCase } from './bench-runner.ts';
 
@@ -82,11 +83,11 @@ export var p256BenchCases: BenchCase[] = [
     iterations: 20,
     run: function () {
       var cv = convolveP(), C = p256();
-      installConvolveP(null);
+      installEngineHooks({});
       try {
         mulCT(C, PRIV, decodePoint(C, setup().pub2));
       } finally {
-        installConvolveP(cv);
+        installEngineHooks({ convolve: cv });
       }
     },
   },

@@ -10,7 +10,8 @@
  * interop for a CommonJS default import uses getters, wrong on Espruino);
  * run-benches.ts imports it on Node.
  */
-import { fe, feMul, feSqr, installConvolve25519 } from '../../firmware/crypto/field25519.ts';
+import { installEngineHooks } from '../../firmware/crypto/engine-hooks.ts';
+import { fe, feMul, feSqr } from '../../firmware/crypto/field25519.ts';
 import { x25519, x25519Base } from '../../firmware/crypto/x25519.ts';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify, ed25519ForgetKey } from '../../firmware/crypto/ed25519.ts';
 import { sha512 } from '../../firmware/crypto/sha512.ts';
@@ -51,7 +52,7 @@ var installed: ((a: Float64Array, b: Float64Array, off: number) => number) | nul
 /** Tell the cases which E.convolve-like native is installed (null: none). */
 export function setInstalledConvolve(fn: ((a: Float64Array, b: Float64Array, off: number) => number) | null): void {
   installed = fn;
-  installConvolve25519(fn);
+  installEngineHooks({ convolve: fn });
 }
 
 /**
@@ -146,11 +147,11 @@ export var x25519BenchCases: BenchCase[] = [
     iterations: 50,
     run: function () {
       var cv = installed;
-      installConvolve25519(null);
+      installEngineHooks({});
       try {
         x25519Base(SK_A);
       } finally {
-        installConvolve25519(cv);
+        installEngineHooks({ convolve: cv });
       }
     },
   },

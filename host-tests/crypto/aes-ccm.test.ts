@@ -2,10 +2,11 @@
 // differential vs node:crypto aes-128-ccm on seeded random cases, forgery
 // rejection (every tag/ciphertext byte, aad, nonce), parameter errors, the aesBlock
 // count, and 100% of applicable Wycheproof aes_ccm_test.json vectors.
+import { installEngineHooks } from '../../firmware/crypto/engine-hooks.ts';
 import { describe, it, expect } from 'vitest';
 import { createCipheriv } from 'node:crypto';
 import { ccmSeal, ccmOpen } from '../../firmware/crypto/aes-ccm.ts';
-import { installNativeCrypto } from '../../firmware/crypto/crypto-natives.ts';
+
 import { work } from '../../firmware/crypto/work-counters.ts';
 import { fromHex, toHex } from '../../firmware/bytes/bytes.ts';
 import { runWycheproof } from './wycheproof-loader.ts';
@@ -24,7 +25,7 @@ function seq(from: number, n: number): Uint8Array {
   return b;
 }
 
-installNativeCrypto({});
+installEngineHooks({});
 
 describe('AES-CCM RFC 3610 packet vectors (§8)', () => {
   // Each packet: the first `hdr` bytes are the additional data, the rest the message.

@@ -2,10 +2,11 @@
 // (Appendix A.1), SP 800-38A ECB vectors, differential vs node:crypto
 // aes-128-ecb on seeded random keys/blocks, in-place use, key-length checks,
 // and the aesBlock work counter.
+import { installEngineHooks } from '../../firmware/crypto/engine-hooks.ts';
 import { describe, it, expect } from 'vitest';
 import { createCipheriv } from 'node:crypto';
 import { aesExpandKey, aesEncryptBlock } from '../../firmware/crypto/aes128.ts';
-import { installNativeCrypto } from '../../firmware/crypto/crypto-natives.ts';
+
 import { work } from '../../firmware/crypto/work-counters.ts';
 import { fromHex, toHex } from '../../firmware/bytes/bytes.ts';
 
@@ -40,7 +41,7 @@ function nodeEcb(key: Uint8Array, block: Uint8Array): string {
   return c.update(block).toString('hex');
 }
 
-installNativeCrypto({});
+installEngineHooks({});
 
 describe('AES-128 FIPS 197 known answers', () => {
   it('Appendix C.1 (AES-128)', () => {

@@ -4,11 +4,12 @@
  * messages: public keys and signatures bit-exact equal to @noble/curves, our
  * signatures verified by noble and tweetnacl, theirs by us, tampered ones rejected.
  */
+import { installEngineHooks } from '../../firmware/crypto/engine-hooks.ts';
 import { describe, it, expect, afterAll } from 'vitest';
 import nacl from 'tweetnacl';
 import { ed25519 as nobleEd } from '@noble/curves/ed25519.js';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify, ed25519ForgetKey } from '../../firmware/crypto/ed25519.ts';
-import { installConvolve25519 } from '../../firmware/crypto/field25519.ts';
+
 import { runWycheproof, hexBytes } from './wycheproof-loader.ts';
 
 function hex(b: Uint8Array): string {
@@ -39,7 +40,7 @@ function convolveModel(a1: ArrayLike<number>, a2: ArrayLike<number>, offset: num
   return v;
 }
 
-afterAll(function () { installConvolve25519(null); });
+afterAll(function () { installEngineHooks({}); });
 
 var RFC = [
   { sk: '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60', pk: 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a', msg: '',
@@ -79,13 +80,13 @@ function wycheproofRun() {
 
 describe('ed25519 Wycheproof', function () {
   it('ed25519_test.json, pure JS field', function () {
-    installConvolve25519(null);
+    installEngineHooks({});
     wycheproofRun();
   });
   it('ed25519_test.json, E.convolve model', function () {
-    installConvolve25519(convolveModel);
+    installEngineHooks({ convolve: convolveModel });
     wycheproofRun();
-    installConvolve25519(null);
+    installEngineHooks({});
   });
 });
 
@@ -119,12 +120,12 @@ describe('ed25519 differential', function () {
 
   it('the E.convolve variant signs identically (30 cases)', function () {
     var r = rng(31337);
-    installConvolve25519(convolveModel);
+    installEngineHooks({ convolve: convolveModel });
     for (var i = 0; i < 30; i++) {
       var seed = randomBytes(r, 32), msg = randomBytes(r, i * 5);
       expect(hex(ed25519Sign(msg, seed))).toBe(hex(nobleEd.sign(msg, seed)));
     }
-    installConvolve25519(null);
+    installEngineHooks({});
   });
 
   it('the one-key public-key cache: alternating seeds, and after ed25519ForgetKey, still sign like noble', function () {

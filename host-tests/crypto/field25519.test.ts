@@ -5,10 +5,10 @@
  * v = 0; for i in arr1: v += arr1[i] * arr2[(i + offset) % arr2.length]).
  * The two must give bit-identical limbs, not just equal values mod p.
  */
+import { installEngineHooks } from '../../firmware/crypto/engine-hooks.ts';
 import { describe, it, expect, afterEach } from 'vitest';
 import {
-  fe, feAdd, feSub, feMul, feSqr, feMul121665, feInv, fePow2523, feToBytes, feFromBytes, feCswap,
-  feIsZero, feIsOdd, feEqual, feNeg, installConvolve25519, Fe, feR, fePrep, feAddR, feSubR, feMulR, feSqrR, feMulA24Add,
+  fe, feAdd, feSub, feMul, feSqr, feMul121665, feInv, fePow2523, feToBytes, feFromBytes, feCswap, feIsZero, feIsOdd, feEqual, feNeg, Fe, feR, fePrep, feAddR, feSubR, feMulR, feSqrR, feMulA24Add,
 } from '../../firmware/crypto/field25519.ts';
 import { work } from '../../firmware/crypto/work-counters.ts';
 
@@ -81,11 +81,11 @@ function randomBig(r: () => number): bigint {
   return bigOfBytes(b);
 }
 
-afterEach(function () { installConvolve25519(null); });
+afterEach(function () { installEngineHooks({}); });
 
 function bothModes(name: string, body: () => void) {
-  it(name + ' (pure JS)', function () { installConvolve25519(null); body(); });
-  it(name + ' (E.convolve model)', function () { installConvolve25519(convolveModel); body(); });
+  it(name + ' (pure JS)', function () { installEngineHooks({}); body(); });
+  it(name + ' (E.convolve model)', function () { installEngineHooks({ convolve: convolveModel }); body(); });
 }
 
 describe('field25519', function () {
@@ -134,9 +134,9 @@ describe('field25519', function () {
         a[k] = (r() % 262145) - 131072;
         b[k] = (r() % 262145) - 131072;
       }
-      installConvolve25519(null);
+      installEngineHooks({});
       if (i & 1) feSqr(o1, a); else feMul(o1, a, b);
-      installConvolve25519(convolveModel);
+      installEngineHooks({ convolve: convolveModel });
       if (i & 1) feSqr(o2, a); else feMul(o2, a, b);
       for (k = 0; k < 16; k++) expect(o2[k]).toBe(o1[k]);
       expect(mod(toBig(o1))).toBe(mod(i & 1 ? toBig(a) * toBig(a) : toBig(a) * toBig(b)));

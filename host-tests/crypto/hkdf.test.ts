@@ -1,11 +1,12 @@
 // HKDF-SHA-256 (RFC 5869): Appendix A.1-A.3, differential vs @noble/hashes,
 // length limits, and 100% of Wycheproof hkdf_sha256_test.json (invalid = size
 // too large: must throw E_HKDF_LENGTH).
+import { installEngineHooks } from '../../firmware/crypto/engine-hooks.ts';
 import { describe, it, expect } from 'vitest';
 import { hkdf as nobleHkdf } from '@noble/hashes/hkdf.js';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { hkdfExtract, hkdfExpand, hkdfSha256 } from '../../firmware/crypto/hkdf-sha256.ts';
-import { installNativeCrypto } from '../../firmware/crypto/crypto-natives.ts';
+
 import { fromHex, toHex } from '../../firmware/bytes/bytes.ts';
 import { work } from '../../firmware/crypto/work-counters.ts';
 import { runWycheproof } from './wycheproof-loader.ts';
@@ -23,7 +24,7 @@ function rep(byte: number, n: number): Uint8Array {
   return b;
 }
 
-installNativeCrypto({});
+installEngineHooks({});
 
 describe('HKDF-SHA-256 RFC 5869 Appendix A', () => {
   it('A.1 basic', () => {

@@ -1,12 +1,13 @@
 // HMAC-SHA-256 (RFC 2104): RFC 4231 known answers, differential vs @noble/hashes
 // (keys up to 200 bytes, i.e. hashed keys > 64), hmacSha256Parts == hmac over the
 // concatenation, and 100% of Wycheproof hmac_sha256_test.json.
+import { installEngineHooks } from '../../firmware/crypto/engine-hooks.ts';
 import { describe, it, expect } from 'vitest';
 import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { hmacSha256, hmacSha256Parts, hmacSha256Key, hmacSha256WithKey, hmacSha256KeyWipe } from '../../firmware/crypto/hmac-sha256.ts';
 import { work } from '../../firmware/crypto/work-counters.ts';
-import { installNativeCrypto } from '../../firmware/crypto/crypto-natives.ts';
+
 import { ctEqual, fromHex, toHex, utf8Encode, concatBytes } from '../../firmware/bytes/bytes.ts';
 import { runWycheproof } from './wycheproof-loader.ts';
 import { rng } from './test-rng.ts';
@@ -18,7 +19,7 @@ function rep(byte: number, n: number): Uint8Array {
   return b;
 }
 
-installNativeCrypto({});
+installEngineHooks({});
 
 describe('HMAC-SHA-256 RFC 4231 test cases', () => {
   it('case 1', () => {

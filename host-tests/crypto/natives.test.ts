@@ -1,12 +1,13 @@
 // Native acceleration (crypto-natives.ts): with node:crypto installed as the
 // "native", every API gives the same bytes as the pure code on thousands of
 // seeded cases, the right counters move (nativeWork vs work), a native may
-// decline a call (null → pure), installNativeCrypto({}) resets, and the Espruino
+// decline a call (null → pure), installEngineHooks({}) resets, and the Espruino
 // adapter recommended to the binding works against a fake of Espruino's
 // require("crypto") (ArrayBuffer results, AES.encrypt(msg, key, {mode:"ECB"})).
+import { installEngineHooks } from '../../firmware/crypto/engine-hooks.ts';
 import { describe, it, expect, afterEach } from 'vitest';
 import { createHash, createCipheriv } from 'node:crypto';
-import { installNativeCrypto, nativeWork, NativeCrypto } from '../../firmware/crypto/crypto-natives.ts';
+import { nativeWork, NativeCrypto } from '../../firmware/crypto/crypto-natives.ts';
 import { sha256 } from '../../firmware/crypto/sha256.ts';
 import { hmacSha256, hmacSha256Parts, hmacSha256Key, hmacSha256WithKey } from '../../firmware/crypto/hmac-sha256.ts';
 import { hkdfSha256 } from '../../firmware/crypto/hkdf-sha256.ts';
@@ -33,15 +34,15 @@ var nodeNatives: NativeCrypto = {
 
 /** Runs f once pure and once with node natives; returns both results as hex. */
 function both(f: () => Uint8Array | null): [string, string] {
-  installNativeCrypto({});
+  installEngineHooks({});
   var p = f();
-  installNativeCrypto(nodeNatives);
+  installEngineHooks({ crypto: nodeNatives });
   var n = f();
-  installNativeCrypto({});
+  installEngineHooks({});
   return [p ? toHex(p) : 'null', n ? toHex(n) : 'null'];
 }
 
-afterEach(() => installNativeCrypto({}));
+afterEach(() => installEngineHooks({}));
 
 describe('native path equals the pure path', () => {
   it('sha256: 3000 seeded messages, lengths 0..300 and boundaries', () => {
@@ -115,7 +116,7 @@ describe('native path equals the pure path', () => {
 
 describe('native counters and switching', () => {
   it('native calls bump nativeWork, not work (and the reverse for pure calls)', () => {
-    installNativeCrypto(nodeNatives);
+    installEngineHooks({ crypto: nodeNatives });
     var w0 = work.shaBlock, a0 = work.aesBlock, n0 = nativeWork.shaBlock, na0 = nativeWork.aesBlock;
     sha256(new Uint8Array(100)); // 2 compressions
     var ks = aesExpandKey(new Uint8Array(16)), b = new Uint8Array(16);
@@ -124,15 +125,15 @@ describe('native counters and switching', () => {
     aesEncryptBlock(ks, b, b);
     expect([work.shaBlock - w0, work.aesBlock - a0]).toEqual([0, 0]);
     expect([nativeWork.shaBlock - n0, nativeWork.aesBlock - na0]).toEqual([2, 3]);
-    installNativeCrypto({});
+    installEngineHooks({});
     sha256(new Uint8Array(100));
     aesEncryptBlock(ks, b, b);
     expect([work.shaBlock - w0, work.aesBlock - a0]).toEqual([2, 1]);
     expect([nativeWork.shaBlock - n0, nativeWork.aesBlock - na0]).toEqual([2, 3]);
   });
-  it('installNativeCrypto({}) resets: the natives are no longer called', () => {
-    installNativeCrypto(nodeNatives);
-    installNativeCrypto({});
+  it('installEngineHooks({}) resets: the natives are no longer called', () => {
+    installEngineHooks({ crypto: nodeNatives });
+    installEngineHooks({});
     var c0 = calls.sha + calls.aes;
     sha256(new Uint8Array(10));
     ccmSeal(new Uint8Array(16), new Uint8Array(13), new Uint8Array(20), new Uint8Array(0), 8);
@@ -141,17 +142,17 @@ describe('native counters and switching', () => {
   it('a schedule made while a native AES was installed still works after it is removed (lazy expansion)', () => {
     var r = rng(42);
     var key = r.bytes(16), blk = r.bytes(16);
-    installNativeCrypto(nodeNatives);
+    installEngineHooks({ crypto: nodeNatives });
     var ks = aesExpandKey(key);
     var o1 = new Uint8Array(16);
     aesEncryptBlock(ks, blk, o1);
-    installNativeCrypto({});
+    installEngineHooks({});
     var o2 = new Uint8Array(16);
     aesEncryptBlock(ks, blk, o2);
     expect(toHex(o2)).toBe(toHex(o1));
   });
   it('a native may decline (return null): the pure code answers and counts the work', () => {
-    installNativeCrypto({ sha256: () => null, aesEncryptBlock: () => null });
+    installEngineHooks({ crypto: { sha256: () => null, aesEncryptBlock: () => null } });
     var w0 = work.shaBlock, n0 = nativeWork.shaBlock, a0 = work.aesBlock;
     expect(toHex(sha256(new Uint8Array(0)))).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
     var o = new Uint8Array(16);
@@ -234,9 +235,9 @@ describe('recommended Espruino adapter (against a fake of require("crypto"))', (
     var r = rng(0xe5);
     for (var k = 0; k < 1000; k++) {
       var m = r.bytes(r.int(300)), key = r.bytes(16), nonce = r.bytes(13), aad = r.bytes(r.int(20));
-      installNativeCrypto({});
+      installEngineHooks({});
       var p1 = toHex(sha256(m)), p2 = toHex(ccmSeal(key, nonce, m, aad, 8));
-      installNativeCrypto(n);
+      installEngineHooks({ crypto: n });
       var n0 = nativeWork.aesBlock;
       expect(toHex(sha256(m))).toBe(p1);
       expect(toHex(ccmSeal(key, nonce, m, aad, 8))).toBe(p2);
@@ -244,7 +245,7 @@ describe('recommended Espruino adapter (against a fake of require("crypto"))', (
     }
   });
   it('empty message: the adapter declines and the pure code answers', () => {
-    installNativeCrypto(espruinoCryptoNatives(fakeEspruinoCrypto({ aes: true, sha: true })));
+    installEngineHooks({ crypto: espruinoCryptoNatives(fakeEspruinoCrypto({ aes: true, sha: true })) });
     expect(toHex(sha256(new Uint8Array(0)))).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
   });
   it('a build without AES (or with a wrong one) installs only SHA-256', () => {

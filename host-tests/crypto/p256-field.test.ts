@@ -1,9 +1,10 @@
 // Field arithmetic of bignum-limbs.ts against plain BigInt math: P-256 p (Solinas
 // path), P-256 n, secp256k1 p/n, secp160k1 p/n (generic path), on both the pure-JS
 // and the E.convolve path (with a JS model of E.convolve's exact semantics).
+import { installEngineHooks } from '../../firmware/crypto/engine-hooks.ts';
 import { describe, it, expect, afterEach } from 'vitest';
 import {
-  makeField, fmul, fadd, fsub, fcanon, finv, fsqrt, fromBytes, toBytes, installConvolveP, limbWatch, Field,
+  makeField, fmul, fadd, fsub, fcanon, finv, fsqrt, fromBytes, toBytes, limbWatch, Field,
 } from '../../firmware/crypto/bignum-limbs.ts';
 import { work } from '../../firmware/crypto/work-counters.ts';
 
@@ -52,7 +53,7 @@ var MODS: [string, string, boolean][] = [
 ];
 
 afterEach(() => {
-  installConvolveP(null);
+  installEngineHooks({});
   limbWatch.on = false;
 });
 
@@ -79,7 +80,7 @@ for (var mi = 0; mi < MODS.length; mi++) {
       for (var useConv of [false, true]) {
         (function (conv: boolean) {
           it('mul/sqr/add/sub/canon vs BigInt (' + (conv ? 'convolve' : 'pure JS') + ' path)', () => {
-            if (conv) installConvolveP(convolveModel);
+            if (conv) installEngineHooks({ convolve: convolveModel });
             var F = makeField(hex, p256, false);
             var r = rng(0x1234 + mi);
             var out = new Float64Array(F.N), c = new Float64Array(F.N);
@@ -123,15 +124,15 @@ for (var mi = 0; mi < MODS.length; mi++) {
         var o1 = new Float64Array(F.N), o2 = new Float64Array(F.N);
         for (var i = 0; i < 500; i++) {
           var A = loose(F, r), B = loose(F, r);
-          installConvolveP(null);
+          installEngineHooks({});
           fmul(F, o1, A, B);
-          installConvolveP(convolveModel);
+          installEngineHooks({ convolve: convolveModel });
           fmul(F, o2, A, B);
           expect(Array.from(o2)).toEqual(Array.from(o1));
           // squares: the pure path's 136-product square equals the convolve product
-          installConvolveP(null);
+          installEngineHooks({});
           fmul(F, o1, A, A);
-          installConvolveP(convolveModel);
+          installEngineHooks({ convolve: convolveModel });
           fmul(F, o2, A, A);
           expect(Array.from(o2)).toEqual(Array.from(o1));
         }

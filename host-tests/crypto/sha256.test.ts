@@ -1,9 +1,10 @@
 // SHA-256 (FIPS 180-4): known answers, differential vs @noble/hashes on seeded
 // random inputs, incremental == one-shot on random splits, work counter.
+import { installEngineHooks } from '../../firmware/crypto/engine-hooks.ts';
 import { describe, it, expect } from 'vitest';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { sha256, sha256Init, sha256Update, sha256Final } from '../../firmware/crypto/sha256.ts';
-import { installNativeCrypto } from '../../firmware/crypto/crypto-natives.ts';
+
 import { work } from '../../firmware/crypto/work-counters.ts';
 import { toHex, utf8Encode } from '../../firmware/bytes/bytes.ts';
 import { rng } from './test-rng.ts';
@@ -11,7 +12,7 @@ import { rng } from './test-rng.ts';
 /** xorshift32: a seeded, reproducible byte source (the seed is printed on failure). */
 
 describe('sha256 known answers (FIPS 180-4 examples)', () => {
-  installNativeCrypto({});
+  installEngineHooks({});
   it('"abc"', () => {
     expect(toHex(sha256(utf8Encode('abc')))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
@@ -42,7 +43,7 @@ describe('sha256 known answers (FIPS 180-4 examples)', () => {
 });
 
 describe('sha256 differential vs @noble/hashes', () => {
-  installNativeCrypto({});
+  installEngineHooks({});
   it('every length 0..300, 10 seeded messages each (3010 cases)', () => {
     var r = rng(0x5a256);
     var bad: string[] = [];
@@ -76,7 +77,7 @@ describe('sha256 differential vs @noble/hashes', () => {
 });
 
 describe('sha256 incremental API', () => {
-  installNativeCrypto({});
+  installEngineHooks({});
   it('random splits into 1..5 updates equal the one-shot digest (2000 cases)', () => {
     var r = rng(0x1c4e);
     for (var k = 0; k < 2000; k++) {
@@ -111,7 +112,7 @@ describe('sha256 incremental API', () => {
 });
 
 describe('sha256 work counter', () => {
-  installNativeCrypto({});
+  installEngineHooks({});
   it('bumps work.shaBlock once per compression: ceil((n + 9) / 64)', () => {
     var lens = [0, 1, 55, 56, 63, 64, 65, 119, 120, 1000];
     for (var i = 0; i < lens.length; i++) {

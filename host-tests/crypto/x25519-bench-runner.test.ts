@@ -53,18 +53,18 @@ describe('bench self-checks (what the bundle prints before its figures)', functi
     var nacl = (await import('tweetnacl')).default;
     var { x25519SelfCheck } = await import('../bench/x25519-bench-cases.ts');
     var { p256SelfCheck } = await import('../bench/p256-bench-cases.ts');
-    var { installConvolveP } = await import('../../firmware/crypto/bignum-limbs.ts');
+    var { installEngineHooks } = await import('../../firmware/crypto/engine-hooks.ts');
     expect(x25519SelfCheck(nacl.scalarMult.base)).toBe(true);
     expect(p256SelfCheck()).toBe(true);
-    installConvolveP(function (a: Float64Array, b: Float64Array, off: number) {
+    installEngineHooks({ convolve: function (a: Float64Array, b: Float64Array, off: number) {
       var s = 0;
       for (var i = 0; i < a.length; i++) s += a[i] * b[(i + off) % b.length];
       return s;
-    });
+    } });
     try {
       expect(p256SelfCheck()).toBe(true);
     } finally {
-      installConvolveP(null);
+      installEngineHooks({});
     }
     // a check that cannot fail proves nothing: a wrong baseline must make it false
     expect(x25519SelfCheck(function (k: Uint8Array) { var o = nacl.scalarMult.base(k); o[0] ^= 1; return o; })).toBe(false);

@@ -6,11 +6,12 @@
  * the constant-work property (threat 8): the same number of field products for
  * every scalar.
  */
+import { installEngineHooks } from '../../firmware/crypto/engine-hooks.ts';
 import { describe, it, expect, afterAll } from 'vitest';
 import nacl from 'tweetnacl';
 import { x25519 as nobleX } from '@noble/curves/ed25519.js';
 import { x25519, x25519Raw, x25519Base } from '../../firmware/crypto/x25519.ts';
-import { installConvolve25519 } from '../../firmware/crypto/field25519.ts';
+
 import { work } from '../../firmware/crypto/work-counters.ts';
 import { runWycheproof, loadWycheproof, hexBytes } from './wycheproof-loader.ts';
 
@@ -43,7 +44,7 @@ function randomBytes(r: () => number, n: number): Uint8Array {
   return b;
 }
 
-afterAll(function () { installConvolve25519(null); });
+afterAll(function () { installEngineHooks({}); });
 
 describe('x25519 RFC 7748', function () {
   it('§5.2 test vectors (vector 2 has u with its top bit set)', function () {
@@ -124,13 +125,13 @@ function wycheproofRun(label: string) {
 
 describe('x25519 Wycheproof', function () {
   it('x25519_test.json, pure JS field', function () {
-    installConvolve25519(null);
+    installEngineHooks({});
     wycheproofRun('pure JS');
   });
   it('x25519_test.json, E.convolve model', function () {
-    installConvolve25519(convolveModel);
+    installEngineHooks({ convolve: convolveModel });
     wycheproofRun('E.convolve model');
-    installConvolve25519(null);
+    installEngineHooks({});
   });
 });
 
@@ -152,12 +153,12 @@ describe('x25519 differential', function () {
 
   it('the E.convolve variant agrees on 200 more random pairs', function () {
     var r = rng(4242);
-    installConvolve25519(convolveModel);
+    installEngineHooks({ convolve: convolveModel });
     for (var i = 0; i < 200; i++) {
       var k = randomBytes(r, 32), u = randomBytes(r, 32);
       expect(hex(x25519Raw(k, u))).toBe(hex(nacl.scalarMult(k, u)));
     }
-    installConvolve25519(null);
+    installEngineHooks({});
   });
 });
 
