@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ROOT, buildTarget, formatErrors, pruneCaches, type TargetResult } from './pipeline.ts';
+import { ROOT, buildTarget, bundleModules, formatErrors, pruneCaches, type TargetResult } from './pipeline.ts';
 import { sizeReport, type SizeInput } from './size-report.ts';
 import { TARGETS, type Target } from './targets.ts';
 
@@ -51,6 +51,12 @@ export async function buildAll(targets: readonly Target[] = TARGETS, root: strin
   for (var i = 0; i < embedding.length; i++) second.push(await buildTarget(embedding[i], { root: root, built: built }));
   results = first.concat(second);
 
+  // Which files each board bundle is made of, for the size report's crypto column.
+  var modulesOf = new Map<string, string[]>();
+  await Promise.all(results.filter(function (r) { return r.target.kind === 'board' && !r.skipped; }).map(function (r) {
+    return bundleModules(r.target, root).then(function (m) { modulesOf.set(r.target.name, m); });
+  }));
+
   results.forEach(function (r) {
     var t = r.target;
     if (r.skipped) {
@@ -70,7 +76,7 @@ export async function buildAll(targets: readonly Target[] = TARGETS, root: strin
     }
     write(root, t.out, r.code as string);
     manifest.push({ name: t.name, out: t.out, kind: t.kind, globals: t.globals, embeds: t.embed || [] });
-    sized.push({ target: t, code: r.code as string });
+    sized.push({ target: t, code: r.code as string, modules: modulesOf.get(t.name) });
   });
 
   var report = sizeReport(sized);

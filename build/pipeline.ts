@@ -94,6 +94,27 @@ export async function bundle(input: BundleInput): Promise<string> {
 }
 
 /**
+ * The repository files a board target's bundle is made of (esbuild's metafile
+ * inputs), relative to the root with forward slashes: what the size report
+ * lists per bundle (e.g. which crypto modules a protocol's enrollee carries),
+ * and what a build check asserts a bundle does not contain.
+ */
+export async function bundleModules(t: Target, root: string = ROOT): Promise<string[]> {
+  if (t.generate || !t.entry) return [];
+  var entry = path.resolve(root, t.entry);
+  if (!fs.existsSync(entry)) return [];
+  var platformFile = t.platform ? path.join(root, PLATFORM_ENTRY[t.platform as Platform]) : null;
+  var r = await esbuild.build({
+    entryPoints: [entry], bundle: true, format: 'iife', target: 'es2017', platform: 'neutral', write: false,
+    metafile: true, logLevel: 'silent', mainFields: ['module', 'main'],
+    plugins: [nodeBuiltinsEmpty()].concat(platformFile ? [platformPlugin(platformFile)] : []),
+  });
+  return Object.keys(r.metafile!.inputs).map(function (k) {
+    return path.relative(root, path.resolve(root, k)).split(path.sep).join('/');
+  }).sort();
+}
+
+/**
  * Step 2: ES2017 -> ES5 with TypeScript. esbuild cannot lower to ES5 (it refuses
  * classes, let/const, destructuring... at target es5) and TypeScript 7 dropped
  * ES5 emit, so TypeScript 5.9 it is. downlevelIteration makes for-of work on

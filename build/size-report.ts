@@ -12,6 +12,8 @@ export interface SizeRow {
   kind: Target['kind'];
   raw: number;
   gzip: number;
+  /** firmware/crypto modules in the bundle (board bundles), by file name without .ts */
+  crypto?: string[];
   /** Budget breaches that fail the build. */
   errors: string[];
   /** Worth a look, does not fail the build. */
@@ -28,6 +30,16 @@ export interface SizeReport {
 export interface SizeInput {
   target: Pick<Target, 'name' | 'out' | 'kind' | 'platform'>;
   code: string;
+  /** repository files the bundle is made of (build/pipeline.ts bundleModules), if known */
+  modules?: string[];
+}
+
+/** The firmware/crypto modules among a bundle's files (the primitives a protocol ships). */
+export function cryptoModules(modules: readonly string[]): string[] {
+  return modules
+    .filter(function (m) { return m.indexOf('firmware/crypto/') === 0; })
+    .map(function (m) { return m.substring('firmware/crypto/'.length).replace(/\.ts$/, ''); })
+    .sort();
 }
 
 export function sizeReport(outputs: readonly SizeInput[]): SizeReport {
@@ -42,6 +54,7 @@ export function sizeReport(outputs: readonly SizeInput[]): SizeReport {
       errors: [],
       warnings: [],
     };
+    if (o.modules) row.crypto = cryptoModules(o.modules);
     if (o.target.kind === 'board') {
       if (o.target.platform === 'espruino' && row.raw > ESPRUINO_STORAGE_BYTES) {
         row.errors.push('exceeds Espruino Storage (' + kb(ESPRUINO_STORAGE_BYTES) + ')');
@@ -66,8 +79,9 @@ function kb(n: number): string {
 function formatTable(rows: SizeRow[]): string {
   var head = ['output', 'kind', 'raw B', 'gzip B', 'raw', 'note'];
   var body = rows.map(function (r) {
-    var note = r.errors.concat(r.warnings).join('; ');
-    return [r.file, r.kind, String(r.raw), String(r.gzip), kb(r.raw), note];
+    var note = r.errors.concat(r.warnings);
+    if (r.crypto) note.unshift('crypto: ' + (r.crypto.length ? r.crypto.join(' ') : 'none'));
+    return [r.file, r.kind, String(r.raw), String(r.gzip), kb(r.raw), note.join('; ')];
   });
   var all = [head].concat(body);
   var widths = head.map(function (_h, i) {

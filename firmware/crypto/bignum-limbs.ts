@@ -43,6 +43,7 @@
  * n is not counted (it is a few dozen operations per signature).
  */
 import { work } from './work-counters.ts';
+import { onEngineHooks } from './engine-hooks.ts';
 import {
   ConvolveFn, foldMatrixP256, p256MulJs, p256SqrJs, p256MulConv, gen16Columns, gen16SqrColumns, gen16ConvColumns, gen16Reduce,
   limbs16Add, limbs16Sub, limbs16MulSmall,
@@ -56,11 +57,11 @@ var CONV: ConvolveFn | null = null;
 /**
  * Install (fn) or remove (null) the accelerated multiplication path. fn must follow
  * E.convolve's semantics exactly: sum over i < a.length of a[i]*b[(i+offset) % b.length]
- * (offset ≥ 0 here), accumulated in doubles.
+ * (offset ≥ 0 here), accumulated in doubles. Only through firmware/crypto/engine-hooks.ts.
  */
-export function installConvolveP(fn: ConvolveFn | null): void {
-  CONV = fn;
-}
+onEngineHooks(function (h) {
+  CONV = h.convolve || null;
+});
 
 /** The installed convolve function, for table selection in weierstrass.ts. */
 export function convolveP(): ConvolveFn | null {

@@ -2,16 +2,17 @@
  * Engine acceleration behind the pure crypto API (docs/ARCHITECTURE: "the same API
  * with engine-accelerated variants chosen by the binding").
  *
- * A platform binding calls installNativeCrypto() once at boot with whatever its
- * engine offers (Espruino: require("crypto").SHA256 and AES-ECB; the binding adapts
+ * The binding hands natives in through firmware/crypto/engine-hooks.ts (the one
+ * install point) once at boot, with whatever its engine offers (Espruino: require("crypto").SHA256 and AES-ECB; the binding adapts
  * them to Uint8Array in / Uint8Array out). sha256() and aesEncryptBlock() then use
  * the native and bump `nativeWork` instead of `work`, because the power model costs
  * a native block (C, maybe the ESP32's AES/SHA peripheral) very differently from an
- * interpreted one. installNativeCrypto({}) goes back to the pure code.
+ * interpreted one. installEngineHooks({}) goes back to the pure code.
  *
  * This module never reads a platform global: natives are handed in.
- * It imports nothing, so sha256.ts and aes128.ts can both depend on it.
  */
+import { onEngineHooks } from './engine-hooks.ts';
+
 
 /**
  * A native may return null to decline one call (e.g. an engine quirk on empty
@@ -37,8 +38,9 @@ export var natives: {
   a: ((key16: Uint8Array, block16: Uint8Array) => Uint8Array | null) | null;
 } = { s: null, a: null };
 
-/** Install (or, with {}, remove) native primitives. Missing entries mean "use pure JS". */
-export function installNativeCrypto(n: NativeCrypto): void {
+// Missing entries mean "use pure JS".
+onEngineHooks(function (h) {
+  var n = h.crypto || {};
   natives.s = n.sha256 || null;
   natives.a = n.aesEncryptBlock || null;
-}
+});

@@ -14,33 +14,47 @@
  * second call replaces the first instead of merging with it, and
  * `installEngineHooks({})` is the reset. Every accelerated path is proven
  * equal to the pure one in host-tests/crypto/; host-tests/crypto/engine-hooks.test.ts
- * checks that nothing else installs hooks.
+ * checks that no module exports another way in.
+ *
+ * This module imports nothing at run time, so every crypto module can depend on it.
  */
-import { installNativeCrypto, NativeCrypto } from './crypto-natives.ts';
-import { installConvolve25519 } from './field25519.ts';
-import { installConvolveP, ConvolveFn } from './bignum-limbs.ts';
+import type { NativeCrypto } from './crypto-natives.ts';
+
+/** A native dot product with E.convolve's semantics: sum over i of a[i] * b[(i + off) % b.length]. */
+export type ConvolveFn = (a: Float64Array, b: Float64Array, off: number) => number;
 
 export interface EngineHooks {
   crypto?: NativeCrypto | null;
   convolve?: ConvolveFn | null;
 }
 
-var active: string[] = [];
+/**
+ * Each accelerated module subscribes when it is loaded, so a bundle carries
+ * (and installs into) only the modules it uses: an AES-only enrollee never
+ * loads the field arithmetic just because hooks exist for it.
+ */
+var listeners: ((h: EngineHooks) => void)[] = [];
+var current: EngineHooks = {};
 
-/** Install exactly these hooks (absent ones off); returns the names now active. */
+/** Called once by each accelerated module at load; it is told the hooks now and at every install. */
+export function onEngineHooks(fn: (h: EngineHooks) => void): void {
+  listeners.push(fn);
+  fn(current);
+}
+
+/** Install exactly these hooks (absent ones off) into every loaded module; returns the names now active. */
 export function installEngineHooks(h: EngineHooks): string[] {
-  var c = h.crypto || {};
-  installNativeCrypto(c);
-  installConvolve25519(h.convolve || null);
-  installConvolveP(h.convolve || null);
-  active = [];
-  if (c.sha256) active.push('sha256');
-  if (c.aesEncryptBlock) active.push('aes');
-  if (h.convolve) active.push('convolve');
-  return active.slice(0);
+  current = { crypto: h.crypto || null, convolve: h.convolve || null };
+  for (var i = 0; i < listeners.length; i++) listeners[i](current);
+  return activeEngineHooks();
 }
 
 /** Names of the hooks installed now ([] = pure JS everywhere). */
 export function activeEngineHooks(): string[] {
-  return active.slice(0);
+  var out: string[] = [];
+  var c = current.crypto;
+  if (c && c.sha256) out.push('sha256');
+  if (c && c.aesEncryptBlock) out.push('aes');
+  if (current.convolve) out.push('convolve');
+  return out;
 }

@@ -38,6 +38,7 @@
  *
  * Every product or square bumps work.fmul25519 once (the power model's unit).
  */
+import { onEngineHooks } from './engine-hooks.ts';
 import { work } from './work-counters.ts';
 
 /** A field element: 16 signed limbs of 16 bits (see the file comment). */
@@ -432,9 +433,10 @@ export var feSqr: (o: Fe, a: Fe) => void = feSqrJs;
 
 /**
  * Use a native dot product with E.convolve's semantics for products and squares
- * (the Espruino binding passes E.convolve); null goes back to pure JS.
+ * (the Espruino binding passes E.convolve); null goes back to pure JS. Called
+ * only through firmware/crypto/engine-hooks.ts (subscribed at the end of this file).
  */
-export function installConvolve25519(fn: ((a: Float64Array, b: Float64Array, off: number) => number) | null): void {
+function installConvolve25519(fn: ((a: Float64Array, b: Float64Array, off: number) => number) | null): void {
   CV = fn;
   feMul = fn ? feMulCv : feMulJs;
   feSqr = fn ? feSqrCv : feSqrJs;
@@ -686,3 +688,7 @@ export function feEqual(a: Fe, b: Fe): number {
 export function feNeg(o: Fe, a: Fe): void {
   for (var i = 0; i < 16; i++) o[i] = -a[i];
 }
+
+onEngineHooks(function (h) {
+  installConvolve25519(h.convolve || null);
+});
