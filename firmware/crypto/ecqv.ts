@@ -19,12 +19,14 @@
  *   requester: d_U = e·k_U + r mod n; Q_U = e·P_U + Q_CA; accept only if
  *              d_U·G = Q_U (THREATS #5)                      (ecqvReceive)
  *   anyone:    Q_U = e·P_U + Q_CA from Cert_U alone          (ecqvExtractPublic)
+ *   holder of d (device or CA), once:  d·Q_CA                (ecqvCacheCa)
+ *   then per peer certificate:  x(d·Q_V), one multiplication (ecqvAgree)
  * Every received point (R_U at the CA; P_U, Q_CA at the requester) is decoded with
  * full validation; a point at infinity anywhere aborts.
  */
 import { sha256 } from './sha256.ts';
 import {
-  Curve, Affine, keyGen, decodePoint, encodePoint, addPublic, mulBaseCT, mulDoubleVar, scalarInRange,
+  Curve, Affine, keyGen, decodePoint, encodePoint, addPublic, mulBaseCT, mulCT, mulDoubleVar, scalarInRange,
   fmul, fadd, fcanon, fromBytes, toBytes,
 } from './weierstrass.ts';
 import { cmpBytes } from './bignum-limbs.ts';
@@ -132,4 +134,41 @@ export function ecqvReceive(
     throw new Error('E_ECQV: d_U·G != Q_U');
   }
   return { dU: dU, QU: QU };
+}
+
+/**
+ * d·Q_CA for a private key d ∈ [1, n−1] (a device's d_U, or the CA's own d_CA),
+ * as an uncompressed SEC 1 point: computed once after issuance and cached, so
+ * that every later pairwise key costs one variable-base multiplication
+ * (ecqvAgree). Constant-time multiplication: d is secret.
+ */
+export function ecqvCacheCa(C: Curve, d: Uint8Array, caPub: Uint8Array): Uint8Array {
+  if (!scalarInRange(C, d)) throw new Error('E_SCALAR: private key out of range');
+  var QCA = decodePoint(C, caPub);
+  return encodePoint(C, mulCT(C, d, QCA), false);
+}
+
+/**
+ * Pairwise ECDH with a peer known only by its implicit certificate (SEC 4 §2.6
+ * extraction folded into SEC 1 §3.3.1 ECDH): the shared point is
+ *   d·Q_V = d·(e_V·P_V + Q_CA) = (d·e_V mod n)·P_V + d·Q_CA,
+ * so with dQca = d·Q_CA cached (ecqvCacheCa) it costs ONE variable-base
+ * multiplication (constant time: d·e_V is secret) plus one point addition.
+ * Returns the x-coordinate (pB bytes). P_V is fully validated first (THREATS #5);
+ * an infinite result or product throws E_ECQV. The final addition is the
+ * variable-time public one: it only branches on P = ±Q, which an honest input
+ * reaches with negligible probability.
+ */
+export function ecqvAgree(C: Curve, d: Uint8Array, dQca: Uint8Array, peerCert: Uint8Array): Uint8Array {
+  if (!scalarInRange(C, d)) throw new Error('E_SCALAR: private key out of range');
+  var PV = ecqvParseCert(C, peerCert).PU;
+  var cached = decodePoint(C, dQca);
+  var e = ecqvHashToInt(C, peerCert);
+  var de = mulAddN(C, d, e, new Uint8Array(C.nB));
+  if (!scalarInRange(C, de)) throw new Error('E_ECQV: d·e is zero');
+  var A = mulCT(C, de, PV);
+  wipe(de);
+  var K = addPublic(C, A, cached);
+  if (!K) throw new Error('E_ECQV: shared point is infinity');
+  return toBytes(C.F, K.x);
 }

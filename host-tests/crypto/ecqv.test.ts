@@ -8,7 +8,7 @@ import { p256 } from '../../firmware/crypto/p256.ts';
 import { makeCurve, getPublicKey, Curve } from '../../firmware/crypto/weierstrass.ts';
 import { SECP160K1_PARAMS } from '../../firmware/crypto/curve-params.ts';
 import {
-  ecqvRequest, ecqvIssue, ecqvReceive, ecqvExtractPublic, ecqvHashToInt, ecqvParseCert,
+  ecqvRequest, ecqvIssue, ecqvReceive, ecqvExtractPublic, ecqvHashToInt, ecqvParseCert, ecqvCacheCa, ecqvAgree,
 } from '../../firmware/crypto/ecqv.ts';
 import { toHex, utf8Encode } from '../../firmware/bytes/bytes.ts';
 import { RefCurve, b2n, refHn, refIssue, refReconstruct, refExtract } from './ecqv-reference.ts';
@@ -111,6 +111,46 @@ function run(name: string, C: Curve, R: RefCurve, count: number) {
       var badRU = req.RU.slice(); badRU[0] = 4;
       expect(() => ecqvIssue(C, caPriv, badRU, new Uint8Array(0), src.fn)).toThrow(/E_POINT/);
       expect(() => ecqvReceive(C, req.kU, iss.cert.subarray(0, C.pB), iss.r, caPub)).toThrow(/E_ECQV/);
+    });
+
+    it('pairwise: ecqvAgree(d_U, d_U·Q_CA, Cert_V) = x(d_U·Q_V) = x(d_V·Q_U), both computed by the reference', () => {
+      for (var i = 0; i < Math.max(4, count / 4); i++) {
+        var src = source(5000 + i);
+        var caPriv = n2b(BigInt(1000003 + i * 7919), C.nB), caPub = getPublicKey(C, caPriv, true);
+        var ru = ecqvRequest(C, src.fn), rv = ecqvRequest(C, src.fn);
+        var iu = ecqvIssue(C, caPriv, ru.RU, utf8Encode('U' + i), src.fn);
+        var iv = ecqvIssue(C, caPriv, rv.RU, utf8Encode('V' + i), src.fn);
+        var du = ecqvReceive(C, ru.kU, iu.cert, iu.r, caPub).dU;
+        var dv = ecqvReceive(C, rv.kU, iv.cert, iv.r, caPub).dU;
+        var QCA = R.fromBytes(caPub);
+        var cu = ecqvCacheCa(C, du, caPub);
+        expect(toHex(cu)).toBe(toHex(QCA.multiply(b2n(du)).toBytes(false)));
+        var kuv = ecqvAgree(C, du, cu, iv.cert);
+        var kvu = ecqvAgree(C, dv, ecqvCacheCa(C, dv, caPub), iu.cert);
+        var QV = refExtract(R, iv.cert, 1 + C.pB, QCA);
+        var want = QV.multiply(b2n(du)).toBytes(false).subarray(1, 1 + C.pB);
+        expect(toHex(kuv)).toBe(toHex(want));
+        expect(toHex(kvu)).toBe(toHex(want));
+        // the CA is a peer too: x(d_CA·Q_U) = x(d_U·Q_CA)
+        var kca = ecqvAgree(C, caPriv, ecqvCacheCa(C, caPriv, caPub), iu.cert);
+        expect(toHex(kca)).toBe(toHex(cu.subarray(1, 1 + C.pB)));
+      }
+    });
+
+    it('pairwise refuses a bad peer point, a bad cached point and a zero key', () => {
+      var src = source(99);
+      var caPriv = n2b(424242n, C.nB), caPub = getPublicKey(C, caPriv, true);
+      var r = ecqvRequest(C, src.fn);
+      var iss = ecqvIssue(C, caPriv, r.RU, utf8Encode('x'), src.fn);
+      var d = ecqvReceive(C, r.kU, iss.cert, iss.r, caPub).dU;
+      var cached = ecqvCacheCa(C, d, caPub);
+      var bad = iss.cert.slice(); bad[0] = 0; // infinity / bad prefix
+      expect(() => ecqvAgree(C, d, cached, bad)).toThrow(/E_POINT/);
+      var off = iss.cert.slice(); for (var j = 1; j <= C.pB; j++) off[j] = 0xff; // x >= p
+      expect(() => ecqvAgree(C, d, cached, off)).toThrow(/E_POINT/);
+      var bc = cached.slice(); bc[bc.length - 1] ^= 1; // off the curve
+      expect(() => ecqvAgree(C, d, bc, iss.cert)).toThrow(/E_POINT/);
+      expect(() => ecqvAgree(C, new Uint8Array(C.nB), cached, iss.cert)).toThrow(/E_SCALAR/);
     });
   });
 }
