@@ -30,8 +30,13 @@ function asConfig(v: any): WlConfig | null {
   return c;
 }
 
-/** Parse the store into the configurator core's `config` commands; `bad` counts refused records. */
-export function storeCommands(raw: Uint8Array): { cmds: StoreCommand[]; bad: number; error: string } {
+/**
+ * Parse the store into the configurator core's `config` commands; `bad` counts
+ * refused records. Device keys are hex of `idBytes` bytes (default 32, a key
+ * hash; the ecqv protocol names devices by their 8-byte id).
+ */
+export function storeCommands(raw: Uint8Array, idBytes?: number): { cmds: StoreCommand[]; bad: number; error: string } {
+  var idHex = 2 * (idBytes || 32);
   var out: StoreCommand[] = [];
   var bad = 0;
   var o: any;
@@ -52,7 +57,7 @@ export function storeCommands(raw: Uint8Array): { cmds: StoreCommand[]; bad: num
     var cd = asConfig(d[hx]);
     var h: Uint8Array | null = null;
     try {
-      h = hx.length === 64 ? fromHex(hx) : null;
+      h = hx.length === idHex ? fromHex(hx) : null;
     } catch (e) {
       h = null;
     }

@@ -31,6 +31,8 @@ export interface ConfiguratorBoot {
 export interface ConfiguratorSpec {
   load(storage: StoragePort): ConfiguratorBoot;
   codeName(code: number): string;
+  /** bytes of a device key in the configuration store (default 32: SHA-256 of a public key) */
+  storeIdBytes?: number;
 }
 
 function appendAudit(ports: Ports, line: string): void {
@@ -62,7 +64,7 @@ export function startConfigurator(ports: Ports, accel: string[], spec: Configura
   var sraw = st.read(STORE_FILE);
   var nCfg = 0;
   if (sraw) {
-    var sc = storeCommands(sraw);
+    var sc = storeCommands(sraw, spec.storeIdBytes);
     if (sc.error || sc.bad) emit(ports, 'error', { what: 'config store', detail: sc.error, refused: sc.bad });
     for (var i = 0; i < sc.cmds.length; i++) rt.dispatch(sc.cmds[i] as unknown as CoreEvent<any>);
     nCfg = sc.cmds.length;

@@ -8,6 +8,7 @@
  * ES5-safe where the protocol's batch must run in Duktape too (whitelist).
  */
 import { WlConfig } from '../../firmware/protocols/whitelist/records.ts';
+import { World } from '../sim/sim-world.ts';
 
 /** Raw (slot-framed) Storage files: name → bytes. */
 export type RawFiles = { [raw: string]: Uint8Array };
@@ -61,6 +62,8 @@ export interface BatchProtocol<B extends SimBatch = SimBatch> {
   /** an enrollee's files; `anchor` is the trust anchor it pins (default: its owner's) */
   enrolleeFiles(batch: B, index: number, anchor?: Uint8Array): RawFiles;
   configuratorFiles(batch: B, ci: number, o: ConfiguratorFileOptions): RawFiles;
+  /** optional: arrange the world before boot (links, partitions) once every flash is written */
+  prepareWorld?(world: World, batch: B): void;
 }
 
 export function contains(a: number[] | undefined, v: number): boolean {

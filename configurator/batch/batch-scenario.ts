@@ -133,6 +133,7 @@ export function batchScenarioOptions<B extends SimBatch = WlSimBatch>(o: BatchSc
           writeFiles(b.storage, proto.enrolleeFiles(bt, ei, o.pinnedTo ? o.pinnedTo(ei, bt) : undefined));
         }
       }
+      if (proto.prepareWorld) proto.prepareWorld(world, bt);
       if (o.setup) o.setup(world, bt);
     },
   };

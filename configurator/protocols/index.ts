@@ -7,6 +7,7 @@
 import { PROTOCOL_NAMES } from '../../firmware/codec/protocol-ids.ts';
 import { BatchProtocol } from '../batch/batch-protocol.ts';
 import { whitelistBatch } from '../batch/whitelist-batch.ts';
+import { ecqvBatch } from '../batch/ecqv-batch.ts';
 import { CliError } from '../cli/cli-errors.ts';
 
 export interface HostProtocol {
@@ -19,6 +20,7 @@ export interface HostProtocol {
 
 export const HOST_PROTOCOLS: HostProtocol[] = [
   { id: 1, name: PROTOCOL_NAMES[1], summary: 'whitelisted X25519 keys, challenge-response (paper 003)', batch: whitelistBatch },
+  { id: 2, name: PROTOCOL_NAMES[2], summary: 'ECQV implicit certificates, pairwise keys with the CA off (paper 002)', batch: ecqvBatch },
 ];
 
 export const DEFAULT_PROTOCOL = 'whitelist';

@@ -197,6 +197,8 @@ export interface World {
   boot(b: Board, delayMs?: number): void;
   /** Stop a board now as if it crashed (e.g. a watchdog reset in a test). */
   kill(b: Board, why: string): void;
+  /** Switch a board off now, cleanly (unplugged; not a crash): timers and radio stop until a boot. */
+  powerOff(b: Board): void;
   /** A board's sim-side meter events in time order (cpu + radio states); needs keepMeterLog. */
   timeline(b: Board): MeterEvent[];
   run(untilMs: number): void;
@@ -287,6 +289,8 @@ export function makeWorld(options: WorldOptions): World {
       boardEvent(b, 'power-cut', 'flash op ' + b.flash.stats.ops);
     } else if (kind === 'reset') {
       boardEvent(b, 'reset', '');
+    } else if (kind === 'off') {
+      boardEvent(b, 'power-off', '');
     } else {
       var c: Crash = { t: clock.now(), board: b.id, error: errorText(err), stack: err && err.stack ? String(err.stack) : '' };
       b.crashes.push(c);
@@ -653,6 +657,9 @@ export function makeWorld(options: WorldOptions): World {
     },
     kill: function (b: Board, why: string) {
       powerDown(b, 'crash', new Error(why));
+    },
+    powerOff: function (b: Board) {
+      powerDown(b, 'off', null);
     },
     timeline: function (b: Board) {
       var evs: { e: MeterEvent; i: number }[] = [];

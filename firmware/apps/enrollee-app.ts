@@ -40,6 +40,8 @@ export interface EnrolleeSpec {
   /** version and SSID of the configuration held in this state, for the `provisioned` line */
   provisioned(state: any): { v: number; ssid: string };
   codeName(code: number): string;
+  /** Effects beyond the reports the app prints (e.g. `pairwise`), for the protocol's own app behaviour. */
+  onEffect?(e: CoreEffect, rt: Runtime, ports: Ports): void;
 }
 
 export function startEnrollee(ports: Ports, accel: string[], spec: EnrolleeSpec): Runtime | null {
@@ -60,6 +62,7 @@ export function startEnrollee(ports: Ports, accel: string[], spec: EnrolleeSpec)
   var rt = startRuntime(ports, [{ role: b.role, initial: b.initial }], {
     extraWork: NATIVE_COUNTERS,
     onEffect: function (e: CoreEffect) {
+      if (spec.onEffect) spec.onEffect(e, rt, ports);
       if (e.t !== 'report') return;
       if (e.code === I_PROVISIONED) emit(ports, 'provisioned', spec.provisioned(rt.state()));
       else if (e.code !== I_PRESENCE) emit(ports, 'report', { code: e.code, name: spec.codeName(e.code), detail: e.detail });

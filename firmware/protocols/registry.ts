@@ -11,6 +11,7 @@
 import { CodeTable, COMMON_CODES, nameIn, textIn } from '../codec/codes.ts';
 import { PROTOCOL_NAMES } from '../codec/protocol-ids.ts';
 import { WHITELIST_CODES } from './whitelist/codes.ts';
+import { ECQV_CODES } from './ecqv/codes.ts';
 
 export interface ProtocolEntry {
   id: number;
@@ -22,6 +23,7 @@ export interface ProtocolEntry {
 
 export var PROTOCOLS: ProtocolEntry[] = [
   { id: WHITELIST_CODES.proto, name: PROTOCOL_NAMES[WHITELIST_CODES.proto], codes: WHITELIST_CODES, doc: 'firmware/protocols/whitelist/README.md' },
+  { id: ECQV_CODES.proto, name: PROTOCOL_NAMES[ECQV_CODES.proto], codes: ECQV_CODES, doc: 'firmware/protocols/ecqv/README.md' },
 ];
 
 /** Every table, common first. */

@@ -1,0 +1,8 @@
+// ECQV configurator (CA) bundle entry: bind the ports of this engine, install
+// its accelerations, start the app. The build aliases `nowboard-platform` per target.
+import { bindPorts, engineNatives } from 'nowboard-platform';
+import { installAccelerations } from '../../../firmware/apps/engine-accel.ts';
+import { startConfigurator } from '../configurator-app.ts';
+import { ecqvConfigurator } from './configurator-spec.ts';
+
+startConfigurator(bindPorts(), installAccelerations(engineNatives()), ecqvConfigurator());
