@@ -215,3 +215,46 @@ export function ecqvPairingPhase(world: World, batch: EcqvSimBatch, maxMs: numbe
   }, offAt + maxMs);
   return { done: done, offAt: offAt };
 }
+
+/**
+ * `nowboard sim --protocol ecqv` after the issuance: the pairing phase, then
+ * what the report needs — certificates issued, pairwise keys, app messages,
+ * and one line per pairer. Bytes on air and energy per board are in the
+ * simulator's own per-device table.
+ */
+export function ecqvAfterBatch(world: World, batch: EcqvSimBatch, maxMs: number): { ok: boolean; lines: string[] } {
+  var certified = 0;
+  var enrollees = 0;
+  for (var i = 0; i < world.boards.length; i++) {
+    var b = world.boards[i];
+    if (b.role !== 'enrollee') continue;
+    enrollees++;
+    for (var k = 0; k < b.reports.length; k++) {
+      if (b.reports[k].ev === 'report' && b.reports[k].name === 'I_CERTIFIED') {
+        certified++;
+        break;
+      }
+    }
+  }
+  var ph = ecqvPairingPhase(world, batch, maxMs);
+  var rows = pairingRows(world, batch);
+  var keys = 0;
+  var msgs = 0;
+  var before = 0;
+  for (var j = 0; j < rows.length; j++) {
+    keys += rows[j].keys.length;
+    msgs += rows[j].messages.length;
+    if (rows[j].first >= 0 && rows[j].first < ph.offAt) before++;
+  }
+  var n = batch.pairers.length;
+  var lines: string[] = [];
+  lines.push('certificates: ' + certified + '/' + enrollees + ' enrollees certified and provisioned');
+  lines.push('configurator switched off at ' + (ph.offAt / 1000).toFixed(1) + ' s; pairing among ' + n + ' boards: ' + keys / 2 + '/' + (n * (n - 1)) / 2 +
+    ' pairwise keys, ' + msgs + '/' + n * (n - 1) + ' app messages received' + (before ? ' (' + before + ' boards paired before the switch-off!)' : ''));
+  for (var r = 0; r < rows.length; r++) {
+    var row = rows[r];
+    lines.push('  ' + row.board + ' ' + row.device + ': ' + row.keys.length + ' keys, ' + row.messages.length + ' messages' +
+      (row.first >= 0 ? ', paired ' + ((row.first - ph.offAt) / 1000).toFixed(1) + '..' + ((row.last - ph.offAt) / 1000).toFixed(1) + ' s after switch-off' : ''));
+  }
+  return { ok: ph.done && before === 0 && certified === enrollees, lines: lines };
+}

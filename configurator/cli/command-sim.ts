@@ -86,10 +86,13 @@ export function deviceRows(r: ScenarioResult): DeviceRow[] {
 
 const fmtS = (ms: number | null) => (ms === null ? '-' : (ms / 1000).toFixed(1) + ' s');
 
+/** A batch run; `after` holds what the protocol ran after provisioning (HostProtocol.afterBatch). */
+export type SimRun = ScenarioResult & { after?: { ok: boolean; lines: string[] } };
+
 export function runSimBatch(
   o: Omit<BatchScenarioOptions<any>, 'bundles' | 'loadBundle' | 'protocol'> & { protocol?: string },
   onProgress?: (done: number, total: number, tMs: number) => void,
-): ScenarioResult {
+): SimRun {
   const proto = hostProtocol(o.protocol ?? DEFAULT_PROTOCOL);
   const bundles = {
     enrollee: readBundle(bundlePath(proto.name, 'enrollee')),
@@ -109,7 +112,10 @@ export function runSimBatch(
     onProgress?.(enrollees.filter((b) => s.opts.finished(b, world)).length, enrollees.length, world.clock.now());
     if (done || t >= maxMs) break;
   }
-  return summarize(world, s.opts);
+  const after = proto.afterBatch && allDone() ? proto.afterBatch(world, s.batch(), maxMs) : undefined;
+  const r: SimRun = summarize(world, s.opts);
+  if (after) r.after = after;
+  return r;
 }
 
 function readBundle(rel: string): string {
@@ -146,13 +152,15 @@ export function cmdSim(argv: string[], out: (s: string) => void): number {
   out('');
   out(`${ok}/${enr.length} enrollees provisioned; makespan ${fmtS(lat.length ? Math.max(...lat) : null)} virtual, ` +
     `${r.medium.sent} frames sent, ${r.medium.dropped} dropped; seed "${r.seed}"; ${((Date.now() - t0) / 1000).toFixed(1)} s wall`);
+  if (r.after) for (const line of r.after.lines) out(line);
   const dir = path.resolve(flags.out as string);
   writeReport(dir, r, rows, flags);
   out(`report: ${path.join(dir, 'sim-report.md')}`);
-  return ok === enr.length && r.boards.every((b) => b.crashes.length === 0) ? 0 : 1;
+  const afterOk = !r.after || r.after.ok;
+  return ok === enr.length && afterOk && r.boards.every((b) => b.crashes.length === 0) ? 0 : 1;
 }
 
-export function writeReport(dir: string, r: ScenarioResult, rows: DeviceRow[], flags: Record<string, unknown>): void {
+export function writeReport(dir: string, r: SimRun, rows: DeviceRow[], flags: Record<string, unknown>): void {
   fs.mkdirSync(dir, { recursive: true });
   const reps = r.world.boards.map((b) => b.power.energy(Math.max(r.endMs, b.power.lastChangeMs())));
   const cfgBoard = r.world.boards.find((b) => b.role === 'configurator')!;
@@ -180,6 +188,7 @@ export function writeReport(dir: string, r: ScenarioResult, rows: DeviceRow[], f
       rows.map((d) => [d.id, d.role, d.result, d.attempts, fmtS(d.latencyMs), d.frames, d.bytesOnAir, d.energyMj.toFixed(1)]),
     ),
     '',
+    ...(r.after ? ['## After provisioning', '', '```', ...r.after.lines, '```', ''] : []),
     '## Energy of the batch',
     '',
     batchSummaryMarkdown(reps),

@@ -7,7 +7,8 @@
 import { PROTOCOL_NAMES } from '../../firmware/codec/protocol-ids.ts';
 import { BatchProtocol } from '../batch/batch-protocol.ts';
 import { whitelistBatch } from '../batch/whitelist-batch.ts';
-import { ecqvBatch } from '../batch/ecqv-batch.ts';
+import { ecqvBatch, ecqvAfterBatch } from '../batch/ecqv-batch.ts';
+import { World } from '../sim/sim-world.ts';
 import { CliError } from '../cli/cli-errors.ts';
 
 export interface HostProtocol {
@@ -16,11 +17,13 @@ export interface HostProtocol {
   /** one line for `nowboard help` */
   summary: string;
   batch: BatchProtocol<any>;
+  /** optional: what `nowboard sim` runs after the batch is provisioned (ecqv: pairing with the configurator off) */
+  afterBatch?: (world: World, batch: any, maxMs: number) => { ok: boolean; lines: string[] };
 }
 
 export const HOST_PROTOCOLS: HostProtocol[] = [
   { id: 1, name: PROTOCOL_NAMES[1], summary: 'whitelisted X25519 keys, challenge-response (paper 003)', batch: whitelistBatch },
-  { id: 2, name: PROTOCOL_NAMES[2], summary: 'ECQV implicit certificates, pairwise keys with the CA off (paper 002)', batch: ecqvBatch },
+  { id: 2, name: PROTOCOL_NAMES[2], summary: 'ECQV implicit certificates, pairwise keys with the CA off (paper 002)', batch: ecqvBatch, afterBatch: ecqvAfterBatch },
 ];
 
 export const DEFAULT_PROTOCOL = 'whitelist';

@@ -33,7 +33,7 @@ export var ENROLLEE_TIMING: EnrolleeOptions = withDefaults(ENROLLEE_DEFAULTS, {
   helloMaxMs: 32000,
   helloSlowMs: 120000,
   requestMs: 60000,
-  requestTries: 4,
+  requestTries: 6,
   sessionMs: 240000,
 });
 

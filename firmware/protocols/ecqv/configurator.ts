@@ -294,10 +294,10 @@ export function makeCa(suite: EcqvSuite): CaCore {
     var tagQ = requestTag(suite, kU, th0);
     if (!ctEqual(tagQ, f.tag as Uint8Array)) return reject(st, E_AUTH_REQUEST, 'REQUEST');
     var nu = toHex(f.nonce as Uint8Array);
-    if (has(st.sess, hx)) {
-      var s = st.sess[hx];
+    var s = has(st.sess, hx) ? st.sess[hx] : null;
+    if (s && s.nu === nu) {
       // Our RESPONSE was lost (or is on its way): the same REQUEST gets the same answer, no EC work.
-      if (s.st === CS_WAIT_FIN && s.nu === nu && equalBytes(s.peer, from)) {
+      if (s.st === CS_WAIT_FIN && equalBytes(s.peer, from)) {
         return step(st, [{ t: 'send', to: s.peer, bytes: s.resp }], 'WAIT_FIN -request again-> WAIT_FIN', 0);
       }
       return reject(st, E_BUSY, 'REQUEST');
@@ -308,7 +308,7 @@ export function makeCa(suite: EcqvSuite): CaCore {
     if ((f.held as number) >= target.version) return reject(st, E_UP_TO_DATE, 'REQUEST', true);
     if (now < d.retryAt) return reject(st, E_COOLDOWN, 'REQUEST', true);
     var pending = 0;
-    for (var ph in st.sess) if (has(st.sess, ph) && st.sess[ph].st === CS_WAIT_FIN) pending++;
+    for (var ph in st.sess) if (has(st.sess, ph) && ph !== hx && st.sess[ph].st === CS_WAIT_FIN) pending++;
     if (pending >= (st.opt.maxPending || 1)) return reject(st, E_RATE, 'REQUEST');
     var gained = now > st.tokAt ? Math.floor((now - st.tokAt) / st.opt.bucketMs) : 0;
     var tok = st.tok + gained;
@@ -348,14 +348,17 @@ export function makeCa(suite: EcqvSuite): CaCore {
     var nd = clone(d);
     nd.used = d.used.slice(d.used.length >= st.opt.nonceKeep ? 1 : 0);
     nd.used.push(nu);
-    var nst = setDevice(st, hx, nd);
+    var effects: EcqvEffect[] = [];
+    // An authentic, fresh REQUEST while an older session waits: the device gave up on
+    // that one (its RESPONSE came too late), so the old session ends here, unaudited.
+    var nst = s ? endSession(st, hx, -1, effects) : st;
+    nst = setDevice(nst, hx, nd);
     nst.tok = tok - 1;
     nst.tokAt = tokAt;
     nst = putSession(nst, sess);
-    return step(nst, [
-      { t: 'send', to: sess.peer, bytes: resp },
-      { t: 'arm', id: SESSION_TIMER + hx, ms: st.opt.finMs },
-    ], 'REQUEST -issued-> WAIT_FIN', 0);
+    effects.push({ t: 'send', to: sess.peer, bytes: resp });
+    effects.push({ t: 'arm', id: SESSION_TIMER + hx, ms: st.opt.finMs });
+    return step(nst, effects, (s ? CS_STATE_NAMES[s.st] + ' -newer request-> ' : 'REQUEST -issued-> ') + 'WAIT_FIN', 0);
   }
 
   function sessionFor(st: CaState, f: EcqvFrame): CaSession | null {
