@@ -304,7 +304,7 @@ export function makePeer(suite: EcqvSuite): PeerCore {
     if (st0.ph !== PW_READY || !st0.cred || ts.length === 0) return step(st0, [], tr + ' (nothing to pair)', 0);
     var rand = randOf(ev, PEER_RAND);
     if (!rand) return reject(st0, E_NO_RAND, 'pair hello');
-    var more = randStream(suite, rand);
+    var more = randStream(suite, copyBytes(rand, 0, PEER_RAND));
     var cert = st0.cred.cert;
     var st = clone(st0);
     st.sess = clone(st0.sess);
