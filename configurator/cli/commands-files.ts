@@ -12,11 +12,14 @@ import { readWhitelist, setStatus, whitelistFromManifest, writeWhitelist } from 
 import { renderTable } from './text-table.ts';
 import { bundlePath } from '../protocols/index.ts';
 import { deviceStorageFiles, configuratorStorageFiles, writeFilesTo } from './device-files.ts';
+import { cmdKeygenEcqv, readEcqvDeviceSecret, ecqvConfiguratorStorageFiles, CURVES } from './ecqv-keygen.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Protocols whose keys `nowboard keygen` can make (the others' batches come with their own issues). */
-export const KEYGEN_PROTOCOLS = ['whitelist'];
+export const KEYGEN_PROTOCOLS = ['whitelist', 'ecqv'];
+/** Flags only `--protocol ecqv` takes (firmware/protocols/ecqv/README.md §9). */
+const ECQV_ONLY = ['curve', 'shared-request-key', 'validity-days', 'clock-base'];
 
 export const keygenFlags: Record<string, FlagSpec> = {
   protocol: { type: 'string', default: 'whitelist', choices: KEYGEN_PROTOCOLS, help: 'provisioning protocol of the batch' },
@@ -27,6 +30,10 @@ export const keygenFlags: Record<string, FlagSpec> = {
   ssid: { type: 'string', default: 'nowboard-lab', help: 'Wi-Fi SSID for the default group' },
   'per-device-wifi': { type: 'bool', help: 'give every device its own Wi-Fi passphrase' },
   force: { type: 'bool', help: 'overwrite an existing batch in --out' },
+  curve: { type: 'string', choices: Object.keys(CURVES), help: 'ecqv: curve of the certificates (default p256; secp160k1 is the paper\'s size)' },
+  'shared-request-key': { type: 'bool', help: "ecqv: the paper's one request key for every device (warns; per-device keys otherwise)" },
+  'validity-days': { type: 'int', min: 1, max: 2730, help: 'ecqv: certificate validity (default 365)' },
+  'clock-base': { type: 'int', min: 0, max: 4294967295, help: "ecqv: the CA's clock at boot, Unix seconds (default: now)" },
 };
 
 export function cmdKeygen(argv: string[], out: (s: string) => void): number {
@@ -35,6 +42,8 @@ export function cmdKeygen(argv: string[], out: (s: string) => void): number {
   if (fs.existsSync(path.join(dir, 'manifest.json')) && !flags.force) {
     throw new CliError('E_FILE_EXISTS', `${dir} already holds a batch (manifest.json); use --force to replace it`);
   }
+  if (flags.protocol === 'ecqv') return cmdKeygenEcqv(flags, out);
+  for (const f of ECQV_ONLY) if (flags[f] !== undefined && flags[f] !== false) throw new CliError('E_FLAG_VALUE', `--${f} is for --protocol ecqv only`);
   fs.mkdirSync(path.join(dir, 'devices'), { recursive: true });
   const group = flags.group as string;
   const batch = makeBatch(flags.count as number, { prefix: flags.prefix as string, group, random: (n) => new Uint8Array(randomBytes(n)) });
@@ -132,12 +141,14 @@ export function cmdFlash(argv: string[], out: (s: string) => void): number {
   let failures = 0;
   for (const job of jobs) {
     let identityDir: string;
+    const ecqv = m.protocol === 'ecqv';
     if (flags.role === 'enrollee') {
-      readDeviceSecret(dir, job.id); // validates the secret before anything touches a board
+      if (ecqv) readEcqvDeviceSecret(dir, job.id);
+      else readDeviceSecret(dir, job.id); // validates the secret before anything touches a board
       identityDir = path.join(dir, 'devices', job.id);
     } else {
       identityDir = path.join(dir, 'configurator-files');
-      writeFilesTo(identityDir, configuratorStorageFiles(dir));
+      writeFilesTo(identityDir, ecqv ? ecqvConfiguratorStorageFiles(dir) : configuratorStorageFiles(dir));
     }
     const args = [
       path.join(REPO_ROOT, 'flash.sh'), '--port', job.port, '--baud', String(flags.baud), '--board', String(flags.board),

@@ -21,8 +21,11 @@ export interface DeviceEntry {
   id: string;
   /** the protocol this device is provisioned with (`--protocol NAME`) */
   protocol: string;
+  /** whitelist: the device's X25519 key and its SHA-256 */
   publicKey: string;
   keyHash: string;
+  /** ecqv: the 8-byte device id (hex) its certificate will name */
+  deviceId?: string;
   group: string;
 }
 export interface Manifest {
@@ -76,9 +79,12 @@ export function validateManifest(v: unknown, file: string): Manifest {
   }
   // Manifests written before protocols were selectable are whitelist batches.
   if (m.protocol === undefined) m.protocol = 'whitelist';
-  if (m.protocol !== 'whitelist') throw new CliError('E_MANIFEST', `${file}: protocol "${String(m.protocol)}" has no keygen in this version (whitelist)`);
-  if (m.suite !== 1) throw new CliError('E_MANIFEST', `${file}: unsupported suite ${String(m.suite)} (this version speaks suite 1)`);
-  fromHexField(m.configurator?.publicKey, 32, `${file}: configurator.publicKey`);
+  if (m.protocol !== 'whitelist' && m.protocol !== 'ecqv') throw new CliError('E_MANIFEST', `${file}: protocol "${String(m.protocol)}" has no keygen in this version (whitelist, ecqv)`);
+  const ecqv = m.protocol === 'ecqv';
+  if (m.suite !== 1 && !(ecqv && m.suite === 2)) throw new CliError('E_MANIFEST', `${file}: unsupported suite ${String(m.suite)} (${ecqv ? 'ecqv: 1 = P-256, 2 = secp160k1' : 'this version speaks suite 1'})`);
+  // ecqv: the CA key Q_CA, compressed (33 bytes on P-256, 21 on secp160k1)
+  const ca = fromHexField(m.configurator?.publicKey, ecqv ? (m.suite === 1 ? 33 : 21) : 32, `${file}: configurator.publicKey`);
+  if (ecqv && ca[0] !== 2 && ca[0] !== 3) throw new CliError('E_MANIFEST', `${file}: configurator.publicKey must be a compressed point (02/03)`);
   if (!Array.isArray(m.devices)) throw new CliError('E_MANIFEST', `${file}: devices must be a list`);
   const seen = new Set<string>();
   m.devices.forEach((d, i) => {
@@ -88,9 +94,15 @@ export function validateManifest(v: unknown, file: string): Manifest {
     seen.add(d.id);
     if (d.protocol === undefined) d.protocol = m.protocol;
     if (d.protocol !== m.protocol) throw new CliError('E_MANIFEST', `${where}.protocol "${String(d.protocol)}" differs from the batch's "${m.protocol}"`);
-    const pub = fromHexField(d.publicKey, 32, `${where}.publicKey`);
-    const hash = fromHexField(d.keyHash, 32, `${where}.keyHash`);
-    if (toHex(sha256(pub)) !== toHex(hash)) throw new CliError('E_MANIFEST', `${where}: keyHash is not SHA-256 of publicKey`);
+    if (ecqv) {
+      fromHexField(d.deviceId, 8, `${where}.deviceId`);
+      if (seen.has('#' + d.deviceId)) throw new CliError('E_MANIFEST', `${where}: duplicate deviceId ${d.deviceId}`);
+      seen.add('#' + d.deviceId);
+    } else {
+      const pub = fromHexField(d.publicKey, 32, `${where}.publicKey`);
+      const hash = fromHexField(d.keyHash, 32, `${where}.keyHash`);
+      if (toHex(sha256(pub)) !== toHex(hash)) throw new CliError('E_MANIFEST', `${where}: keyHash is not SHA-256 of publicKey`);
+    }
     if (typeof d.group !== 'string' || !d.group) throw new CliError('E_MANIFEST', `${where}.group must be a non-empty string`);
   });
   return m;
