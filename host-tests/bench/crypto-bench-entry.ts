@@ -17,6 +17,7 @@ import { x25519BenchCases, setInstalledConvolve, setTweetnaclBaseline, x25519Sel
 import { symBenchCases } from './sym-bench-cases.ts';
 import { p256BenchCases, p256SelfCheck } from './p256-bench-cases.ts';
 import { enrolleeHandshakeCrypto } from '../../firmware/protocols/whitelist/handshake-cost.ts';
+import { runEcqvBench } from './ecqv-bench-cases.ts';
 
 
 declare var E: { convolve?: (a: Float64Array, b: Float64Array, off: number) => number } | undefined;
@@ -50,3 +51,4 @@ cases.push({
   run: enrolleeHandshakeCrypto,
 });
 runBench(cases, say);
+runEcqvBench(say);

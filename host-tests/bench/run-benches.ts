@@ -22,6 +22,7 @@ import nacl from 'tweetnacl';
 import { runBench, BenchCase } from './bench-runner.ts';
 import { x25519BenchCases, setTweetnaclBaseline, x25519SelfCheck } from './x25519-bench-cases.ts';
 import { p256SelfCheck } from './p256-bench-cases.ts';
+import { runEcqvBench } from './ecqv-bench-cases.ts';
 
 var HERE = path.dirname(fileURLToPath(import.meta.url));
 var ROOT = path.resolve(HERE, '..', '..');
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
   var cases = x25519BenchCases.slice().concat(await optionalCases());
   // caps x100: the 0.5 s floor then decides, which lets the JIT warm up
   runBench(cases, function (s) { console.log(s); }, 100);
+  runEcqvBench(function (s) { console.log(s); }, 100);
 
   var haveBundle = fs.existsSync(BUNDLE);
   if (!haveBundle) console.log('\n(no ' + path.relative(ROOT, BUNDLE) + ': run the build first; engine runs skipped)');
