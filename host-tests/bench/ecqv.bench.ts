@@ -38,8 +38,6 @@ export default function run(): void {
   const a = sh(['req', '-x509', '-new', '-key', 'ca.pem', '-subj', '/CN=ca', '-days', '3650', '-out', 'ca.crt']);
   const b = a.status === 0 && sh(['x509', '-new', '-subj', '/CN=' + toHex(U), '-CA', 'ca.crt', '-CAkey', 'ca.pem', '-force_pubkey', 'dev.pem', '-days', '365', '-outform', 'DER', '-out', 'dev.der']);
   if (b && b.status === 0) ossl = fs.statSync(path.join(dir, 'dev.der')).size + ' bytes (openssl x509 -new -CA … -force_pubkey, v1, no extensions)';
-  const ext = a.status === 0 && sh(['x509', '-new', '-subj', '/CN=' + toHex(U), '-CA', 'ca.crt', '-CAkey', 'ca.pem', '-force_pubkey', 'dev.pem', '-days', '365', '-outform', 'DER', '-out', 'dev3.der', '-extfile', '/dev/null', '-extensions', 'default']);
-  void ext;
   fs.rmSync(dir, { recursive: true, force: true });
   console.log('certificate for one P-256 key:');
   console.log('  ECQV (this protocol)          ' + iss.cert.length + ' bytes (secp160k1: 40)');
