@@ -11,7 +11,7 @@ import ts from 'typescript';
 import { ES5_BUILTINS } from './es5-proof.ts';
 
 export type Platform = 'espruino' | 'jerryscript';
-export type GlobalsProfile = 'espruino' | 'jerryscript' | 'bench' | 'duk' | 'size';
+export type GlobalsProfile = 'espruino' | 'jerryscript' | 'bench' | 'duk' | 'size' | 'calibrate';
 
 export interface Target {
   /** Short name, also the key in NOWBOARD_BUNDLES: "espruino/whitelist/enrollee". */
@@ -77,6 +77,11 @@ function boardTargets(): Target[] {
 }
 
 export var TARGETS: Target[] = boardTargets().concat([
+  // The calibration bench a user uploads to a real ESP32 (`nowboard calibrate`); also runs in Duktape and node:vm.
+  {
+    name: 'espruino/calibrate', entry: 'firmware/platform/espruino/calibrate-main.ts', out: 'dist/espruino/calibrate.js', platform: null, globals: 'calibrate', kind: 'bench',
+    prelude: "var __nbRequire=typeof require==='function'?require:undefined;\n",
+  },
   { name: 'bench/crypto-bench', entry: 'host-tests/bench/crypto-bench-entry.ts', out: 'dist/bench/crypto-bench.js', platform: null, globals: 'bench', kind: 'bench', optional: true },
   {
     name: 'duk/scenario', entry: 'host-tests/sim/duk-scenario-entry.ts', out: 'dist/duk/scenario.js', platform: null, globals: 'duk', kind: 'harness', optional: true,
@@ -106,6 +111,8 @@ var ENGINE_GLOBALS: { [p in GlobalsProfile]: string[] } = {
   bench: ['print', 'console', 'getTime', 'Date', 'self'],
   duk: ['print', 'console', 'getTime', 'Date'],
   size: [],
+  // Espruino's, plus what the calibration bench falls back on elsewhere (Date, Duktape) and its optional knob.
+  calibrate: ['E', 'require', 'getTime', 'setTimeout', 'print', 'console', 'Date', 'process', 'Duktape', 'NOWBOARD_CALIBRATE_MIN_S'],
 };
 
 /** Names declared (`declare var/function/namespace/class`) in the .d.ts files of a directory. */

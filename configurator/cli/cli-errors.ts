@@ -15,7 +15,8 @@ export type CliErrorCode =
   | 'E_WHITELIST'
   | 'E_BUNDLE_MISSING'
   | 'E_FLASH'
-  | 'E_SIM';
+  | 'E_SIM'
+  | 'E_CALIBRATE';
 
 export class CliError extends Error {
   readonly code: CliErrorCode;

@@ -4,7 +4,8 @@
  *
  *   nowboard keygen --count N --out DIR      identities + manifest + whitelist + configs
  *   nowboard whitelist [build|add|revoke|list] --manifest DIR/manifest.json [--id ID]
- *   nowboard sim [--count 16] [--loss 0.1] [--seed S] [--out reports/]
+ *   nowboard sim [--count 16] [--loss 0.1] [--seed S] [--out reports/] [--protocol a,b|all]
+ *   nowboard calibrate [--from OUTPUT | --port /dev/ttyUSB0]
  *   nowboard flash --manifest DIR/manifest.json --id ID --port /dev/ttyUSB0 [--dry-run]
  *
  * Exit status: 0 ok, 1 failure, 2 usage error. Errors are one line on stderr.
@@ -13,12 +14,14 @@ import { CliError } from './cli-errors.ts';
 import { usageFor } from './args.ts';
 import { cmdKeygen, cmdWhitelist, cmdFlash, keygenFlags, whitelistFlags, flashFlags } from './commands-files.ts';
 import { cmdSim, simFlags } from './command-sim.ts';
+import { cmdCalibrate, calibrateFlags } from './command-calibrate.ts';
 
 const COMMANDS: Record<string, { run: (argv: string[], out: (s: string) => void) => number | Promise<number>; summary: string; flags: any }> = {
   keygen: { run: cmdKeygen, summary: 'make enrollee identities, a manifest, a whitelist and a config store', flags: keygenFlags },
   whitelist: { run: cmdWhitelist, summary: 'build | add | revoke | list the configurator whitelist', flags: whitelistFlags },
   sim: { run: cmdSim, summary: 'provision a batch on the ESP-NOW simulator with the real bundles', flags: simFlags },
   flash: { run: cmdFlash, summary: 'flash boards through flash.sh (Espruino CLI)', flags: flashFlags },
+  calibrate: { run: cmdCalibrate, summary: "measure the cost table's CPU figures on a real board", flags: calibrateFlags },
 };
 
 function help(): string {

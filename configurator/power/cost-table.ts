@@ -191,10 +191,39 @@ export var HOST_SECONDS: { [unit: string]: UnitCost } = {
   event: { s: 1000 * NODE_LOOP_ITER_S, how: '1000 Node empty-loop iterations (as for Espruino). Guess.', estimate: true },
 };
 
+/** Where one figure of a table comes from. */
+export interface CostSource {
+  /** false only for a figure measured for exactly this unit on this engine (a board calibration, Node) */
+  estimate: boolean;
+  how: string;
+}
+
 /** engine -> unit -> seconds per unit. */
 export interface CostTable {
   boardFactor: number;
   engines: { [engine: string]: { [unit: string]: number } };
+  /** engine -> unit -> where the figure comes from (for the reports: measured or estimated). */
+  sources: { [engine: string]: { [unit: string]: CostSource } };
+  /** What the board figures rest on: "estimates (BOARD_FACTOR 15)" or the calibration's board and date. */
+  basis: string;
+}
+
+/**
+ * Per-unit seconds measured on a real board by the calibration bench
+ * (firmware/apps/calibrate.ts via `nowboard calibrate`): each present figure
+ * replaces the BOARD_FACTOR estimate of that unit; absent ones stay estimates.
+ */
+export interface BoardCalibration {
+  /** e.g. "Espruino 2v29 ESP32" */
+  engine: string;
+  /** where and when: "measured on <engine>, <date> (<source>)" */
+  label: string;
+  /** pure JS on the board: fmul25519, fmulP, finv, shaBlock, aesBlock, event */
+  js: { [unit: string]: number };
+  /** with E.convolve products (the native engine): fmul25519, fmulP */
+  accel: { [unit: string]: number };
+  /** native SHA/AES per block: shaBlockNative, aesBlockNative */
+  native: { [unit: string]: number };
 }
 
 /**
@@ -214,25 +243,95 @@ export function makeCostTable(
   var js: { [unit: string]: number } = {};
   var native: { [unit: string]: number } = {};
   var host: { [unit: string]: number } = {};
+  var jsSrc: { [unit: string]: CostSource } = {};
+  var nativeSrc: { [unit: string]: CostSource } = {};
+  var hostSrc: { [unit: string]: CostSource } = {};
+  var factorText = ' × board factor ' + f + ' (estimate)';
   var u: string;
   for (u in ESPRUINO_LINUX_SECONDS) {
     var base = ESPRUINO_LINUX_SECONDS[u].s;
-    if (linux !== undefined && linux[u] !== undefined) base = linux[u];
+    var given = linux !== undefined && linux[u] !== undefined;
+    if (given) base = (linux as { [unit: string]: number })[u];
     js[u] = base * f;
     native[u] = base * f;
+    jsSrc[u] = { estimate: true, how: (given ? 'given Espruino/Linux figure' : 'Espruino/Linux ' + (ESPRUINO_LINUX_SECONDS[u].estimate ? 'estimate' : 'measurement')) + factorText };
+    nativeSrc[u] = jsSrc[u];
   }
   for (u in ESPRUINO_LINUX_CONVOLVE_SECONDS) {
     var acc = ESPRUINO_LINUX_CONVOLVE_SECONDS[u].s;
-    if (linuxAccel !== undefined && linuxAccel[u] !== undefined) acc = linuxAccel[u];
+    var givenAcc = linuxAccel !== undefined && linuxAccel[u] !== undefined;
+    if (givenAcc) acc = (linuxAccel as { [unit: string]: number })[u];
     native[u] = acc * f;
+    nativeSrc[u] = { estimate: true, how: (givenAcc ? 'given' : 'Espruino/Linux') + ' E.convolve figure' + factorText };
   }
-  for (u in ESP32_NATIVE_SECONDS) native[u] = ESP32_NATIVE_SECONDS[u].s;
-  for (u in HOST_SECONDS) host[u] = HOST_SECONDS[u].s;
+  for (u in ESP32_NATIVE_SECONDS) {
+    native[u] = ESP32_NATIVE_SECONDS[u].s;
+    nativeSrc[u] = { estimate: ESP32_NATIVE_SECONDS[u].estimate, how: 'ESP-IDF hardware throughput threshold (upper bound on time)' };
+  }
+  for (u in HOST_SECONDS) {
+    host[u] = HOST_SECONDS[u].s;
+    hostSrc[u] = { estimate: HOST_SECONDS[u].estimate, how: HOST_SECONDS[u].estimate ? 'Node, derived' : 'Node, measured' };
+  }
   var engines: { [engine: string]: { [unit: string]: number } } = {};
   engines[ENGINE_JS] = js;
   engines[ENGINE_NATIVE] = native;
   engines[ENGINE_HOST] = host;
-  return { boardFactor: f, engines: engines };
+  var sources: { [engine: string]: { [unit: string]: CostSource } } = {};
+  sources[ENGINE_JS] = jsSrc;
+  sources[ENGINE_NATIVE] = nativeSrc;
+  sources[ENGINE_HOST] = hostSrc;
+  return { boardFactor: f, engines: engines, sources: sources, basis: 'estimates (board factor ' + f + ')' };
+}
+
+/**
+ * The table with a board's measured figures in place of the estimates (each
+ * unit present in `cal` is measured; the others keep the BOARD_FACTOR
+ * estimate and say so in `sources`). The host engine is unchanged.
+ */
+export function calibratedCostTable(cal: BoardCalibration, boardFactor?: number): CostTable {
+  var t = makeCostTable(boardFactor);
+  var u: string;
+  var measured = 0;
+  function set(engine: string, unit: string, s: number): void {
+    if (!isKnownUnit(unit)) throw new Error('E_POWER_UNKNOWN_UNIT: calibration names ' + unit + ' (known: ' + COST_UNITS.join(', ') + ')');
+    if (typeof s !== 'number' || !(s >= 0) || !isFinite(s)) throw new Error('E_POWER_BAD_NUMBER: calibration ' + unit + ' must be seconds >= 0, got ' + s);
+    t.engines[engine][unit] = s;
+    t.sources[engine][unit] = { estimate: false, how: cal.label };
+  }
+  for (u in cal.js) {
+    if (!Object.prototype.hasOwnProperty.call(cal.js, u)) continue;
+    set(ENGINE_JS, u, cal.js[u]);
+    // The native engine runs the same JS for every unit it does not accelerate.
+    if (!Object.prototype.hasOwnProperty.call(ESPRUINO_LINUX_CONVOLVE_SECONDS, u)) set(ENGINE_NATIVE, u, cal.js[u]);
+    measured++;
+  }
+  for (u in cal.accel) {
+    if (!Object.prototype.hasOwnProperty.call(cal.accel, u)) continue;
+    set(ENGINE_NATIVE, u, cal.accel[u]);
+    measured++;
+  }
+  for (u in cal.native) {
+    if (!Object.prototype.hasOwnProperty.call(cal.native, u)) continue;
+    set(ENGINE_NATIVE, u, cal.native[u]);
+    measured++;
+  }
+  t.basis = cal.label + ': ' + measured + ' figures measured, the rest estimates (board factor ' + t.boardFactor + ')';
+  return t;
+}
+
+/** One row per unit of `engine`: seconds, and whether the figure is measured or estimated. */
+export function costRows(table: CostTable, engine: string): { unit: string; s: number; estimate: boolean; how: string }[] {
+  var rows: { unit: string; s: number; estimate: boolean; how: string }[] = [];
+  var e = table.engines[engine];
+  if (e === undefined) throw new Error('E_POWER_UNKNOWN_ENGINE: ' + engine + ' (known: ' + COST_ENGINES.join(', ') + ')');
+  var src = table.sources[engine] || {};
+  for (var i = 0; i < COST_UNITS.length; i++) {
+    var unit = COST_UNITS[i];
+    if (!Object.prototype.hasOwnProperty.call(e, unit)) continue;
+    var so = src[unit] || { estimate: true, how: '' };
+    rows.push({ unit: unit, s: e[unit], estimate: so.estimate, how: so.how });
+  }
+  return rows;
 }
 
 /** The table the simulator uses unless told otherwise. */

@@ -147,8 +147,18 @@ export interface BoardPower {
   busy(atMs: number, seconds: number, label?: string): number;
   /** Latest state-change time over all components (ms). */
   lastChangeMs(): number;
-  /** The account from the start to `untilMs` (default: the latest change). */
-  energy(untilMs?: number): EnergyReport;
+  /**
+   * The account from `fromMs` (default: the start) to `untilMs` (default: the
+   * latest change). Operation windows and counted work are clipped to it, so
+   * the account of a window is exactly what the board drew inside it (energy
+   * per provisioning: boot to provisioned).
+   */
+  energy(untilMs?: number, fromMs?: number): EnergyReport;
+  /**
+   * End (ms) of the CPU-active period that starts at `atMs` (a callback's busy
+   * time), or `atMs` if the CPU is not active then.
+   */
+  busyEnd(atMs: number): number;
   /** Average power per bin over [fromMs, untilMs] (defaults: start, latest change). */
   series(bins: number, untilMs?: number, fromMs?: number): PowerSeries;
   /** One component's timeline up to `untilMs`. */
@@ -378,15 +388,19 @@ export function createBoardPower(board: string, params?: PowerParams, startMs?: 
       return lastChangeTicks() / TICKS_PER_MS;
     },
 
-    energy: function (untilMs?: number): EnergyReport {
-      var until = untilTicks(untilMs);
+    energy: function (untilMs?: number, fromMs?: number): EnergyReport {
+      // A window (fromMs given) may end before later changes; the whole account may not.
+      var until = fromMs !== undefined && untilMs !== undefined ? msToTicks(untilMs) : untilTicks(untilMs);
+      var from = fromMs === undefined ? start : msToTicks(fromMs);
+      if (from < start) from = start;
+      if (until < from) fail('E_POWER_NEGATIVE_DURATION', 'account from ' + from / TICKS_PER_MS + ' ms to ' + until / TICKS_PER_MS + ' ms');
       var states: StateRow[] = [];
       var components: { [component: string]: number } = {};
       var total = 0;
       for (var i = 0; i < componentNames.length; i++) {
         var comp = componentNames[i];
         var acc: { [state: string]: number } = {};
-        ticksIn(comp, start, until, acc);
+        ticksIn(comp, from, until, acc);
         var ce = 0;
         for (var s in p.components[comp]) {
           if (!Object.prototype.hasOwnProperty.call(p.components[comp], s)) continue;
@@ -419,6 +433,21 @@ export function createBoardPower(board: string, params?: PowerParams, startMs?: 
           tos.push(until > open[l][k] ? until : open[l][k]);
         }
       }
+      // Clip every window to [from, until]; windows wholly outside are left out.
+      var kept = 0;
+      for (var c2 = 0; c2 < labels.length; c2++) {
+        var a2 = froms[c2] > from ? froms[c2] : from;
+        var b2 = tos[c2] < until ? tos[c2] : until;
+        var outside = froms[c2] === tos[c2] ? froms[c2] < from || froms[c2] > until : b2 <= a2;
+        if (outside) continue;
+        labels[kept] = labels[c2];
+        froms[kept] = froms[c2] === tos[c2] ? froms[c2] : a2;
+        tos[kept] = froms[c2] === tos[c2] ? tos[c2] : b2;
+        kept++;
+      }
+      labels.length = kept;
+      froms.length = kept;
+      tos.length = kept;
       var rows: OpRow[] = [];
       var rowOf: { [label: string]: OpRow } = {};
       for (var j = 0; j < labels.length; j++) {
@@ -447,16 +476,21 @@ export function createBoardPower(board: string, params?: PowerParams, startMs?: 
       }
 
       var work: { [unit: string]: number } = {};
-      for (var v = 0; v < workT.length; v++) work[workU[v]] = (work[workU[v]] || 0) + workN[v];
+      var whole = from === start;
+      for (var v = 0; v < workT.length; v++) {
+        // Work is stamped at the start of its callback: a window takes what was stamped inside [from, until).
+        if (!whole && !(workT[v] >= from && workT[v] < until)) continue;
+        work[workU[v]] = (work[workU[v]] || 0) + workN[v];
+      }
 
-      var seconds = (until - start) / TICKS_PER_SECOND;
+      var seconds = (until - from) / TICKS_PER_SECOND;
       return {
         board: board,
         params: p.name,
         voltageV: p.voltageV,
-        startMs: start / TICKS_PER_MS,
+        startMs: from / TICKS_PER_MS,
         untilMs: until / TICKS_PER_MS,
-        ticks: until - start,
+        ticks: until - from,
         seconds: seconds,
         totalMj: total,
         avgMw: seconds > 0 ? total / seconds : 0,
@@ -467,9 +501,19 @@ export function createBoardPower(board: string, params?: PowerParams, startMs?: 
       };
     },
 
+    busyEnd: function (atMs: number): number {
+      var t = msToTicks(atMs);
+      var tr = tracks.cpu;
+      if (tr === undefined) return atMs;
+      var i = lastAtOrBefore(tr.ts, t);
+      if (tr.ts[i] > t || tr.ss[i] !== 'cpu') return atMs;
+      return i + 1 < tr.ts.length ? tr.ts[i + 1] / TICKS_PER_MS : lastChangeTicks() / TICKS_PER_MS;
+    },
+
     series: function (bins: number, untilMs?: number, fromMs?: number): PowerSeries {
       if (!(bins >= 1) || bins !== Math.floor(bins)) fail('E_POWER_BAD_NUMBER', 'bins must be a positive integer, got ' + bins);
-      var until = untilTicks(untilMs);
+      // A window (fromMs given) may end before later changes.
+      var until = fromMs !== undefined && untilMs !== undefined ? msToTicks(untilMs) : untilTicks(untilMs);
       var from = fromMs === undefined ? start : msToTicks(fromMs);
       if (until < from) fail('E_POWER_NEGATIVE_DURATION', 'series from ' + from / TICKS_PER_MS + ' ms to ' + until / TICKS_PER_MS + ' ms');
       var binTicks = (until - from) / bins;

@@ -214,11 +214,25 @@ export function batchSummaryMarkdown(reps: EnergyReport[]): string {
 
 // ---------------------------------------------------------------- SVG plot
 
+/** A labelled interval the plot marks (a protocol step: presence, key agreement, ...). */
+export interface SvgStep {
+  label: string;
+  fromMs: number;
+  toMs: number;
+}
+
 export interface SvgOptions {
   title?: string;
   width?: number;
   height?: number;
+  /**
+   * Protocol steps to mark: a coloured band per interval along the top of the
+   * plot, a dashed line where each begins, and a legend entry per step name.
+   */
+  steps?: SvgStep[];
 }
+
+var STEP_COLORS = ['#9467bd', '#ff7f0e', '#17becf', '#bcbd22', '#8c564b', '#e377c2', '#7f7f7f'];
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -346,6 +360,36 @@ export function powerSvg(series: PowerSeries, opts?: SvgOptions): string {
     }
   }
 
+  // Protocol steps: a band per interval above the areas, a dashed line at each start.
+  var steps = o.steps === undefined ? [] : o.steps;
+  var stepNames: string[] = [];
+  if (steps.length > 0) {
+    out.push('<g class="steps">');
+    for (k = 0; k < steps.length; k++) {
+      var st = steps[k];
+      var ci = -1;
+      for (i = 0; i < stepNames.length; i++) if (stepNames[i] === st.label) ci = i;
+      if (ci < 0) {
+        stepNames.push(st.label);
+        ci = stepNames.length - 1;
+      }
+      var sa = st.fromMs / tUnit;
+      var sb = st.toMs / tUnit;
+      if (sb < x0v || sa > x1v) continue;
+      if (sa < x0v) sa = x0v;
+      if (sb > x1v) sb = x1v;
+      var color = STEP_COLORS[ci % STEP_COLORS.length];
+      out.push('<rect class="step" data-step="' + esc(st.label) + '" x="' + n2(X(sa)) + '" y="' + (mt - 10) + '" width="' + n2(Math.max(0.5, X(sb) - X(sa))) +
+        '" height="8" fill="' + color + '"><title>' + esc(st.label + ': ' + fixed(st.fromMs / 1000, 3) + '–' + fixed(st.toMs / 1000, 3) + ' s') + '</title></rect>');
+      out.push('<line class="step-start" x1="' + n2(X(sa)) + '" y1="' + (mt - 10) + '" x2="' + n2(X(sa)) + '" y2="' + (mt + ph) + '" stroke="' + color + '" stroke-width="1" stroke-dasharray="4,3"/>');
+      // The name inside the plot, at the step's start, when the step is wide enough for it.
+      if (X(sb) - X(sa) >= st.label.length * 6 + 6) {
+        out.push('<text class="step-label" x="' + n2(X(sa) + 3) + '" y="' + (mt + 12) + '" font-size="10" fill="' + color + '">' + esc(st.label) + '</text>');
+      }
+    }
+    out.push('</g>');
+  }
+
   // Axes and labels.
   out.push('<g stroke="#000000" stroke-width="1">');
   out.push('<line x1="' + ml + '" y1="' + (mt + ph) + '" x2="' + (ml + pw) + '" y2="' + (mt + ph) + '"/>');
@@ -375,6 +419,16 @@ export function powerSvg(series: PowerSeries, opts?: SvgOptions): string {
   }
   var binLabel = series.binMs >= 1 ? fixed(series.binMs, series.binMs >= 10 ? 0 : 1) + ' ms' : fixed(series.binMs * 1000, 0) + ' µs';
   out.push('<text x="' + lx + '" y="' + (ly + 12) + '" font-size="10" fill="#555555">mean per ' + esc(binLabel) + ' bin</text>');
+  if (stepNames.length > 0) {
+    ly += 30;
+    out.push('<text x="' + lx + '" y="' + (ly + 11) + '" font-size="11" font-weight="bold">steps</text>');
+    ly += 18;
+    for (k = 0; k < stepNames.length; k++) {
+      out.push('<rect x="' + lx + '" y="' + ly + '" width="14" height="8" fill="' + STEP_COLORS[k % STEP_COLORS.length] + '"/>');
+      out.push('<text x="' + (lx + 20) + '" y="' + (ly + 8) + '" font-size="11">' + esc(stepNames[k]) + '</text>');
+      ly += 16;
+    }
+  }
   out.push('</g>');
   out.push('</svg>');
   return out.join('\n') + '\n';

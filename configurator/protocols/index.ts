@@ -10,6 +10,7 @@ import { whitelistBatch } from '../batch/whitelist-batch.ts';
 import { ecqvBatch, ecqvAfterBatch } from '../batch/ecqv-batch.ts';
 import { World } from '../sim/sim-world.ts';
 import { CliError } from '../cli/cli-errors.ts';
+import type { StepRule } from '../power/provisioning-energy.ts';
 
 export interface HostProtocol {
   id: number;
@@ -19,6 +20,8 @@ export interface HostProtocol {
   batch: BatchProtocol<any>;
   /** optional: what `nowboard sim` runs after the batch is provisioned (ecqv: pairing with the configurator off) */
   afterBatch?: (world: World, batch: any, maxMs: number) => { ok: boolean; lines: string[] };
+  /** step marks of the protocol's own codes, for energy per step (docs/power-model.md); the common ones apply to all */
+  steps?: StepRule[];
 }
 
 export const HOST_PROTOCOLS: HostProtocol[] = [

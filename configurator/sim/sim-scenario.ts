@@ -31,6 +31,8 @@ export interface ScenarioOptions {
   cpuSecondsFor?: CpuSecondsFor | null;
   powerParams?: PowerParams;
   engine?: string;
+  /** What an idle CPU does while its radio is off (sim-world.ts WorldOptions.radioOffIdle). */
+  radioOffIdle?: string;
   /** Enrollees sit on a circle of this radius (m) around the configurators. Default 5. */
   radiusM?: number;
   /** Boot times are spread over [0, bootSpreadMs) by the seed. Default 200. */
@@ -104,6 +106,7 @@ export function buildScenarioWorld(opts: ScenarioOptions): World {
     cpuSecondsFor: opts.cpuSecondsFor,
     powerParams: opts.powerParams,
     engine: opts.engine,
+    radioOffIdle: opts.radioOffIdle,
     traceFrames: opts.traceFrames,
     keepMeterLog: opts.keepMeterLog,
     rxQueueLimit: opts.rxQueueLimit,

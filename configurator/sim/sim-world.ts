@@ -81,6 +81,15 @@ export interface WorldOptions {
   powerParams?: PowerParams;
   /** Engine name passed to cpuSecondsFor. */
   engine?: string;
+  /**
+   * What an idle CPU does while the board's radio is off (the app said
+   * NowMeter.state('radio', 'off')): 'lightsleep' (default; ESP-IDF automatic
+   * light sleep: with no task to run and no radio holding it awake, the chip
+   * sleeps until its next timer) or 'idle' (a binding that cannot sleep).
+   * With the radio on, an idle CPU is 'idle' either way: ESP-NOW reception
+   * keeps the chip awake.
+   */
+  radioOffIdle?: string;
   /** Flash size in 4-KB pages for boards that don't bring their own flash. */
   flashPages?: number;
   /**
@@ -179,6 +188,8 @@ export interface Board {
   /** Calls waiting for the CPU, in arrival order. */
   waiting: { gen: number; fn: any; args: any[]; rx: boolean }[];
   drainScheduled: boolean;
+  /** The radio's latest metered state ('rx', 'tx', 'off'): an idle CPU sleeps while it is 'off'. */
+  radioState: string;
   /** Received frames now waiting, and frames dropped because the queue was full. */
   rxWaiting: number;
   rxDropped: number;
@@ -259,12 +270,35 @@ export function makeWorld(options: WorldOptions): World {
   /** Board events so far (boot, report, print, crash, power cut, Wi-Fi...). */
   var changeCount = 0;
 
+  var radioOffIdle = options.radioOffIdle === undefined ? 'lightsleep' : options.radioOffIdle;
+
+  /** The CPU's resting state now: light sleep while the radio is off (radioOffIdle), else idle. */
+  function cpuFloor(b: Board): string {
+    return b.radioState === 'off' ? radioOffIdle : 'idle';
+  }
+
   function meter(b: Board, ev: MeterEvent): void {
     if (ev.source === 'sim' && ev.kind === 'state' && ev.component && ev.state) {
       var last = b.lastStateT[ev.component];
       if (last !== undefined && ev.t < last) ev.t = last;
       b.lastStateT[ev.component] = ev.t;
       b.power.setState(ev.component, ev.state, ev.t);
+      if (ev.component === 'radio') {
+        b.radioState = ev.state;
+        // A resting CPU follows the radio (sleeps while it is off); a busy one
+        // rests in the new floor when its callback's work ends.
+        var cpu = b.power.stateOf('cpu');
+        if (b.alive && cpu !== 'off' && radioOffIdle !== 'idle') {
+          var at = b.busyUntil > ev.t ? b.busyUntil : ev.t;
+          if (cpu !== 'cpu' || at > ev.t) {
+            var lastCpu = b.lastStateT.cpu;
+            if (lastCpu === undefined || at >= lastCpu) {
+              b.lastStateT.cpu = at;
+              b.power.setState('cpu', cpuFloor(b), at);
+            }
+          }
+        }
+      }
     }
     if (options.keepMeterLog) b.meterLog.push(ev);
   }
@@ -320,7 +354,7 @@ export function makeWorld(options: WorldOptions): World {
     for (var label in b.callOps) b.power.op(label, now, now + busyMs);
     if (busyMs > 0) {
       meter(b, { t: now, source: 'sim', kind: 'state', component: 'cpu', state: 'cpu' });
-      meter(b, { t: now + busyMs, source: 'sim', kind: 'state', component: 'cpu', state: 'idle' });
+      meter(b, { t: now + busyMs, source: 'sim', kind: 'state', component: 'cpu', state: cpuFloor(b) });
       b.busyUntil = now + busyMs;
       b.cpuBusyMs += busyMs;
     }
@@ -621,7 +655,7 @@ export function makeWorld(options: WorldOptions): World {
         power: createBoardPower(spec.id, options.powerParams), events: 0, wifiLog: [],
         nativeCryptoCalls: 0,
         timers: {}, nextTimerId: 0, recvHandler: null, callDelta: {}, callOps: {}, lastStateT: {}, pendingSends: [],
-        waiting: [], drainScheduled: false, rxWaiting: 0, rxDropped: 0,
+        waiting: [], drainScheduled: false, rxWaiting: 0, rxDropped: 0, radioState: 'off',
       };
       flash.onPowerCut = function () {
         // The chip lost power: the board dies with it, whether or not the firmware catches the error.
