@@ -143,6 +143,18 @@ function readBundle(rel: string): string {
   return fs.readFileSync(p, 'utf8');
 }
 
+/** One protocol's line of the comparison table. */
+export function protocolRun(protocol: string, r: ScenarioResult, energy: RunEnergy, rows: DeviceRow[]): ProtocolRun {
+  return {
+    protocol,
+    energy,
+    frames: rows.reduce((a, d) => a + d.frames, 0),
+    bytesOnAir: rows.reduce((a, d) => a + d.bytesOnAir, 0),
+    endMs: r.endMs,
+    crashes: r.boards.reduce((a, b) => a + b.crashes.length, 0),
+  };
+}
+
 /** The protocols `--protocol` names: one, several (a,b) or "all" (every registered one). */
 export function simProtocols(spec: string): HostProtocol[] {
   const names = spec === 'all' ? protocolNames() : spec.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
@@ -204,8 +216,7 @@ export function cmdSim(argv: string[], out: (s: string) => void): number {
     out(`report: ${path.join(pdir, 'sim-report.md')}`);
     const afterOk = !r.after || r.after.ok;
     if (!(ok === enr.length && afterOk && r.boards.every((b) => b.crashes.length === 0))) status = 1;
-    const crashes = r.boards.reduce((a, b) => a + b.crashes.length, 0);
-    runs.push({ protocol: proto.name, energy, frames: rows.reduce((a, d) => a + d.frames, 0), bytesOnAir: rows.reduce((a, d) => a + d.bytesOnAir, 0), endMs: r.endMs, crashes });
+    runs.push(protocolRun(proto.name, r, energy, rows));
   }
   if (compare) {
     const note = `The same batch for each protocol: ${count} enrollees, ${flags.configurators} configurator(s), loss ${flags.loss}, seed \`${flags.seed}\`, engine \`${engine}\`; CPU cost: ${cost.table.basis}.`;

@@ -184,7 +184,7 @@ export function readCalibration(file: string): CalibrationFile {
 export function boardCalibration(cal: CalibrationFile, file?: string): BoardCalibration {
   return {
     engine: cal.engine,
-    label: `measured on ${cal.board} (${cal.engine}), ${cal.measuredAt.slice(0, 10)}${file ? ', ' + file : ''}`,
+    label: `measured on ${cal.board === cal.engine ? cal.board : cal.board + ' (' + cal.engine + ')'}, ${cal.measuredAt.slice(0, 10)}${file ? ', ' + file : ''}`,
     js: cal.seconds.js,
     accel: cal.seconds.accel,
     native: cal.seconds.native,
@@ -201,7 +201,9 @@ export function loadCostTable(file: string | undefined, root: string): { table: 
   const p = file ? path.resolve(file) : path.join(root, DEFAULT_CALIBRATION);
   if (!file && !fs.existsSync(p)) return { table: makeCostTable(), file: null };
   const cal = readCalibration(p);
-  return { table: calibratedCostTable(boardCalibration(cal, file ? path.relative(process.cwd(), p) || p : DEFAULT_CALIBRATION)), file: p };
+  const rel = path.relative(process.cwd(), p);
+  const shown = file ? (rel && !rel.startsWith('..') ? rel : p) : DEFAULT_CALIBRATION;
+  return { table: calibratedCostTable(boardCalibration(cal, shown)), file: p };
 }
 
 /** Rows for the report: unit, the estimate the table had, the board's figure, the factor it implies. */
