@@ -21,7 +21,8 @@
  * NowMeter.op label as a window over the callback's busy time (one window per
  * label per callback; the count is summed in opTotals). App-reported states
  * (NowMeter.state) are logged but the simulator's states are authoritative,
- * except that the app may switch the radio off ('off') and on ('rx').
+ * except that the app may switch the radio off ('off') and on ('rx'); while
+ * it is off, an idle CPU rests in light sleep (options.radioOffIdle).
  * Unknown work units are firmware bugs: the power model throws and the board
  * crashes with that error.
  *
