@@ -32,7 +32,7 @@ export const calibrateFlags: Record<string, FlagSpec> = {
   out: { type: 'string', default: DEFAULT_CALIBRATION, help: 'calibration file to write (relative to the repository)' },
   baud: { type: 'int', default: 115200, min: 1200, max: 2000000, help: 'serial baud rate (with --port)' },
   timeout: { type: 'int', default: 600, min: 5, max: 7200, help: 'seconds to wait for the bench line (with --port)' },
-  'to-flash': { type: 'bool', help: 'store the bench as the boot code (.bootcde) instead of sending it to RAM (with --port; re-flash the app afterwards)' },
+  'to-ram': { type: 'bool', help: 'with --port: send the bench to RAM (the IDE default) instead of storing it as the boot code (.bootcde); an ESP32-sized Espruino runs out of memory that way' },
   'espruino-cli': { type: 'string', help: 'the espruino command-line tool (default: node_modules/.bin/espruino)' },
   'dry-run': { type: 'bool', help: 'with --port: print the espruino command instead of running it' },
 };
@@ -42,9 +42,10 @@ function howTo(): string {
     'nowboard calibrate: measure the cost table on a real ESP32 (docs/power-model.md, "Recalibrating").',
     '',
     `  1. npm run build                        (makes ${CALIBRATE_BUNDLE})`,
-    '  2. either let nowboard drive the board through the espruino CLI:',
+    '  2. either let nowboard drive the board through the espruino CLI (it stores the bench as the',
+    '     boot code, as flash.sh stores an app; re-flash the app afterwards):',
     '       nowboard calibrate --port /dev/ttyUSB0 [--board "ESP32-WROOM-32E devkit"]',
-    `     or upload ${CALIBRATE_BUNDLE} yourself (Web IDE, espruino CLI), capture the console`,
+    `     or upload ${CALIBRATE_BUNDLE} yourself (to flash: it does not fit an ESP32's RAM as a file), capture the console`,
     '     until the line  NOWBOARD {"ev":"calibrate",...}  appears (about 3 minutes), and run',
     '       nowboard calibrate --from capture.txt [--board NAME]',
     `  3. the figures go to ${DEFAULT_CALIBRATION}; nowboard sim and npm run bench:energy use them`,
@@ -58,11 +59,16 @@ function readInput(from: string): string {
   return fs.readFileSync(from, 'utf8');
 }
 
-/** The espruino CLI's argument list for one run of the bench. */
-export function espruinoArgs(port: string, baud: number, timeoutS: number, toFlash: boolean, bundle: string): string[] {
+/**
+ * The espruino CLI's argument list for one run of the bench. By default the
+ * bundle is stored as the boot code and started with load(), as flash.sh
+ * stores an app: run from Storage it fits an ESP32's 16383 JsVars, sent to
+ * RAM it does not (Linux build with the ESP32's pool: LOW_MEMORY at parse).
+ */
+export function espruinoArgs(port: string, baud: number, timeoutS: number, toRam: boolean, bundle: string): string[] {
   const args = ['--no-ble', '-p', port, '-b', String(baud), '--sleep', String(timeoutS)];
-  if (toFlash) args.push('--storage', '.bootcde:-');
-  args.push(bundle);
+  if (toRam) args.push(bundle);
+  else args.push('--storage', '.bootcde:-', bundle, '-e', 'load()');
   return args;
 }
 
@@ -130,7 +136,7 @@ export async function cmdCalibrate(argv: string[], out: (s: string) => void): Pr
     const bundle = path.join(REPO_ROOT, CALIBRATE_BUNDLE);
     if (!fs.existsSync(bundle)) throw new CliError('E_BUNDLE_MISSING', `${CALIBRATE_BUNDLE} not found: run npm run build first`);
     const cli = (flags['espruino-cli'] as string | undefined) ?? path.join(REPO_ROOT, 'node_modules/.bin/espruino');
-    const args = espruinoArgs(port!, flags.baud as number, flags.timeout as number, !!flags['to-flash'], bundle);
+    const args = espruinoArgs(port!, flags.baud as number, flags.timeout as number, !!flags['to-ram'], bundle);
     if (flags['dry-run']) {
       out([cli, ...args].map((a) => (/^[\w./:=+-]+$/.test(a) ? a : JSON.stringify(a))).join(' '));
       return 0;
@@ -143,5 +149,6 @@ export async function cmdCalibrate(argv: string[], out: (s: string) => void): Pr
   const cal = calibrationFrom(line, bench, { board: flags.board as string | undefined, source });
   writeCalibration(outFile, cal);
   out(calibrationReport(cal, path.relative(process.cwd(), outFile) || outFile));
+  if (port && !flags['to-ram']) out(`${port} now boots the bench: flash its app again (flash.sh, nowboard flash).`);
   return 0;
 }

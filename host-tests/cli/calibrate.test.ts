@@ -180,7 +180,8 @@ describe('the calibration bench', () => {
     expect(r.code).toBe(0);
     expect(Date.now() - t0).toBeLessThan(30000); // it stopped the CLI once the line was in
     const argv = JSON.parse(fs.readFileSync(argvFile, 'utf8'));
-    expect(argv).toEqual(['--no-ble', '-p', '/dev/fake', '-b', '115200', '--sleep', '50', path.join(ROOT, 'dist/espruino/calibrate.js')]);
+    expect(argv).toEqual(['--no-ble', '-p', '/dev/fake', '-b', '115200', '--sleep', '50', '--storage', '.bootcde:-', path.join(ROOT, 'dist/espruino/calibrate.js'), '-e', 'load()']);
+    expect(r.text).toContain('now boots the bench');
     expect(readCalibration(out).source).toBe('serial /dev/fake');
     // A CLI that ends without the line is a typed error.
     const dead = path.join(dir, 'dead.js');
@@ -190,9 +191,10 @@ describe('the calibration bench', () => {
     expect(e).toBeInstanceOf(CliError);
     expect(e.code).toBe('E_CALIBRATE');
     expect(e.message).toMatch(/status 3.*no board/);
-    const dry = await run(['calibrate', '--port', '/dev/ttyUSB0', '--dry-run', '--to-flash']);
+    const dry = await run(['calibrate', '--port', '/dev/ttyUSB0', '--dry-run', '--to-ram']);
     expect(dry.text).toContain('-p /dev/ttyUSB0');
-    expect(dry.text).toContain('--storage .bootcde:-');
+    expect(dry.text).not.toContain('.bootcde');
+    expect(dry.text).toMatch(/calibrate\.js$/);
   });
 });
 
