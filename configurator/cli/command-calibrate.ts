@@ -148,7 +148,8 @@ export async function cmdCalibrate(argv: string[], out: (s: string) => void): Pr
   const { line, bench } = parseCalibrationOutput(text, source);
   const cal = calibrationFrom(line, bench, { board: flags.board as string | undefined, source });
   writeCalibration(outFile, cal);
-  out(calibrationReport(cal, path.relative(process.cwd(), outFile) || outFile));
+  const rel = path.relative(process.cwd(), outFile);
+  out(calibrationReport(cal, rel && !rel.startsWith('..') ? rel : outFile));
   if (port && !flags['to-ram']) out(`${port} now boots the bench: flash its app again (flash.sh, nowboard flash).`);
   return 0;
 }

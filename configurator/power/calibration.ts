@@ -216,14 +216,14 @@ export function calibrationRows(cal: CalibrationFile): string[][] {
     return l === null ? null : l * BOARD_FACTOR;
   };
   for (const unit of JS_UNITS) {
-    rows.push([unit, ms(est(unit, false)), ms(cal.seconds.js[unit]), cal.impliedFactor[unit] ? cal.impliedFactor[unit].toFixed(1) : '-', cal.seconds.js[unit] !== undefined ? 'measured' : 'estimate: ' + (cal.notMeasured[unit] ?? '')]);
+    rows.push([unit, ms(est(unit, false)), ms(cal.seconds.js[unit]), cal.impliedFactor[unit] ? cal.impliedFactor[unit].toPrecision(3) : '-', cal.seconds.js[unit] !== undefined ? 'measured' : 'estimate: ' + (cal.notMeasured[unit] ?? '')]);
   }
   for (const [name, unit] of Object.entries(ACCEL_UNITS)) {
-    rows.push([unit + ' (E.convolve)', ms(est(unit, true)), ms(cal.seconds.accel[unit]), cal.impliedFactor[name] ? cal.impliedFactor[name].toFixed(1) : '-', cal.seconds.accel[unit] !== undefined ? 'measured' : 'estimate: ' + (cal.notMeasured[name] ?? '')]);
+    rows.push([unit + ' (E.convolve)', ms(est(unit, true)), ms(cal.seconds.accel[unit]), cal.impliedFactor[name] ? cal.impliedFactor[name].toPrecision(3) : '-', cal.seconds.accel[unit] !== undefined ? 'measured' : 'estimate: ' + (cal.notMeasured[name] ?? '')]);
   }
   for (const unit of NATIVE_UNITS) {
     rows.push([unit, ms(est(unit, false)), ms(cal.seconds.native[unit]), '-', cal.seconds.native[unit] !== undefined ? 'measured' : 'estimate: ' + (cal.notMeasured[unit] ?? '')]);
   }
-  if (cal.loopS !== null) rows.push(['empty loop iteration', ms(ESPRUINO_LOOP_ITER_S * BOARD_FACTOR), ms(cal.loopS), cal.impliedFactor.loop ? cal.impliedFactor.loop.toFixed(1) : '-', 'reference']);
+  if (cal.loopS !== null) rows.push(['empty loop iteration', ms(ESPRUINO_LOOP_ITER_S * BOARD_FACTOR), ms(cal.loopS), cal.impliedFactor.loop ? cal.impliedFactor.loop.toPrecision(3) : '-', 'reference']);
   return rows;
 }
