@@ -155,5 +155,5 @@ export function compareRows(runs: ProtocolRun[]): string[][] {
 
 export function compareMarkdown(runs: ProtocolRun[], note: string): string {
   return ['# nowboard: protocols side by side', '', note, '', md(COMPARE_HEADERS, compareRows(runs)), '',
-    'Energies are per enrollee from its boot (median and nearest-rank 95th percentile over the provisioned ones); frames and bytes count every board\'s transmissions, MAC retries included. Each protocol\'s full report: `<protocol>/sim-report.md`.', ''].join('\n');
+    'Energies are per enrollee from its boot (median and nearest-rank 95th percentile over the provisioned ones); frames and bytes count every board\'s transmissions over the whole run, MAC retries included, and whatever a protocol runs after provisioning (ecqv: its pairing phase). Each protocol\'s full report: `<protocol>/sim-report.md`.', ''].join('\n');
 }
