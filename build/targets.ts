@@ -11,7 +11,7 @@ import ts from 'typescript';
 import { ES5_BUILTINS } from './es5-proof.ts';
 
 export type Platform = 'espruino' | 'jerryscript';
-export type GlobalsProfile = 'espruino' | 'jerryscript' | 'bench' | 'duk' | 'size' | 'calibrate';
+export type GlobalsProfile = 'espruino' | 'espruino-bridge' | 'jerryscript' | 'bench' | 'duk' | 'size' | 'calibrate';
 
 export interface Target {
   /** Short name, also the key in NOWBOARD_BUNDLES: "espruino/whitelist/enrollee". */
@@ -82,6 +82,8 @@ export var TARGETS: Target[] = boardTargets().concat([
     name: 'espruino/calibrate', entry: 'firmware/platform/espruino/calibrate-main.ts', out: 'dist/espruino/calibrate.js', platform: null, globals: 'calibrate', kind: 'bench',
     prelude: "var __nbRequire=typeof require==='function'?require:undefined;\n",
   },
+  // The radio bridge for ESP32 firmware with ESP-NOW (firmware/bridge/README.md).
+  { name: 'espruino/bridge', entry: 'firmware/bridge/bridge-main.ts', out: 'dist/espruino/bridge.js', platform: 'espruino', globals: 'espruino-bridge', kind: 'board', prelude: ESPRUINO_PRELUDE },
   { name: 'bench/crypto-bench', entry: 'host-tests/bench/crypto-bench-entry.ts', out: 'dist/bench/crypto-bench.js', platform: null, globals: 'bench', kind: 'bench', optional: true },
   {
     name: 'duk/scenario', entry: 'host-tests/sim/duk-scenario-entry.ts', out: 'dist/duk/scenario.js', platform: null, globals: 'duk', kind: 'harness', optional: true,
@@ -104,6 +106,8 @@ export var PLATFORM_ENTRY: { [p in Platform]: string } = {
 var ENGINE_GLOBALS: { [p in GlobalsProfile]: string[] } = {
   // Espruino reference: E (hwRand, ...), require('Storage'|'ESP32'|'Wifi'), getTime, timers, print.
   espruino: ['E', 'require', 'getTime', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'print', 'console'],
+  // The radio bridge also owns a serial line (firmware/platform/espruino/serial-line.ts).
+  'espruino-bridge': ['E', 'require', 'getTime', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'print', 'console', 'Serial1', 'Serial2', 'USB', 'LoopbackA'],
   // Plus the natives the JerryScript binding declares in firmware/platform/jerryscript/*.d.ts.
   jerryscript: ['print', 'console'],
   // `self`: tweetnacl (the bench's reference) names it in its module wrapper;

@@ -5,13 +5,15 @@
  * docs/bindings.md.
  */
 import {
-  Ports, RadioPort, MeterPort, WifiPort,
+  Ports, RadioPort, MeterPort, WifiPort, ClockPort,
   WIFI_OK, WIFI_NO_AP, WIFI_AUTH_FAIL, WIFI_TIMEOUT,
 } from '../../ports/ports.ts';
 import { makeSlotStorage, RawStore } from '../../ports/slot-storage.ts';
 import { espnowRadio, dgramRadio } from './espnow-radio.ts';
 import { espruinoCryptoNatives } from './crypto-adapter.ts';
 import { NativeCrypto } from '../../crypto/crypto-natives.ts';
+import { espruinoSerialLine, serialConfig } from './serial-line.ts';
+import { SerialLine } from '../../bridge/bridge.ts';
 
 /** require() that returns undefined for a module the firmware doesn't have. */
 export function optionalModule(name: string): any {
@@ -117,6 +119,20 @@ function radioPort(storage: any): RadioPort {
   return dgramRadio(dgram, fallbackMac(storage), cfg);
 }
 
+function espruinoClock(): ClockPort {
+  return {
+    now: function () {
+      return getTime() * 1000;
+    },
+    setTimer: function (ms: number, cb: () => void) {
+      return setTimeout(cb, ms) as unknown as number;
+    },
+    clearTimer: function (id: number) {
+      clearTimeout(id);
+    },
+  };
+}
+
 /** Hooks the binding offers engine accelerations through, set by the app at boot. */
 export function engineNatives(): { crypto?: NativeCrypto; convolve?: any } {
   var c = optionalModule('crypto');
@@ -130,17 +146,7 @@ export function bindPorts(): Ports {
   var st = __nbRequire('Storage');
   return {
     radio: radioPort(st),
-    clock: {
-      now: function () {
-        return getTime() * 1000;
-      },
-      setTimer: function (ms: number, cb: () => void) {
-        return setTimeout(cb, ms) as unknown as number;
-      },
-      clearTimer: function (id: number) {
-        clearTimeout(id);
-      },
-    },
+    clock: espruinoClock(),
     random: { bytes: randomBytes },
     storage: makeSlotStorage(espruinoRawStore(st)),
     log: {
@@ -150,5 +156,31 @@ export function bindPorts(): Ports {
     },
     meter: meterPort(),
     wifi: wifiPort(),
+  };
+}
+
+/** What the radio bridge bundle runs on (firmware/bridge/bridge-main.ts). */
+export interface BridgePorts {
+  radio: RadioPort;
+  serial: SerialLine;
+  clock: ClockPort;
+  boot: number;
+  crc?: (data: Uint8Array) => number;
+}
+
+/** The radio, the serial line named in `nb-bridge.json` (serial-line.ts) and a clock. */
+export function bindBridge(): BridgePorts {
+  var st = __nbRequire('Storage');
+  var nativeCrc = typeof E !== 'undefined' && E.CRC32 ? E.CRC32 : undefined;
+  return {
+    radio: radioPort(st),
+    serial: espruinoSerialLine(serialConfig(st.read('nb-bridge.json'))),
+    clock: espruinoClock(),
+    boot: E.hwRand() >>> 0,
+    crc: nativeCrc
+      ? function (d: Uint8Array) {
+          return nativeCrc!(d) >>> 0;
+        }
+      : undefined,
   };
 }
