@@ -14,6 +14,7 @@
  * A UART gives no framing of its own and a USB-serial chip delivers whatever
  * the board printed at boot, so the decoder never trusts a byte: it hunts for
  * the sync pair, checks the header, waits for the whole frame, checks the CRC,
+ * drops a repeat of a recent frame (same seq and CRC),
  * and after a failure moves on by ONE byte and looks again, so a good frame
  * that starts inside a broken one (a truncated frame followed by the next) is
  * still found. Nothing throws; every byte it discards is counted.
@@ -57,6 +58,9 @@ export var ST_FAIL = 1;
 /** SEND status: refused before the radio (payload too long, bad MAC, radio threw). */
 export var ST_REFUSED = 2;
 
+/** How many recent frames a duplicate is recognised against. */
+export var DUP_WINDOW = 16;
+
 /** Version of this framing, carried in HELLO. */
 export var BRIDGE_VERSION = 1;
 
@@ -78,7 +82,7 @@ export interface DecoderStats {
   crc: number;
   /** frames cut short: CRC failed with a sync pair inside (the next frame began early), or stale when the line went idle */
   truncated: number;
-  /** exact repeats of the previous frame (same seq and CRC) */
+  /** exact repeats of one of the last DUP_WINDOW frames (same seq and CRC) */
   dups: number;
 }
 
@@ -126,8 +130,21 @@ export function makeDecoder(crc?: Crc32): FrameDecoder {
   var cap = 2 * MAX_WIRE;
   var buf = new Uint8Array(cap);
   var n = 0;
-  var lastSeq = -1;
-  var lastCrc = -1;
+  // The (seq, CRC) of the last DUP_WINDOW frames: a repeat of any of them is a duplicate
+  // (a whole chunk of the line delivered twice repeats several frames).
+  var seen = new Array(2 * DUP_WINDOW);
+  var seenAt = 0;
+  function forget(): void {
+    for (var i = 0; i < seen.length; i++) seen[i] = -1;
+  }
+  function isDup(seq: number, crc: number): boolean {
+    for (var i = 0; i < DUP_WINDOW; i++) if (seen[2 * i] === seq && seen[2 * i + 1] === crc) return true;
+    seen[2 * seenAt] = seq;
+    seen[2 * seenAt + 1] = crc;
+    seenAt = (seenAt + 1) % DUP_WINDOW;
+    return false;
+  }
+  forget();
   var stats: DecoderStats = { frames: 0, garbage: 0, badHeader: 0, crc: 0, truncated: 0, dups: 0 };
 
   function drop(k: number): void {
@@ -174,11 +191,9 @@ export function makeDecoder(crc?: Crc32): FrameDecoder {
         continue;
       }
       var seq = readU16(buf, 5);
-      if (seq === lastSeq && got === lastCrc) {
+      if (isDup(seq, got)) {
         stats.dups++;
       } else {
-        lastSeq = seq;
-        lastCrc = got;
         stats.frames++;
         out.push({ seq: seq, type: buf[7], body: copyBytes(buf, 8, HEADER + len) });
       }
@@ -214,10 +229,7 @@ export function makeDecoder(crc?: Crc32): FrameDecoder {
     pending: function () {
       return n;
     },
-    resetSeq: function () {
-      lastSeq = -1;
-      lastCrc = -1;
-    },
+    resetSeq: forget,
     stats: stats,
   };
 }

@@ -148,3 +148,53 @@ export function runLiveBoard(src: string, opts: LiveBoardOptions): LiveBoard {
   }
   return board;
 }
+
+/** An ESP-NOW module (`mac`, `send`, `on('recv')`) whose callbacks run inside the board's guard. */
+export function guardedEspnow(board: LiveBoard, espnow: any): any {
+  return {
+    mac: function () {
+      return espnow.mac();
+    },
+    send: function (mac: any, data: any, cb?: any) {
+      espnow.send(mac, data, typeof cb === 'function' ? function (ok: boolean) { board.guard(cb, [ok]); } : undefined);
+    },
+    on: function (ev: string, fn: any) {
+      espnow.on(ev, function (m: Uint8Array, d: Uint8Array, r: number) {
+        board.guard(fn, [m, d, r]);
+      });
+    },
+  };
+}
+
+/** The ESPNOW contract (docs/bindings.md) over a host RadioPort (the serial bridge, a UDP radio). */
+export function espnowOfRadio(radio: { mac(): Uint8Array; send(to: Uint8Array, p: Uint8Array, done?: (ok: boolean) => void): void; onReceive(h: any): void }): any {
+  return {
+    mac: function () {
+      return radio.mac();
+    },
+    send: function (mac: any, data: any, cb?: any) {
+      radio.send(new Uint8Array(mac), new Uint8Array(data), cb);
+    },
+    on: function (ev: string, fn: any) {
+      if (ev === 'recv') radio.onReceive(fn);
+    },
+  };
+}
+
+/** Espruino's Wifi.connect against a table of access points (ssid -> psk), answering after `ms`. */
+export function fakeWifi(board: LiveBoard, aps: { [ssid: string]: string }, ms: number): any {
+  var log: string[] = [];
+  return {
+    log: log,
+    connect: function (ssid: string, opts: any, cb?: any) {
+      log.push('connect ' + ssid);
+      setTimeout(function () {
+        var err = !Object.prototype.hasOwnProperty.call(aps, ssid) ? 'no AP found' : aps[ssid] !== (opts && opts.password) ? 'auth fail' : null;
+        if (typeof cb === 'function') board.guard(cb, [err]);
+      }, ms);
+    },
+    disconnect: function () {
+      log.push('disconnect');
+    },
+  };
+}
