@@ -11,8 +11,9 @@ import { CONFIGS_FORMAT, ConfigStoreFile } from './config-store-file.ts';
 import { readWhitelist, setStatus, whitelistFromManifest, writeWhitelist } from './whitelist-file.ts';
 import { renderTable } from './text-table.ts';
 import { bundlePath } from '../protocols/index.ts';
-import { deviceStorageFiles, configuratorStorageFiles, writeFilesTo } from './device-files.ts';
+import { deviceStorageFiles, writeFilesTo } from './device-files.ts';
 import { cmdKeygenEcqv, readEcqvDeviceSecret, ecqvConfiguratorStorageFiles, CURVES } from './ecqv-keygen.ts';
+import { planFlash, stageFlash, readProvisioning } from './flash-plan.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -107,11 +108,13 @@ export const flashFlags: Record<string, FlagSpec> = {
   manifest: { type: 'string', help: 'batch manifest', required: true },
   id: { type: 'string', help: 'device to flash (or --all)' },
   all: { type: 'bool', help: 'flash every device of the manifest, one port per device from --ports' },
-  port: { type: 'string', help: 'serial port, e.g. /dev/ttyUSB0' },
+  port: { type: 'string', help: 'serial port, e.g. /dev/ttyUSB0 (or tcp://HOST:PORT for a telnet console)' },
   ports: { type: 'string', help: 'comma-separated ports for --all, in manifest order' },
   baud: { type: 'int', default: 115200, min: 300, max: 3000000, help: 'serial baud rate' },
-  board: { type: 'string', default: 'ESP32', help: 'Espruino board name' },
+  board: { type: 'string', help: 'local board JSON file for the Espruino CLI (default: the board reports its own details, which works offline)' },
   role: { type: 'string', default: 'enrollee', choices: ['enrollee', 'configurator'], help: 'which bundle' },
+  provisioning: { type: 'string', help: 'provisioning network file (default: provisioning.json beside the manifest, if present)' },
+  'no-verify': { type: 'bool', help: 'skip reading back the CRC-32 of every file written' },
   'dry-run': { type: 'bool', help: 'print the commands instead of running them' },
 };
 
@@ -120,40 +123,40 @@ export function cmdFlash(argv: string[], out: (s: string) => void): number {
   const manifestFile = flags.manifest as string;
   const m = readManifest(manifestFile);
   const dir = path.dirname(manifestFile);
-  const bundle = path.join(REPO_ROOT, bundlePath(m.protocol, flags.role as 'enrollee' | 'configurator'));
+  const role = flags.role as 'enrollee' | 'configurator';
+  const bundle = path.join(REPO_ROOT, bundlePath(m.protocol, role));
   if (!fs.existsSync(bundle)) throw new CliError('E_BUNDLE_MISSING', `${bundle} not found: run npm run build first`);
-  let jobs: { id: string; port: string }[];
-  if (flags.role === 'configurator') {
+  let targets: { id: string; port: string }[];
+  if (role === 'configurator') {
     if (!flags.port) throw new CliError('E_FLAG_MISSING', 'nowboard flash --role configurator: --port is required');
-    jobs = [{ id: 'configurator', port: flags.port as string }];
+    targets = [{ id: 'configurator', port: flags.port as string }];
   } else if (flags.all) {
     const ports = String(flags.ports ?? '').split(',').filter(Boolean);
     if (ports.length !== m.devices.length) {
       throw new CliError('E_FLAG_VALUE', `--all needs one port per device: ${m.devices.length} devices, ${ports.length} ports in --ports`);
     }
-    jobs = m.devices.map((d, i) => ({ id: d.id, port: ports[i] }));
+    const dup = ports.find((p, i) => ports.indexOf(p) !== i);
+    if (dup) throw new CliError('E_FLAG_VALUE', `--ports names ${dup} twice`);
+    targets = m.devices.map((d, i) => ({ id: d.id, port: ports[i] }));
   } else {
     if (!flags.id) throw new CliError('E_FLAG_MISSING', 'nowboard flash: pass --id ID (or --all --ports ...)');
     if (!flags.port) throw new CliError('E_FLAG_MISSING', 'nowboard flash: --port is required');
     if (!m.devices.some((d) => d.id === flags.id)) throw new CliError('E_MANIFEST', `no device "${flags.id}" in ${manifestFile}`);
-    jobs = [{ id: flags.id as string, port: flags.port as string }];
+    targets = [{ id: flags.id as string, port: flags.port as string }];
   }
+  if (flags.board !== undefined && !(String(flags.board).endsWith('.json') && fs.existsSync(flags.board as string))) {
+    throw new CliError('E_FLAG_VALUE', `--board takes a local board JSON file, got "${flags.board}" (a board name makes the Espruino CLI download it, which fails offline)`);
+  }
+  const provFile = (flags.provisioning as string | undefined) ?? path.join(dir, 'provisioning.json');
+  const prov = flags.provisioning !== undefined || fs.existsSync(provFile) ? readProvisioning(provFile) : null;
+  // Every file of every board is checked before the first one is written.
+  const jobs = planFlash(dir, m.protocol, role, targets, prov);
   let failures = 0;
   for (const job of jobs) {
-    let identityDir: string;
-    const ecqv = m.protocol === 'ecqv';
-    if (flags.role === 'enrollee') {
-      if (ecqv) readEcqvDeviceSecret(dir, job.id);
-      else readDeviceSecret(dir, job.id); // validates the secret before anything touches a board
-      identityDir = path.join(dir, 'devices', job.id);
-    } else {
-      identityDir = path.join(dir, 'configurator-files');
-      writeFilesTo(identityDir, ecqv ? ecqvConfiguratorStorageFiles(dir) : configuratorStorageFiles(dir));
-    }
-    const args = [
-      path.join(REPO_ROOT, 'flash.sh'), '--port', job.port, '--baud', String(flags.baud), '--board', String(flags.board),
-      '--bundle', bundle, '--identity', identityDir,
-    ];
+    stageFlash(job); // derived files only (nb-udp.json, configurator-files/), so a dry run prints what a real run sends
+    const args = [path.join(REPO_ROOT, 'flash.sh'), '--port', job.port, '--baud', String(flags.baud), '--bundle', bundle, '--identity', job.dir];
+    if (flags.board !== undefined) args.push('--board', String(flags.board));
+    if (flags['no-verify']) args.push('--no-verify');
     if (flags['dry-run']) args.push('--dry-run');
     const r = spawnSync('bash', args, { encoding: 'utf8' });
     if (r.stdout) out(r.stdout.trimEnd());
