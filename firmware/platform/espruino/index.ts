@@ -10,6 +10,7 @@ import {
 } from '../../ports/ports.ts';
 import { makeSlotStorage, RawStore } from '../../ports/slot-storage.ts';
 import { espnowRadio, dgramRadio } from './espnow-radio.ts';
+import { provNet, netConfig, wifiResult, NetConfig } from './prov-net.ts';
 import { espruinoCryptoNatives } from './crypto-adapter.ts';
 import { NativeCrypto } from '../../crypto/crypto-natives.ts';
 import { espruinoSerialLine, serialConfig } from './serial-line.ts';
@@ -64,20 +65,28 @@ function meterPort(): MeterPort {
   return { state: function () {}, work: function () {} };
 }
 
-function wifiPort(): WifiPort {
-  var wifi = optionalModule('Wifi');
+/** A join that Espruino never answers (it only reports a bad password) is abandoned after this. */
+var JOIN_MS = 15000;
+
+function wifiPort(wifi: any, clock: ClockPort): WifiPort {
   return {
     join: function (ssid: string, psk: string, done: (r: number) => void) {
       if (!wifi) {
-        setTimeout(function () { done(WIFI_NO_AP); }, 0);
+        clock.setTimer(0, function () { done(WIFI_NO_AP); });
         return;
       }
+      var finished = false;
+      var guard = clock.setTimer(JOIN_MS, function () {
+        if (finished) return;
+        finished = true;
+        wifi.disconnect();
+        done(WIFI_TIMEOUT);
+      });
       wifi.connect(ssid, { password: psk }, function (err: any) {
-        if (!err) return done(WIFI_OK);
-        var s = String(err).toLowerCase();
-        if (s.indexOf('auth') >= 0 || s.indexOf('password') >= 0) done(WIFI_AUTH_FAIL);
-        else if (s.indexOf('timeout') >= 0) done(WIFI_TIMEOUT);
-        else done(WIFI_NO_AP);
+        if (finished) return;
+        finished = true;
+        clock.clearTimer(guard);
+        done(wifiResult(err));
       });
     },
     leave: function () {
@@ -105,20 +114,6 @@ function fallbackMac(storage: any): Uint8Array {
   return mac;
 }
 
-function radioPort(storage: any): RadioPort {
-  var espnow = optionalModule('ESPNOW');
-  if (espnow) return espnowRadio(espnow);
-  var dgram = optionalModule('dgram');
-  if (!dgram) throw new Error('E_NO_RADIO: neither ESPNOW nor dgram');
-  var cfg = { port: 47100, peers: ['192.168.4.255:47100'] };
-  var raw = storage.read('nb-udp.json');
-  if (raw) {
-    var parsed = JSON.parse(raw);
-    if (parsed && typeof parsed.port === 'number' && parsed.peers) cfg = parsed;
-  }
-  return dgramRadio(dgram, fallbackMac(storage), cfg);
-}
-
 function espruinoClock(): ClockPort {
   return {
     now: function () {
@@ -133,6 +128,24 @@ function espruinoClock(): ClockPort {
   };
 }
 
+/**
+ * The radio and the Wi-Fi port together: ESP-NOW if the firmware has it, else
+ * UDP broadcast through `dgram` (docs/bindings.md), over the provisioning
+ * network of nb-udp.json when it names one (prov-net.ts).
+ */
+function netPorts(storage: any, clock: ClockPort): { radio: RadioPort; wifi: WifiPort } {
+  var wifi = optionalModule('Wifi');
+  var espnow = optionalModule('ESPNOW');
+  if (espnow) return { radio: espnowRadio(espnow), wifi: wifiPort(wifi, clock) };
+  var dgram = optionalModule('dgram');
+  if (!dgram) throw new Error('E_NO_RADIO: neither ESPNOW nor dgram');
+  var cfg: NetConfig = netConfig(storage.read('nb-udp.json')) || { port: 47100, peers: ['192.168.4.255:47100'] };
+  var inner = dgramRadio(dgram, fallbackMac(storage), cfg);
+  if (!cfg.ssid || !wifi) return { radio: inner, wifi: wifiPort(wifi, clock) };
+  var pn = provNet(wifi, inner, cfg, clock);
+  return { radio: pn.radio, wifi: pn.wifi };
+}
+
 /** Hooks the binding offers engine accelerations through, set by the app at boot. */
 export function engineNatives(): { crypto?: NativeCrypto; convolve?: any } {
   var c = optionalModule('crypto');
@@ -144,9 +157,11 @@ export function engineNatives(): { crypto?: NativeCrypto; convolve?: any } {
 
 export function bindPorts(): Ports {
   var st = __nbRequire('Storage');
+  var clock = espruinoClock();
+  var net = netPorts(st, clock);
   return {
-    radio: radioPort(st),
-    clock: espruinoClock(),
+    radio: net.radio,
+    clock: clock,
     random: { bytes: randomBytes },
     storage: makeSlotStorage(espruinoRawStore(st)),
     log: {
@@ -155,7 +170,7 @@ export function bindPorts(): Ports {
       },
     },
     meter: meterPort(),
-    wifi: wifiPort(),
+    wifi: net.wifi,
   };
 }
 
@@ -172,10 +187,11 @@ export interface BridgePorts {
 export function bindBridge(): BridgePorts {
   var st = __nbRequire('Storage');
   var nativeCrc = typeof E !== 'undefined' && E.CRC32 ? E.CRC32 : undefined;
+  var clock = espruinoClock();
   return {
-    radio: radioPort(st),
+    radio: netPorts(st, clock).radio,
     serial: espruinoSerialLine(serialConfig(st.read('nb-bridge.json'))),
-    clock: espruinoClock(),
+    clock: clock,
     boot: E.hwRand() >>> 0,
     crc: nativeCrc
       ? function (d: Uint8Array) {
