@@ -66,6 +66,19 @@ export var ESP32_RX_CHIP_MA = 100;
 /** Whole-chip TX figure, 802.11b 1 Mbps at 19.5 dBm. */
 export var ESP32_TX_CHIP_MA = 240;
 
+/**
+ * A Wi-Fi join (station): scan for the SSID, 802.11 authentication and
+ * association, the WPA2 4-way handshake, DHCP. The radio listens nearly all
+ * the time and transmits a handful of short management frames: about 13 probe
+ * requests (one per channel scanned), authentication, association request,
+ * EAPOL messages 2 and 4, DHCP discover and request — ~20 frames of ~1 ms at
+ * 1 Mbps, ~20 ms of TX in the 1.5 s join the simulator takes by default
+ * (sim-world.ts `wifiTiming.joinMs`). Derived, an estimate: the datasheet gives
+ * no association figure.
+ */
+export var ASSOC_TX_MS = 20;
+export var ASSOC_REF_MS = 1500;
+
 export var ESP32_WROOM32: PowerParams = {
   name: 'esp32-wroom-32',
   title: 'ESP32-WROOM-32 at 160 MHz, 3.3 V',
@@ -137,6 +150,15 @@ export var ESP32_WROOM32: PowerParams = {
         source: DS_ESP32 + ', Table 15 (TX 802.11b, 1 Mbps, 19.5 dBm), via Table 6',
         estimate: true,
         note: '240 mA whole-chip transmit current minus the 27 mA CPU idle floor = 213 mA.',
+      },
+      assoc: {
+        mA: ESP32_RX_CHIP_MA - ESP32_IDLE_FLOOR_MA + ((ESP32_TX_CHIP_MA - ESP32_RX_CHIP_MA) * ASSOC_TX_MS) / ASSOC_REF_MS,
+        sourceMa: 'none (derived from RX 100 and TX 240 whole chip)',
+        source: DS_ESP32 + ', Table 15, via Table 6; frame count from IEEE 802.11 / WPA2 / DHCP exchanges',
+        estimate: true,
+        note:
+          'Wi-Fi join: listening (73 mA over the idle floor) plus ~20 ms of management-frame TX per ' +
+          '1.5 s join, i.e. 73 + 140 × 20 / 1500 ≈ 74.9 mA.',
       },
     },
   },

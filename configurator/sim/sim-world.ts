@@ -42,7 +42,7 @@ import { makeFlash, Flash, isPowerCut } from './flash-fake.ts';
 import { makeFlashStorage, StorageModule, toStorageBytes } from './flash-storage.ts';
 import { makeEspruinoGlobals, BoardServices } from './espruino-globals.ts';
 import { cpuSecondsFor as modelCpuSecondsFor, createBoardPower, BoardPower } from '../power/power-model.ts';
-import { PowerParams } from '../power/power-params.ts';
+import { PowerParams, ESP32_WROOM32 } from '../power/power-params.ts';
 
 /** Runs a bundle's top level with these globals. Throws what the bundle throws. */
 export type LoadBundle = (src: string, globals: { [name: string]: any }, boardId: string) => void;
@@ -176,6 +176,9 @@ export interface Board {
   /** Callbacks run (each costs one 'event'). */
   events: number;
   wifiLog: { t: number; ssid: string; result: string | null }[];
+  /** Wi-Fi joins in progress (the radio meters 'assoc' meanwhile), and the medium's own radio state. */
+  assoc: number;
+  radioMedium: string;
   nativeCryptoCalls: number;
   /** Internals of the current life. */
   timers: { [id: number]: number };
@@ -318,7 +321,9 @@ export function makeWorld(options: WorldOptions): World {
     b.pendingSends = [];
     b.waiting = [];
     b.rxWaiting = 0;
+    b.assoc = 0;
     medium.setRadio(b.id, false);
+    meterRadio(b, clock.now());
     if (kind === 'power-cut') {
       b.powerCuts++;
       boardEvent(b, 'power-cut', 'flash op ' + b.flash.stats.ops);
@@ -467,6 +472,19 @@ export function makeWorld(options: WorldOptions): World {
     boardEvent(b, 'report', text.substring(9));
   }
 
+  /**
+   * A Wi-Fi join scans, authenticates, associates and gets an address: the
+   * radio is busy for the whole join (docs/power-model.md "Wi-Fi
+   * association"), metered as 'assoc' when the power figures know that state
+   * (else 'rx'), whatever the app asked for. ESP-NOW reception during it is
+   * not changed (not modelled).
+   */
+  var assocState = (options.powerParams || ESP32_WROOM32).components.radio.assoc ? 'assoc' : 'rx';
+  function meterRadio(b: Board, t: number): void {
+    var st = b.assoc > 0 && b.radioMedium !== 'tx' ? assocState : b.radioMedium;
+    meter(b, { t: t, source: 'sim', kind: 'state', component: 'radio', state: st });
+  }
+
   function espnowModule(b: Board): any {
     return {
       mac: function () {
@@ -508,8 +526,12 @@ export function makeWorld(options: WorldOptions): World {
           delay = wifiTiming.joinMs;
         }
         boardEvent(b, 'wifi-connect', ssid);
+        b.assoc++;
+        meterRadio(b, clock.now());
         clock.after(delay, function () {
-          if (!b.alive || b.generation !== gen) return;
+          if (!b.alive || b.generation !== gen) return; // powerDown() ended the join
+          b.assoc--;
+          meterRadio(b, clock.now());
           b.wifiLog.push({ t: clock.now(), ssid: ssid, result: result });
           boardEvent(b, 'wifi-result', ssid + ' ' + (result === null ? 'ok' : result));
           if (typeof cb === 'function') invoke(b, gen, cb, [result]);
@@ -653,7 +675,7 @@ export function makeWorld(options: WorldOptions): World {
         flash: flash, storage: makeFlashStorage(flash),
         alive: false, generation: 0, boots: 0, busyUntil: 0, cpuBusyMs: 0,
         lines: [], reports: [], crashes: [], powerCuts: 0, meterLog: [], workTotals: {}, opTotals: {},
-        power: createBoardPower(spec.id, options.powerParams), events: 0, wifiLog: [],
+        power: createBoardPower(spec.id, options.powerParams), events: 0, wifiLog: [], assoc: 0, radioMedium: 'off',
         nativeCryptoCalls: 0,
         timers: {}, nextTimerId: 0, recvHandler: null, callDelta: {}, callOps: {}, lastStateT: {}, pendingSends: [],
         waiting: [], drainScheduled: false, rxWaiting: 0, rxDropped: 0, radioState: 'off',
@@ -670,7 +692,8 @@ export function makeWorld(options: WorldOptions): World {
           if (b.alive && typeof b.recvHandler === 'function') invoke(b, b.generation, b.recvHandler, [fromMac, data, rssi], true);
         },
         onRadioState: function (state: string, t: number) {
-          meter(b, { t: t, source: 'sim', kind: 'state', component: 'radio', state: state });
+          b.radioMedium = state;
+          meterRadio(b, t);
         },
       });
       medium.setRadio(spec.id, false);
