@@ -192,7 +192,8 @@ export function bindBridge(): BridgePorts {
     radio: netPorts(st, clock).radio,
     serial: espruinoSerialLine(serialConfig(st.read('nb-bridge.json'))),
     clock: clock,
-    boot: E.hwRand() >>> 0,
+    // hwRand alone repeats across restarts on engines that seed it the same way (Linux builds): add the clock.
+    boot: (E.hwRand() ^ Math.floor(getTime() * 1000)) >>> 0,
     crc: nativeCrc
       ? function (d: Uint8Array) {
           return nativeCrc!(d) >>> 0;
