@@ -18,10 +18,11 @@ function manifest(): ManifestEntry[] {
 }
 
 describe('dist bundles', function () {
-  it('every board bundle (2 roles × 2 platforms per protocol) was built and proven', function () {
+  it('every board bundle (two roles × two engines per protocol, and the radio bridge) was built and proven', function () {
     var outs = manifest().map(function (m) { return m.out; });
     var boards = TARGETS.filter(function (t) { return t.kind === 'board'; }).map(function (t) { return t.out; });
-    expect(boards.length).toBe(4 * BOARD_APPS.length);
+    expect(boards.length).toBe(BOARD_APPS.length * 4 + 1);
+    expect(boards).toContain('dist/espruino/bridge.js');
     for (var i = 0; i < boards.length; i++) expect(outs).toContain(boards[i]);
   });
 
