@@ -40,7 +40,7 @@ while [ $# -gt 0 ]; do
     --espruino) need "$@"; espruino="$2"; shift 2 ;;
     --dry-run) dry=1; shift ;;
     --no-verify) verify=0; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) die "unknown flag: $1 (see --help)" ;;
   esac
 done
