@@ -62,14 +62,16 @@ describe('Wi-Fi association time and energy in the simulator', () => {
     expect(stateSec(b, 8000, 'radio', 'off').seconds).toBeCloseTo(8 - 4.6, 9);
   });
 
-  it('power figures without an assoc state (paper 000) meter the join as rx', () => {
+  it('power figures without an assoc state (paper 000) meter the join as rx (an unknown state would crash the board)', () => {
     const w = makeWorld({ seed: 'assoc3', loadBundle: vmLoader(), cpuSecondsFor: null, accessPoints: { lab: 'p-123456' }, powerParams: MSP430_CC2420_PAPER000 });
     const b = w.addBoard({ id: 'b', role: 'x', src: PRE + `
-      __nbRequire("NowMeter").state("radio", "off");
-      __nbRequire("Wifi").connect("lab", { password: "p-123456" }, function () {});
+      setTimeout(function () { __nbRequire("Wifi").connect("lab", { password: "p-123456" }, function () { print("joined"); }); }, 500);
     ` });
     w.boot(b);
     w.run(3000);
-    expect(stateSec(b, 3000, 'radio', 'rx').seconds).toBeCloseTo(1.5, 9);
+    expect(b.crashes).toEqual([]);
+    expect(b.lines.map((l) => l.text)).toEqual(['joined']);
+    expect(stateSec(b, 3000, 'radio', 'rx').seconds).toBeCloseTo(3, 9);
+    expect(b.power.energy(3000).states.some((r: any) => r.state === 'assoc')).toBe(false);
   });
 });
