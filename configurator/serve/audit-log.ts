@@ -167,13 +167,18 @@ export function readAuditLog(file: string): AuditHistory {
     }
     records.push(rec as AuditRecord);
   }
+  return { records, torn, provisioned: provisionedFrom(records) };
+}
+
+/** Device id -> the highest configuration version audit records say it was provisioned with. */
+export function provisionedFrom(records: AuditRecord[]): Map<string, number> {
   const provisioned = new Map<string, number>();
   for (const r of records) {
     if (r.ev !== 'audit' || typeof r.device !== 'string' || !isProvisionedCode(r.code) || typeof r.version !== 'number') continue;
     const was = provisioned.get(r.device) ?? 0;
     if (r.version > was) provisioned.set(r.device, r.version);
   }
-  return { records, torn, provisioned };
+  return provisioned;
 }
 
 /** The beginning of a record serve wrote, cut off: starts like one, does not end like one. */

@@ -174,6 +174,11 @@ export class ServeEngine {
     return [...this.status.values()].filter((s) => s.result === 'waiting').map((s) => s.id);
   }
 
+  /** Every device's status now (copies). */
+  snapshot(): DeviceStatus[] {
+    return [...this.status.values()].map((s) => ({ ...s }));
+  }
+
   progress(): Progress {
     return {
       total: this.total, done: this.done, sessions: this.openSids.size, failed: this.failedNow,
