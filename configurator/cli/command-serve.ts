@@ -175,7 +175,8 @@ export async function cmdServe(argv: string[], out: (s: string) => void): Promis
       process.on(sig, h);
       handlers.push([sig, h]);
     }
-    out(`serving ${pending.length} of ${total} devices over ${transport.name} (${history.provisioned.size ? 'resuming; ' : ''}run ${engine.run}); Ctrl-C stops cleanly`);
+    const resuming = history.records.some((r) => r.ev === 'run-start') ? `resuming: ${total - pending.length} already provisioned; ` : '';
+    out(`serving ${pending.length} of ${total} devices over ${transport.name} (${resuming}run ${engine.run}); Ctrl-C stops cleanly`);
     const r = await engine.start();
     draw(engine.progress(), true);
     bar?.end();
