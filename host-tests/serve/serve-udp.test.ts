@@ -10,6 +10,8 @@ import { describe, it, expect, afterEach } from 'vitest';
 import dgram from 'node:dgram';
 import { createUdpRadio, encodeDatagram, parsePeer, UdpRadio } from '../../configurator/transport/udp-radio.ts';
 import { udpTransport } from '../../configurator/serve/udp-transport.ts';
+import { bridgeTransport } from '../../configurator/serve/bridge-transport.ts';
+import { CliError } from '../../configurator/cli/cli-errors.ts';
 import { ServeEngine } from '../../configurator/serve/serve-engine.ts';
 import { memoryAuditSink } from '../../configurator/serve/audit-log.ts';
 import { deviceStorageFiles } from '../../configurator/cli/device-files.ts';
@@ -108,5 +110,44 @@ describe('nowboard serve --transport udp', () => {
     expect(sink.records[0].ev).toBe('run-start');
     expect(sink.records[sink.records.length - 1]).toMatchObject({ ev: 'run-stop', reason: 'done', provisioned: 3 });
     expect(r.work.x25519Op).toBe(6); // two per session (ss precomputed): the host suite did the key agreements
+  });
+});
+
+describe('nowboard serve --transport bridge (wiring, with a stand-in for the bridge module)', () => {
+  it('serves through whatever radio the bridge module gives (here a UDP radio), and a silent bridge is E_TRANSPORT', async () => {
+    const { input, secrets } = memoryBatch(1, 'serve-bridge');
+    const cfg = input.devices[0].config!;
+    const radio = await createUdpRadio({ mac: new Uint8Array([2, 0x6e, 0x62, 0, 0, 2]) });
+    cleanup.push(() => radio.close());
+    let openedWith = '';
+    const fakeModule = {
+      openSerialBridge(o: { path: string }) {
+        openedWith = o.path;
+        return { ...radio, mac: radio.mac, send: radio.send, onReceive: radio.onReceive, ready: async () => ({}), state: () => 'up', on: () => {}, close: async () => {} };
+      },
+    };
+    const sink = memoryAuditSink();
+    const engine = new ServeEngine({ input, transport: bridgeTransport({ path: '/dev/ttyFAKE0', load: async () => fakeModule }), sinks: [sink], maxMs: BOUND_MS });
+    const board = await createUdpRadio({ mac: new Uint8Array([2, 0, 0, 0, 0x20, 1]), peers: [radio.port] });
+    cleanup.push(() => board.close());
+    const flash = makeFlash(16);
+    writeFiles(makeFlashStorage(flash), deviceStorageFiles(secrets.get(input.devices[0].id)!));
+    const finished = engine.start();
+    const b = runBoardOverUdp(enrolleeSrc(), board, { id: 'b', role: 'enrollee', seed: 'bridge', flash, modules: { Wifi: wifiStandIn({ [cfg.ssid]: cfg.psk }) } });
+    cleanup.push(() => b.stop());
+    const r = await finished;
+    expect(openedWith).toBe('/dev/ttyFAKE0');
+    expect(r.reason).toBe('done');
+    expect(r.transport).toMatchObject({ path: '/dev/ttyFAKE0', state: 'up' });
+    expect(sink.records.filter((x) => x.ev === 'audit' && x.code === 0).length).toBe(1);
+
+    const silent = bridgeTransport({
+      path: '/dev/ttyFAKE1',
+      load: async () => ({ openSerialBridge: () => ({ ready: () => Promise.reject(new Error('E_BRIDGE_TIMEOUT')), close: async () => {} }) }),
+    });
+    const e = await silent.open().catch((x) => x);
+    expect(e).toBeInstanceOf(CliError);
+    expect(e.code).toBe('E_TRANSPORT');
+    expect(e.message).toContain('E_BRIDGE_TIMEOUT');
   });
 });
