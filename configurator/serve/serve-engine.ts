@@ -23,7 +23,7 @@
 import { randomBytes } from 'node:crypto';
 import { startRuntime, Runtime } from '../../firmware/runtime/runtime.ts';
 import type { CoreEffect } from '../../firmware/runtime/events.ts';
-import type { Ports, RadioPort, StoragePort, MeterPort } from '../../firmware/ports/ports.ts';
+import type { Ports, RadioPort, StoragePort, MeterPort, ClockPort } from '../../firmware/ports/ports.ts';
 import { LOG_INFO, WIFI_NO_AP } from '../../firmware/ports/ports.ts';
 import type { BatchInput } from './batch-input.ts';
 import type { ServeTransport, TransportPorts } from './transport.ts';
@@ -147,6 +147,8 @@ export class ServeEngine {
   private drainDropped = 0;
   private work: { [unit: string]: number } = {};
   private finishedReason: StopReason | null = null;
+  /** every timer armed on the transport's clock (the core's and serve's own): cleared at the end, so nothing outlives the run */
+  private timers = new Set<number>();
 
   constructor(o: ServeOptions) {
     this.o = o;
@@ -280,6 +282,24 @@ export class ServeEngine {
     this.o.transport.nudge();
   }
 
+  private trackedClock(c: ClockPort): ClockPort {
+    return {
+      now: () => c.now(),
+      setTimer: (ms, cb) => {
+        const id = c.setTimer(ms, () => {
+          this.timers.delete(id);
+          cb();
+        });
+        this.timers.add(id);
+        return id;
+      },
+      clearTimer: (id) => {
+        this.timers.delete(id);
+        c.clearTimer(id);
+      },
+    };
+  }
+
   /** The radio the runtime gets: while stopping, announcements that would open a session never reach the core. */
   private gate(radio: RadioPort): RadioPort {
     return {
@@ -311,7 +331,8 @@ export class ServeEngine {
       this.finishedReason = 'done';
       return this.result();
     }
-    const tp = await o.transport.open();
+    const opened = await o.transport.open();
+    const tp: TransportPorts = { ...opened, clock: this.trackedClock(opened.clock) };
     this.ports = tp;
     this.t0 = tp.clock.now();
     const ports: Ports = {
@@ -339,7 +360,7 @@ export class ServeEngine {
     for (const c of this.proto.commands) this.rt.dispatch(c);
     this.rt.dispatch({ t: 'boot' });
     if (o.maxMs !== undefined) {
-      tp.clock.setTimer(o.maxMs, () => {
+      this.ports.clock.setTimer(o.maxMs, () => {
         this.timedOut = true;
         if (!this.stopping) this.stop();
       });
@@ -350,6 +371,7 @@ export class ServeEngine {
   }
 
   private async wrapUp(): Promise<ServeResult> {
+    if (this.ports) for (const id of [...this.timers]) this.ports.clock.clearTimer(id);
     const state = this.rt ? this.rt.state() : null;
     const open = state ? this.proto.sessions(state) : [];
     for (const x of open) {
