@@ -42,6 +42,13 @@ export interface BatchInput {
 
 export const BATCH_FILES = ['manifest.json', 'configurator.key.json', 'whitelist.json', 'configs.json'];
 
+/** serve runs the whitelist protocol's configurator; a batch of another protocol is refused before anything else is read. */
+function requireWhitelist(m: Manifest, file: string): void {
+  if (m.protocol !== 'whitelist') {
+    throw new CliError('E_MANIFEST', `${file}: a "${m.protocol}" batch; nowboard serve runs the whitelist configurator only in this version`);
+  }
+}
+
 /** The parts of a batch, already validated one by one, checked against each other. */
 export function batchFromParts(
   m: Manifest,
@@ -50,6 +57,7 @@ export function batchFromParts(
   store: ConfigStoreFile,
   where: { dir: string | null; manifest: string; key: string; whitelist: string; configs: string },
 ): BatchInput {
+  requireWhitelist(m, where.manifest);
   if (toHex(key.publicKey) !== String(m.configurator.publicKey).toLowerCase()) {
     throw new CliError('E_FILE_CORRUPT', `${where.key}: this key is not the batch's configurator (${where.manifest} names another public key)`);
   }
@@ -108,6 +116,7 @@ export function readBatchDir(dir: string): BatchInput {
     configs: path.join(dir, 'configs.json'),
   };
   const m = readManifest(where.manifest);
+  requireWhitelist(m, where.manifest);
   const key = readConfiguratorKey(dir);
   const wl = readWhitelist(where.whitelist);
   const store = readConfigStore(where.configs);

@@ -148,6 +148,9 @@ describe('nowboard serve: bad input is a typed error before anything is sent', (
     editJson(path.join(d, 'devices', 'dev-0002.json'), (s) => (s.privateKey = s.privateKey.replace(/^../, s.privateKey.startsWith('00') ? '01' : '00')));
     expect((await expectRefused(d, 'E_FILE_CORRUPT')).message).toContain('dev-0002.json');
 
+    d = await keygenDir(2, ['--protocol', 'ecqv']);
+    expect((await expectRefused(d, 'E_MANIFEST')).message).toContain('whitelist configurator only');
+
     d = copy();
     fs.unlinkSync(path.join(d, 'configs.json'));
     expect((await expectRefused(d, 'E_FILE_MISSING')).message).toContain('configs.json');
