@@ -16,7 +16,9 @@ export type CliErrorCode =
   | 'E_BUNDLE_MISSING'
   | 'E_FLASH'
   | 'E_SIM'
-  | 'E_CALIBRATE';
+  | 'E_CALIBRATE'
+  | 'E_LOCKED'
+  | 'E_TRANSPORT';
 
 export class CliError extends Error {
   readonly code: CliErrorCode;

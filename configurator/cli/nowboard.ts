@@ -7,6 +7,7 @@
  *   nowboard sim [--count 16] [--loss 0.1] [--seed S] [--out reports/] [--protocol a,b|all]
  *   nowboard calibrate [--from OUTPUT | --port /dev/ttyUSB0]
  *   nowboard flash --manifest DIR/manifest.json --id ID --port /dev/ttyUSB0 [--dry-run]
+ *   nowboard serve --dir DIR [--transport udp|sim|bridge:/dev/ttyUSB0]
  *
  * Exit status: 0 ok, 1 failure, 2 usage error. Errors are one line on stderr.
  */
@@ -15,6 +16,7 @@ import { usageFor } from './args.ts';
 import { cmdKeygen, cmdWhitelist, cmdFlash, keygenFlags, whitelistFlags, flashFlags } from './commands-files.ts';
 import { cmdSim, simFlags } from './command-sim.ts';
 import { cmdCalibrate, calibrateFlags } from './command-calibrate.ts';
+import { cmdServe, serveFlags } from './command-serve.ts';
 
 const COMMANDS: Record<string, { run: (argv: string[], out: (s: string) => void) => number | Promise<number>; summary: string; flags: any }> = {
   keygen: { run: cmdKeygen, summary: 'make enrollee identities, a manifest, a whitelist and a config store', flags: keygenFlags },
@@ -22,6 +24,7 @@ const COMMANDS: Record<string, { run: (argv: string[], out: (s: string) => void)
   sim: { run: cmdSim, summary: 'provision a batch on the ESP-NOW simulator with the real bundles', flags: simFlags },
   flash: { run: cmdFlash, summary: 'flash boards through flash.sh (Espruino CLI)', flags: flashFlags },
   calibrate: { run: cmdCalibrate, summary: "measure the cost table's CPU figures on a real board", flags: calibrateFlags },
+  serve: { run: cmdServe, summary: 'be the configurator from this computer (udp | sim | bridge), audit log in the batch', flags: serveFlags },
 };
 
 function help(): string {

@@ -39,7 +39,18 @@ export var COST_UNITS = [
   'shaBlockNative',
   'aesBlockNative',
   'event',
+  'x25519Op',
 ];
+
+/**
+ * One whole X25519 by a library that counts no field products (the host's
+ * @noble/curves in configurator/serve/host-suite.ts). On the board engines it
+ * is what the project's ladder counts for one X25519 (firmware/crypto/x25519.ts):
+ * X25519_FMULS field products and X25519_FINVS inversion, so the unit means
+ * the same work everywhere.
+ */
+export var X25519_FMULS = 2561;
+export var X25519_FINVS = 1;
 
 export var ENGINE_JS = 'espruino-esp32-js';
 export var ENGINE_NATIVE = 'espruino-esp32-native';
@@ -179,6 +190,9 @@ export var ESP32_NATIVE_SECONDS: { [unit: string]: UnitCost } = {
   },
 };
 
+/** One @noble/curves X25519 on Node 20, CPU seconds (measured, see HOST_SECONDS.x25519Op). */
+var X25519_HOST_S = 0.002;
+
 /** Node 20 on the development machine (measured as above; finv and event derived). */
 export var HOST_SECONDS: { [unit: string]: UnitCost } = {
   fmul25519: { s: 0.01503 / 51220, how: 'Measured: 20 × x25519Base 0.01503 s / 51220 = 0.29 µs.', estimate: false },
@@ -189,6 +203,14 @@ export var HOST_SECONDS: { [unit: string]: UnitCost } = {
   shaBlockNative: { s: 1.35e-6, how: 'Measured: node:crypto SHA-256 of 64 B, one call 1.35 µs.', estimate: false },
   aesBlockNative: { s: 0.54e-6, how: 'Measured: node:crypto AES-128-ECB update of one block 0.54 µs.', estimate: false },
   event: { s: 1000 * NODE_LOOP_ITER_S, how: '1000 Node empty-loop iterations (as for Espruino). Guess.', estimate: true },
+  x25519Op: {
+    s: X25519_HOST_S,
+    how:
+      'Measured 2026-12-02: @noble/curves x25519.getSharedSecret on Node 20, process.cpuUsage over 500 calls after 50 ' +
+      'warm-up calls, three blocks on a loaded 2-core machine: 1.95-2.68 ms; the middle figure 2.0 ms. ' +
+      'The project\'s own ladder on Node took 0.64-1.0 ms in the same runs.',
+    estimate: false,
+  },
 };
 
 /** Where one figure of a table comes from. */
@@ -233,6 +255,23 @@ export interface BoardCalibration {
  * accelerated JS paths the native engine uses (E.convolve fmul25519, fmulP). All
  * optional (undefined = the defaults above).
  */
+/**
+ * A whole X25519 on the board engines: what the project's ladder counts for one
+ * (X25519_FMULS products, X25519_FINVS inversion) at that engine's figures.
+ */
+function deriveX25519Op(
+  js: { [unit: string]: number },
+  native: { [unit: string]: number },
+  jsSrc: { [unit: string]: CostSource },
+  nativeSrc: { [unit: string]: CostSource }
+): void {
+  js.x25519Op = X25519_FMULS * js.fmul25519 + X25519_FINVS * js.finv;
+  native.x25519Op = X25519_FMULS * native.fmul25519 + X25519_FINVS * native.finv;
+  var how = X25519_FMULS + ' fmul25519 + ' + X25519_FINVS + ' finv of this engine';
+  jsSrc.x25519Op = { estimate: jsSrc.fmul25519.estimate || jsSrc.finv.estimate, how: how };
+  nativeSrc.x25519Op = { estimate: nativeSrc.fmul25519.estimate || nativeSrc.finv.estimate, how: how };
+}
+
 export function makeCostTable(
   boardFactor?: number,
   linux?: { [unit: string]: number },
@@ -272,6 +311,7 @@ export function makeCostTable(
     host[u] = HOST_SECONDS[u].s;
     hostSrc[u] = { estimate: HOST_SECONDS[u].estimate, how: HOST_SECONDS[u].estimate ? 'Node, derived' : 'Node, measured' };
   }
+  deriveX25519Op(js, native, jsSrc, nativeSrc);
   var engines: { [engine: string]: { [unit: string]: number } } = {};
   engines[ENGINE_JS] = js;
   engines[ENGINE_NATIVE] = native;
@@ -315,6 +355,7 @@ export function calibratedCostTable(cal: BoardCalibration, boardFactor?: number)
     set(ENGINE_NATIVE, u, cal.native[u]);
     measured++;
   }
+  deriveX25519Op(t.engines[ENGINE_JS], t.engines[ENGINE_NATIVE], t.sources[ENGINE_JS], t.sources[ENGINE_NATIVE]);
   t.basis = cal.label + ': ' + measured + ' figures measured, the rest estimates (board factor ' + t.boardFactor + ')';
   return t;
 }

@@ -25,7 +25,11 @@ export interface UdpBoard {
   stop(): void;
 }
 
-export function runBoardOverUdp(src: string, radio: UdpRadio, opts: { id: string; role: string; seed: string | number; flash?: Flash }): UdpBoard {
+export function runBoardOverUdp(
+  src: string,
+  radio: UdpRadio,
+  opts: { id: string; role: string; seed: string | number; flash?: Flash; modules?: { [name: string]: any } },
+): UdpBoard {
   var flash = opts.flash || makeFlash(16);
   var rng = makeRng(opts.seed);
   var timers = new Map<number, NodeJS.Timeout>();
@@ -111,6 +115,7 @@ export function runBoardOverUdp(src: string, radio: UdpRadio, opts: { id: string
         },
       },
       NowBoard: { id: opts.id, role: opts.role },
+      ...(opts.modules || {}),
     },
   });
   try {
