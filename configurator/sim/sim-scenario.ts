@@ -152,7 +152,16 @@ export function summarize(world: World, opts: ScenarioOptions): ScenarioResult {
   };
 }
 
-export function runScenario(opts: ScenarioOptions): ScenarioResult {
+/** A scenario run in steps: `advance(untilMs)` runs to that virtual time or until every board is finished. */
+export interface ScenarioRun {
+  world: World;
+  maxMs: number;
+  /** true once every board is finished (or maxMs is reached) */
+  advance(untilMs: number): boolean;
+  result(): ScenarioResult;
+}
+
+export function startScenario(opts: ScenarioOptions): ScenarioRun {
   var world = buildScenarioWorld(opts);
   if (opts.setup) opts.setup(world);
   var spread = typeof opts.bootSpreadMs === 'number' ? opts.bootSpreadMs : 200;
@@ -162,7 +171,7 @@ export function runScenario(opts: ScenarioOptions): ScenarioResult {
   // "Finished" can only change when a board reports, boots or goes down: ask again only then.
   var seen = -1;
   var done = false;
-  world.runUntil(function () {
+  function allFinished(): boolean {
     var v = world.changes();
     if (v === seen) return done;
     seen = v;
@@ -174,8 +183,24 @@ export function runScenario(opts: ScenarioOptions): ScenarioResult {
       }
     }
     return done;
-  }, maxMs);
-  return summarize(world, opts);
+  }
+  return {
+    world: world,
+    maxMs: maxMs,
+    advance: function (untilMs: number) {
+      var limit = untilMs < maxMs ? untilMs : maxMs;
+      return world.runUntil(allFinished, limit) || limit >= maxMs;
+    },
+    result: function () {
+      return summarize(world, opts);
+    },
+  };
+}
+
+export function runScenario(opts: ScenarioOptions): ScenarioResult {
+  var run = startScenario(opts);
+  run.advance(run.maxMs);
+  return run.result();
 }
 
 /** Human-readable summary; always starts with the seed so a failure can be replayed. */

@@ -1,10 +1,11 @@
 /** Issue 4: 100 enrollees on one configurator all succeed (the power-cut sweep lives in host-tests/sim). */
 import { describe, it, expect } from 'vitest';
-import { runBatch, explain, enrollees, provisioned } from './e2e-harness.ts';
+import { runBatchAsync, bundles, explain, enrollees, provisioned } from './e2e-harness.ts';
+import { vmLoader } from '../../configurator/sim/vm-board.ts';
 
 describe('end to end: scale', () => {
-  it('100 enrollees on one configurator are all provisioned, each exactly once per audit OK', () => {
-    const { result: r, batch } = runBatch({ seed: 'hundred-1', enrollees: 100, loss: 0.05, maxMs: 6 * 3600 * 1000 });
+  it('100 enrollees on one configurator are all provisioned, each exactly once per audit OK', async () => {
+    const { result: r, batch } = await runBatchAsync({ seed: 'hundred-1', enrollees: 100, loss: 0.05, maxMs: 6 * 3600 * 1000, bundles, loadBundle: vmLoader() });
     expect(r.ok, explain(r)).toBe(true);
     expect(enrollees(r).every((e) => provisioned(e))).toBe(true);
     const cfg = r.boards.find((b) => b.role === 'configurator')!;

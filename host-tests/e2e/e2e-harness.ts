@@ -2,8 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { vmLoader } from '../../configurator/sim/vm-board.ts';
-import { runBatchScenario, BatchScenarioOptions } from '../../configurator/batch/batch-scenario.ts';
-import { summaryText, ScenarioResult, BoardSummary } from '../../configurator/sim/sim-scenario.ts';
+import { runBatchScenario, batchScenarioOptions, BatchScenarioOptions } from '../../configurator/batch/batch-scenario.ts';
+import { summaryText, startScenario, ScenarioResult, BoardSummary } from '../../configurator/sim/sim-scenario.ts';
+import { SimBatch } from '../../configurator/batch/batch-protocol.ts';
 
 const ROOT = path.resolve(__dirname, '../..');
 export const bundles = {
@@ -14,6 +15,18 @@ export const bundles = {
 export function runBatch(o: Omit<BatchScenarioOptions, 'bundles' | 'loadBundle'>) {
   const r = runBatchScenario({ ...o, bundles, loadBundle: vmLoader() });
   return r;
+}
+
+/**
+ * A batch run that gives the event loop back every `chunkMs` of virtual time:
+ * a long simulation (100 boards: minutes of CPU on a loaded 2-core machine)
+ * must not block vitest's worker so long that its progress messages time out.
+ */
+export async function runBatchAsync<B extends SimBatch>(o: BatchScenarioOptions<B>, chunkMs = 60000): Promise<{ result: ScenarioResult; batch: B }> {
+  const s = batchScenarioOptions(o);
+  const run = startScenario(s.opts);
+  for (let t = chunkMs; !run.advance(t); t += chunkMs) await new Promise((r) => setImmediate(r));
+  return { result: run.result(), batch: s.batch() };
 }
 
 /** Print the seed and the summary when a check fails, so the run can be replayed. */

@@ -10,7 +10,7 @@ import { describe, it, expect } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { vmLoader } from '../../configurator/sim/vm-board.ts';
-import { runBatchScenario } from '../../configurator/batch/batch-scenario.ts';
+import { runBatchAsync } from './e2e-harness.ts';
 import { summaryText } from '../../configurator/sim/sim-scenario.ts';
 import { ecqvBatch, ecqvPairingPhase, pairingRows, EcqvSimBatch } from '../../configurator/batch/ecqv-batch.ts';
 
@@ -21,8 +21,8 @@ const bundles = {
 };
 
 describe('ecqv end to end (built bundles, simulator)', () => {
-  it('16 boards certified at 10 % loss; every pair among 4 keyed with the configurator off, one app message each way', () => {
-    const { result: r, batch } = runBatchScenario<EcqvSimBatch>({
+  it('16 boards certified at 10 % loss; every pair among 4 keyed with the configurator off, one app message each way', async () => {
+    const { result: r, batch } = await runBatchAsync<EcqvSimBatch>({
       protocol: ecqvBatch, seed: 'ecqv-e2e-16', enrollees: 16, loss: 0.1, bundles, loadBundle: vmLoader(), maxMs: 4 * 3600 * 1000,
     });
     const explain = () => summaryText(r).slice(0, 6000);
