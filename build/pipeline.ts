@@ -297,6 +297,8 @@ export async function buildTarget(t: Target, options?: BuildOptions): Promise<Ta
     var src = await generateKeepAllEntry(path.resolve(root, t.generate.dir), t.generate.recursive, platformFile);
     if (src === null) { res.skipped = 'no modules in ' + t.generate.dir + ' yet'; return res; }
     input = { contents: src, resolveDir: root, platformFile: platformFile };
+  } else if (t.source !== undefined) {
+    input = { contents: t.source, resolveDir: root, platformFile: platformFile };
   } else {
     var entry = path.resolve(root, t.entry);
     if (!fs.existsSync(entry)) {

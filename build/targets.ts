@@ -33,6 +33,8 @@ export interface Target {
   prelude?: string;
   /** Size-only bundle: the entry is generated to import and keep every export of this directory. */
   generate?: { dir: string; recursive: boolean };
+  /** Generated entry source (imports resolved from the repo root); `entry` then only names it. */
+  source?: string;
 }
 
 /**
@@ -76,7 +78,45 @@ function boardTargets(): Target[] {
   return out;
 }
 
-export var TARGETS: Target[] = boardTargets().concat([
+/**
+ * The protocols whose simulator batch is ES5-safe, so their standard scenario
+ * can run inside a real engine: `npm run test:engines` (host-tests/engines/)
+ * runs dist/engines/<protocol>/scenario-<platform>.js for each, on the
+ * bundles of BOARD_APPS. One line per protocol: its BatchProtocol as
+ * '<module>#<export>'. A BOARD_APPS protocol missing here is listed by the
+ * runner as not run.
+ */
+export var ENGINE_BATCHES: { [protocol: string]: string } = {
+  whitelist: 'configurator/batch/whitelist-batch.ts#whitelistBatch',
+};
+
+/** The engine scenario's target name and output, e.g. "engines/whitelist/scenario-jerryscript". */
+export function engineScenarioTarget(protocol: string, platform: Platform): string {
+  return 'engines/' + protocol + '/scenario-' + platform;
+}
+
+function engineTargets(): Target[] {
+  var out: Target[] = [];
+  BOARD_APPS.forEach(function (app) {
+    var ref = ENGINE_BATCHES[app.protocol];
+    if (!ref) return;
+    var mod = ref.split('#')[0];
+    var exp = ref.split('#')[1];
+    PLATFORMS.forEach(function (platform) {
+      var name = engineScenarioTarget(app.protocol, platform);
+      out.push({
+        name: name, entry: 'host-tests/engines/engine-scenario.ts', out: 'dist/' + name + '.js', platform: null, globals: 'duk', kind: 'harness',
+        source: 'import { ' + exp + ' as batch } from ' + JSON.stringify('./' + mod) + ';\n' +
+          "import { runEngineScenario } from './host-tests/engines/engine-scenario.ts';\n" +
+          'runEngineScenario({ protocol: ' + JSON.stringify(app.protocol) + ', platform: ' + JSON.stringify(platform) + ', batch: batch });\n',
+        embed: [boardTarget(platform, app.protocol, 'enrollee'), boardTarget(platform, app.protocol, 'configurator')],
+      });
+    });
+  });
+  return out;
+}
+
+export var TARGETS: Target[] = boardTargets().concat(engineTargets(), [
   // The calibration bench a user uploads to a real ESP32 (`nowboard calibrate`); also runs in Duktape and node:vm.
   {
     name: 'espruino/calibrate', entry: 'firmware/platform/espruino/calibrate-main.ts', out: 'dist/espruino/calibrate.js', platform: null, globals: 'calibrate', kind: 'bench',
@@ -85,10 +125,7 @@ export var TARGETS: Target[] = boardTargets().concat([
   // The radio bridge for ESP32 firmware with ESP-NOW (firmware/bridge/README.md).
   { name: 'espruino/bridge', entry: 'firmware/bridge/bridge-main.ts', out: 'dist/espruino/bridge.js', platform: 'espruino', globals: 'espruino-bridge', kind: 'board', prelude: ESPRUINO_PRELUDE },
   { name: 'bench/crypto-bench', entry: 'host-tests/bench/crypto-bench-entry.ts', out: 'dist/bench/crypto-bench.js', platform: null, globals: 'bench', kind: 'bench', optional: true },
-  {
-    name: 'duk/scenario', entry: 'host-tests/sim/duk-scenario-entry.ts', out: 'dist/duk/scenario.js', platform: null, globals: 'duk', kind: 'harness', optional: true,
-    embed: ['espruino/whitelist/enrollee', 'espruino/whitelist/configurator'],
-  },
+  { name: 'engines/crypto-selfcheck', entry: 'host-tests/engines/crypto-selfcheck-entry.ts', out: 'dist/engines/crypto-selfcheck.js', platform: null, globals: 'bench', kind: 'bench' },
   // Size-only: never run; they show what each library costs on its own and are
   // proven like the rest (so crypto and protocol code is checked even before an
   // app imports it). Bound to espruino in case a module imports the platform.

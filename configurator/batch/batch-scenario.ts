@@ -10,7 +10,7 @@
  * provision. ES5-safe.
  */
 import { ScenarioOptions, runScenario, ScenarioResult } from '../sim/sim-scenario.ts';
-import { Board, World, LoadBundle } from '../sim/sim-world.ts';
+import { Board, World, LoadBundle, BoardPlatform } from '../sim/sim-world.ts';
 import { WlConfig } from '../../firmware/protocols/whitelist/records.ts';
 import { BatchProtocol, SimBatch, ConfiguratorFileOptions, writeFiles } from './batch-protocol.ts';
 import { whitelistBatch, WlSimBatch } from './whitelist-batch.ts';
@@ -24,6 +24,8 @@ export interface BatchScenarioOptions<B extends SimBatch = WlSimBatch> {
   loss?: number;
   bundles: { enrollee: string; configurator: string };
   loadBundle: LoadBundle;
+  /** the platform the bundles were built for (default espruino) */
+  platform?: BoardPlatform;
   /** Wi-Fi networks in range: ssid -> psk */
   accessPoints?: { [ssid: string]: string | null };
   /** the default group's configuration */
@@ -103,6 +105,7 @@ export function batchScenarioOptions<B extends SimBatch = WlSimBatch>(o: BatchSc
     configurators: nConf,
     bundles: o.bundles,
     loadBundle: o.loadBundle,
+    platform: o.platform,
     loss: o.loss,
     accessPoints: aps,
     maxMs: o.maxMs || 600000,

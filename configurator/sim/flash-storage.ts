@@ -72,7 +72,10 @@ export function toStorageBytes(data: any): Uint8Array {
     for (i = 0; i < data.length; i++) out[i] = data.charCodeAt(i) & 255;
     return out;
   }
-  if (tag(data) === '[object ArrayBuffer]') {
+  // instanceof for Espruino, whose Object.prototype.toString.call(x) is String(x)
+  // (never "[object ArrayBuffer]"); the tag for node:vm, where a board-realm
+  // ArrayBuffer is not an instance of the host's.
+  if ((typeof ArrayBuffer !== 'undefined' && data instanceof ArrayBuffer) || tag(data) === '[object ArrayBuffer]') {
     var view = new Uint8Array(data);
     out = new Uint8Array(view.length);
     for (i = 0; i < view.length; i++) out[i] = view[i];
@@ -84,7 +87,7 @@ export function toStorageBytes(data: any): Uint8Array {
     for (i = 0; i < bytes.length; i++) out[i] = bytes[i];
     return out;
   }
-  if (tag(data) === '[object Array]') {
+  if (Array.isArray(data)) {
     out = new Uint8Array(data.length);
     for (i = 0; i < data.length; i++) out[i] = data[i] & 255;
     return out;

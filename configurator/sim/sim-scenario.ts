@@ -11,7 +11,7 @@
  *
  * ES5-safe: bundled into the Duktape scenario.
  */
-import { makeWorld, World, Board, LoadBundle, CpuSecondsFor, NativeCrypto, WifiTiming } from './sim-world.ts';
+import { makeWorld, World, Board, LoadBundle, CpuSecondsFor, NativeCrypto, WifiTiming, BoardPlatform } from './sim-world.ts';
 import { MediumOptions } from './sim-medium.ts';
 import { Trace, fmtMs } from './sim-trace.ts';
 import { PowerParams } from '../power/power-params.ts';
@@ -22,6 +22,8 @@ export interface ScenarioOptions {
   configurators: number;
   bundles: { enrollee: string; configurator: string };
   loadBundle: LoadBundle;
+  /** The platform the bundles were built for (default espruino). */
+  platform?: BoardPlatform;
   /** Loss probability on every link (overrides medium.link.loss). */
   loss?: number;
   medium?: MediumOptions;
@@ -99,6 +101,7 @@ export function buildScenarioWorld(opts: ScenarioOptions): World {
   var world = makeWorld({
     seed: opts.seed,
     loadBundle: opts.loadBundle,
+    platform: opts.platform,
     medium: med,
     accessPoints: opts.accessPoints,
     wifiTiming: opts.wifiTiming,

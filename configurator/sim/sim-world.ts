@@ -1,8 +1,9 @@
 /**
  * The simulated world: one virtual clock, one seeded RNG, one medium, and the
- * boards. A board runs a built bundle through a loader (node:vm or Duktape
- * `new Function`) with the globals of espruino-globals.ts; this file gives
- * those globals their meaning.
+ * boards. A board runs a built bundle through a loader (node:vm, or a
+ * Function per bundle in a real engine) with the globals of
+ * espruino-globals.ts (or, for JerryScript bundles, the nb_* natives of
+ * jerry-globals.ts); this file gives those globals their meaning.
  *
  * Every call into a board (boot, timer, received frame, send status, Wi-Fi
  * result) goes through `invoke`, which implements the CPU busy model:
@@ -41,6 +42,7 @@ import { makeMedium, Medium, MediumOptions } from './sim-medium.ts';
 import { makeFlash, Flash, isPowerCut } from './flash-fake.ts';
 import { makeFlashStorage, StorageModule, toStorageBytes } from './flash-storage.ts';
 import { makeEspruinoGlobals, BoardServices } from './espruino-globals.ts';
+import { makeJerryGlobals } from './jerry-globals.ts';
 import { cpuSecondsFor as modelCpuSecondsFor, createBoardPower, BoardPower } from '../power/power-model.ts';
 import { PowerParams, ESP32_WROOM32 } from '../power/power-params.ts';
 
@@ -67,9 +69,14 @@ export interface WifiTiming {
   timeoutMs: number;
 }
 
+/** Which binding the boards' bundles were built for: the globals they get (espruino-globals.ts or jerry-globals.ts). */
+export type BoardPlatform = 'espruino' | 'jerryscript';
+
 export interface WorldOptions {
   seed: number | string;
   loadBundle: LoadBundle;
+  /** Default 'espruino': Espruino's globals; 'jerryscript': the nb_* natives. */
+  platform?: BoardPlatform;
   medium?: MediumOptions;
   /** The fake access points: ssid -> psk; null = an AP that never answers (join times out). */
   accessPoints?: { [ssid: string]: string | null };
@@ -235,8 +242,11 @@ export function boardMac(index: number): Uint8Array {
   return new Uint8Array([0x02, 0x4e, 0x42, 0x00, (index >> 8) & 255, index & 255]);
 }
 
-function errorText(e: any): string {
+export function errorText(e: any): string {
   if (e && typeof e === 'object' && typeof e.message === 'string') return (e.name ? e.name + ': ' : '') + e.message;
+  // JerryScript throws the primitive null when its parser runs out of heap
+  // (a board bundle compiled by new Function inside a too-small heap).
+  if (e === null) return 'out of memory (engine threw null)';
   return String(e);
 }
 
@@ -653,7 +663,7 @@ export function makeWorld(options: WorldOptions): World {
     medium.setRadio(b.id, true);
     boardEvent(b, 'boot', 'life ' + b.boots + ' role ' + b.role + ' mac ' + b.macText);
     meter(b, { t: clock.now(), source: 'sim', kind: 'state', component: 'cpu', state: 'idle' });
-    var globals = makeEspruinoGlobals(services(b));
+    var globals = options.platform === 'jerryscript' ? makeJerryGlobals(services(b)) : makeEspruinoGlobals(services(b));
     invoke(b, b.generation, function () {
       options.loadBundle(b.src, globals, b.id);
     }, []);

@@ -1,6 +1,7 @@
 /**
  * One loader for every Wycheproof file (C2SP/wycheproof testvectors_v1, copied
- * byte-identical into ../shared/vectors/wycheproof; provenance in SOURCE.md there),
+ * byte-identical into host-tests/vectors/wycheproof; provenance and licence in
+ * SOURCE.md there),
  * and one tally that every crypto suite uses, so "100% of applicable vectors" means
  * the same thing in every file:
  *
@@ -45,17 +46,17 @@ export interface WycheproofFile {
 }
 
 // This file is <repoRoot>/host-tests/crypto/wycheproof-loader.ts; the vectors live
-// beside the repo in <repoRoot>/../shared/vectors/wycheproof.
+// in the repository, <repoRoot>/host-tests/vectors/wycheproof.
 var HERE = dirname(fileURLToPath(import.meta.url));
 export var REPO_ROOT = resolve(HERE, '..', '..');
-export var WYCHEPROOF_DIR = resolve(REPO_ROOT, '..', 'shared', 'vectors', 'wycheproof');
+export var WYCHEPROOF_DIR = resolve(REPO_ROOT, 'host-tests', 'vectors', 'wycheproof');
 
 /** Path of a vector file, e.g. wycheproofPath('aes_ccm_test.json'). */
 export function wycheproofPath(file: string): string {
   return join(WYCHEPROOF_DIR, file);
 }
 
-/** Parsed JSON of <repoRoot>/../shared/vectors/wycheproof/<file>. Throws if absent or malformed. */
+/** Parsed JSON of host-tests/vectors/wycheproof/<file>. Throws if absent or malformed. */
 export function loadWycheproof(file: string): WycheproofFile {
   var data = JSON.parse(readFileSync(wycheproofPath(file), 'utf8')) as WycheproofFile;
   if (!data || !Array.isArray(data.testGroups)) throw new Error('wycheproof ' + file + ': no testGroups');

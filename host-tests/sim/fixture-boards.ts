@@ -46,6 +46,9 @@ export var WELCOME_CONFIGURATOR = [
 /** Never reports anything: a scenario with it must not finish. */
 export var SILENT_BOARD = 'var __nbRequire = require; __nbRequire("ESPNOW"); print("silent");';
 
+/** The same for a JerryScript board (the nb_* natives of configurator/sim/jerry-globals.ts). */
+export var SILENT_JERRY_BOARD = 'nb_radio_on_recv(function () {}); print("silent");';
+
 /**
  * When a fixture board is done: an enrollee once it reports provisioned; a
  * configurator once it has reported served for every enrollee's MAC.

@@ -1,0 +1,228 @@
+/**
+ * `npm run test:engines` (after the build): the bundles in real small engines.
+ *
+ * Engines: Duktape (`duk` on PATH, or NOWBOARD_DUK; required, the run fails
+ * without it: `.ci/run` installs it), every Espruino binary named in
+ * NOWBOARD_ESPRUINO and every JerryScript binary in NOWBOARD_JERRY
+ * (`:`-separated). Each engine runs, each in a fresh temporary directory with
+ * stdin an open pipe:
+ *   1. dist/engines/crypto-selfcheck.js — the crypto bench's self-checks;
+ *   2. dist/engines/<protocol>/scenario-<platform>.js for every protocol of
+ *      BOARD_APPS with an ES5 batch (build/targets.ts ENGINE_BATCHES), on the
+ *      bundles built for that engine: Espruino the espruino bundles,
+ *      JerryScript the jerryscript bundles, Duktape both; the printed summary
+ *      must equal the one node:vm gives for the same options;
+ *   3. a control: the same harness around boards that never finish must
+ *      report FAIL, so a PASS means something.
+ * Prints per engine what ran, the outcome and the wall time; exits 1 if any
+ * run failed. NOWBOARD_ENGINE_TIMEOUT: seconds per run (default 1800).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BOARD_APPS, ENGINE_BATCHES, TARGETS, engineScenarioTarget, boardTarget, type Platform } from '../../build/targets.ts';
+import { buildTarget } from '../../build/pipeline.ts';
+import { runScenario, summaryText } from '../../configurator/sim/sim-scenario.ts';
+import { vmLoader } from '../../configurator/sim/vm-board.ts';
+import type { BatchProtocol } from '../../configurator/batch/batch-protocol.ts';
+import { engineScenarioOptions } from './engine-scenario.ts';
+import { cleanOutput, judgeRun, RunJudgement } from './engine-output.ts';
+import { SILENT_BOARD, SILENT_JERRY_BOARD } from '../sim/fixture-boards.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const TIMEOUT_S = Number(process.env.NOWBOARD_ENGINE_TIMEOUT || 1800);
+
+type Kind = 'duktape' | 'espruino' | 'jerryscript';
+
+interface Engine {
+  kind: Kind;
+  bin: string;
+  /** Which platforms' bundles it runs. */
+  platforms: Platform[];
+  /** Espruino's exit status says nothing about errors in callbacks. */
+  exitStatusMeans: boolean;
+}
+
+interface Job {
+  label: string;
+  file: string;
+  expectFail?: boolean;
+  summary?: string;
+}
+
+interface Outcome {
+  engine: Engine;
+  job: Job;
+  seconds: number;
+  judgement: RunJudgement;
+  tail: string[];
+}
+
+function onPath(cmd: string): string | null {
+  for (const dir of (process.env.PATH || '').split(path.delimiter)) {
+    const f = path.join(dir, cmd);
+    try {
+      fs.accessSync(f, fs.constants.X_OK);
+      return f;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+function list(env: string | undefined): string[] {
+  return (env || '').split(':').filter(Boolean);
+}
+
+/** Run `bin file` in a fresh temp dir, stdin an open pipe (Espruino spins on EOF), with a timeout. */
+function runEngine(bin: string, file: string): Promise<{ status: number | null; out: string; seconds: number; timedOut: boolean }> {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'nowboard-engine-'));
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(bin, [file], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let timedOut = false;
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.stdin.on('error', () => {});
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL'); // Espruino ignores SIGTERM in some modes
+    }, TIMEOUT_S * 1000);
+    const done = (status: number | null) => {
+      clearTimeout(timer);
+      child.stdin.destroy();
+      fs.rmSync(cwd, { recursive: true, force: true });
+      resolve({ status, out, seconds: (Date.now() - t0) / 1000, timedOut });
+    };
+    child.on('error', (e) => {
+      out += '\n[cannot run ' + bin + ': ' + e.message + ']';
+      done(null);
+    });
+    child.on('close', (code) => done(code));
+  });
+}
+
+async function batchOf(protocol: string): Promise<BatchProtocol<any>> {
+  const [mod, exp] = ENGINE_BATCHES[protocol].split('#');
+  const m = (await import(pathToFileURL(path.join(ROOT, mod)).href)) as Record<string, unknown>;
+  if (!m[exp]) throw new Error(`ENGINE_BATCHES.${protocol}: ${mod} exports no ${exp}`);
+  return m[exp] as BatchProtocol<any>;
+}
+
+function dist(rel: string): string {
+  const f = path.join(ROOT, rel);
+  if (!fs.existsSync(f)) throw new Error(`${rel} is missing: run \`npm run build\` first (npm run test:engines does)`);
+  return f;
+}
+
+/** The harness around boards that never finish, built by the real pipeline: its run must say FAIL. */
+async function controlFile(protocol: string, platform: Platform, dir: string): Promise<string> {
+  const name = engineScenarioTarget(protocol, platform);
+  const target = TARGETS.find((t) => t.name === name)!;
+  const silent = platform === 'jerryscript' ? SILENT_JERRY_BOARD : SILENT_BOARD;
+  const built = new Map([[boardTarget(platform, protocol, 'enrollee'), silent], [boardTarget(platform, protocol, 'configurator'), silent]]);
+  const r = await buildTarget(target, { built });
+  if (r.failure || r.errors.length || !r.code) throw new Error(`control ${name}: build failed: ${r.failure || r.errors.map((e) => e.message).join('; ')}`);
+  const file = path.join(dir, `control-${protocol}-${platform}.js`);
+  fs.writeFileSync(file, r.code);
+  return file;
+}
+
+function engines(): { list: Engine[]; problems: string[] } {
+  const out: Engine[] = [];
+  const problems: string[] = [];
+  const duk = process.env.NOWBOARD_DUK || onPath('duk');
+  if (duk) out.push({ kind: 'duktape', bin: duk, platforms: ['espruino', 'jerryscript'], exitStatusMeans: true });
+  else problems.push('Duktape is required and `duk` is not on PATH (Debian/Ubuntu package "duktape"; .ci/run installs it; or set NOWBOARD_DUK)');
+  for (const b of list(process.env.NOWBOARD_ESPRUINO)) out.push({ kind: 'espruino', bin: b, platforms: ['espruino'], exitStatusMeans: false });
+  for (const b of list(process.env.NOWBOARD_JERRY)) out.push({ kind: 'jerryscript', bin: b, platforms: ['jerryscript'], exitStatusMeans: true });
+  return { list: out, problems };
+}
+
+function hint(engine: Engine, lines: string[]): string {
+  if (engine.kind === 'jerryscript' && lines.some((l) => l.indexOf('out of memory (engine threw null)') >= 0)) {
+    return 'JerryScript ran out of heap: the scenario needs about 1 MB; build jerry with --mem-heap=1024 --cpointer-32bit=ON (host-tests/engines/README.md)';
+  }
+  return '';
+}
+
+async function main(): Promise<void> {
+  const { list: found, problems } = engines();
+  const protocols = BOARD_APPS.map((a) => a.protocol);
+  const runnable = protocols.filter((p) => ENGINE_BATCHES[p]);
+  const skipped = protocols.filter((p) => !ENGINE_BATCHES[p]);
+
+  console.log('nowboard engine suite');
+  console.log(`protocols: ${runnable.join(', ') || '(none)'}` + (skipped.length ? `; not run (no ES5 batch in build/targets.ts ENGINE_BATCHES): ${skipped.join(', ')}` : ''));
+  console.log(`engines: ${found.map((e) => `${e.kind} (${e.bin})`).join(', ') || '(none)'}`);
+  if (!process.env.NOWBOARD_ESPRUINO) console.log('  (NOWBOARD_ESPRUINO not set: no Espruino run)');
+  if (!process.env.NOWBOARD_JERRY) console.log('  (NOWBOARD_JERRY not set: no JerryScript run)');
+
+  // What node:vm prints for each scenario: every engine must print the same.
+  const expected = new Map<string, string>();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nowboard-engines-'));
+  const controls = new Map<string, string>();
+  for (const protocol of runnable) {
+    const batch = await batchOf(protocol);
+    for (const platform of ['espruino', 'jerryscript'] as Platform[]) {
+      dist(`dist/${engineScenarioTarget(protocol, platform)}.js`);
+      const bundles = {
+        enrollee: fs.readFileSync(dist(`dist/${boardTarget(platform, protocol, 'enrollee')}.js`), 'utf8'),
+        configurator: fs.readFileSync(dist(`dist/${boardTarget(platform, protocol, 'configurator')}.js`), 'utf8'),
+      };
+      expected.set(`${protocol}/${platform}`, summaryText(runScenario(engineScenarioOptions(bundles, vmLoader(), { batch, platform }))));
+      controls.set(`${protocol}/${platform}`, await controlFile(protocol, platform, tmp));
+    }
+  }
+  const selfcheck = dist('dist/engines/crypto-selfcheck.js');
+
+  const outcomes: Outcome[] = [];
+  for (const engine of found) {
+    console.log(`\n=== ${engine.kind}: ${engine.bin} ===`);
+    const jobs: Job[] = [{ label: 'crypto self-check', file: selfcheck }];
+    for (const protocol of runnable) {
+      for (const platform of engine.platforms) {
+        const key = `${protocol}/${platform}`;
+        jobs.push({ label: `scenario ${protocol}, ${platform} bundles`, file: dist(`dist/${engineScenarioTarget(protocol, platform)}.js`), summary: expected.get(key) });
+        jobs.push({ label: `control ${protocol}, ${platform}: boards that never finish must FAIL`, file: controls.get(key)!, expectFail: true });
+      }
+    }
+    for (const job of jobs) {
+      const r = await runEngine(engine.bin, job.file);
+      const lines = cleanOutput(r.out);
+      let judgement = judgeRun(lines, r.status, { expectFail: job.expectFail, exitStatusMeans: engine.exitStatusMeans, summary: job.summary });
+      if (r.timedOut) judgement = { ok: false, line: judgement.line, why: `timed out after ${TIMEOUT_S} s (NOWBOARD_ENGINE_TIMEOUT)` };
+      const o: Outcome = { engine, job, seconds: r.seconds, judgement, tail: lines.slice(-30) };
+      outcomes.push(o);
+      console.log(`  ${judgement.ok ? 'PASS' : 'FAIL'}  ${job.label}  (${r.seconds.toFixed(1)} s wall)`);
+      console.log(`        ${judgement.line}`);
+      if (!judgement.ok) {
+        console.log(`        why: ${judgement.why}`);
+        const h = hint(engine, lines);
+        if (h) console.log(`        hint: ${h}`);
+        console.log('        last lines:\n' + o.tail.map((l) => '          | ' + l).join('\n'));
+      }
+    }
+  }
+  fs.rmSync(tmp, { recursive: true, force: true });
+
+  const failed = outcomes.filter((o) => !o.judgement.ok);
+  console.log('\n=== summary ===');
+  for (const e of found) {
+    const mine = outcomes.filter((o) => o.engine === e);
+    const bad = mine.filter((o) => !o.judgement.ok).length;
+    const secs = mine.reduce((s, o) => s + o.seconds, 0);
+    console.log(`${bad ? 'FAIL' : 'PASS'}  ${e.kind} (${path.basename(e.bin)}): ${mine.length - bad}/${mine.length} runs passed, ${secs.toFixed(1)} s wall`);
+  }
+  for (const p of problems) console.log('FAIL  ' + p);
+  if (failed.length || problems.length || found.length === 0) process.exit(1);
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.stack || e.message : e);
+  process.exit(1);
+});
