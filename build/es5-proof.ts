@@ -1,7 +1,7 @@
 /**
  * The ES5 proof: a bundle may ship only if this finds nothing.
  *
- * Why each check exists (measurements in ../shared/ENGINES.md):
+ * Why each check exists (measurements in docs/engines.md):
  * - Syntax: ES5 is the only dialect Espruino, JerryScript and Duktape all run, so
  *   the bundle is parsed with acorn at ecmaVersion 5; any later syntax fails. When
  *   that parse fails, the bundle is parsed again with the newest grammar only to
@@ -61,7 +61,7 @@ export var ES5_BUILTINS: { [name: string]: readonly string[] | null } = {
     'prototype', 'create', 'defineProperty', 'defineProperties', 'getPrototypeOf', 'keys',
     'getOwnPropertyNames', 'getOwnPropertyDescriptor', 'freeze', 'isFrozen', 'seal', 'isSealed',
     'preventExtensions', 'isExtensible',
-    // ES2015, but measured OK on Espruino, JerryScript and Duktape (ENGINES.md row 40).
+    // ES2015, but measured OK on Espruino, JerryScript and Duktape (docs/engines.md row 40).
     'assign',
   ],
   Array: ['prototype', 'isArray'],
@@ -99,7 +99,7 @@ export var ES5_BUILTINS: { [name: string]: readonly string[] | null } = {
   Infinity: null,
 };
 
-/** `X.prototype.m` uses known to misbehave (ENGINES.md rows 34, 36). */
+/** `X.prototype.m` uses known to misbehave (docs/engines.md rows 34, 36). */
 var TYPED_ARRAYS = ['Uint8Array', 'Int8Array', 'Uint16Array', 'Int16Array', 'Uint32Array', 'Int32Array', 'Float32Array', 'Float64Array'];
 var FORBIDDEN_PROTO: { [path: string]: string } = {};
 TYPED_ARRAYS.forEach(function (t) {
@@ -111,7 +111,7 @@ TYPED_ARRAYS.forEach(function (t) {
  * Helpers TypeScript and esbuild inline, by name, with why they cannot ship.
  * __read, __spreadArray, __values, __extends, __assign and __rest are allowed:
  * they only feature-test Symbol, and the hoisting pass fixes __spreadArray's
- * var-in-a-skipped-branch on Espruino (ENGINES.md).
+ * var-in-a-skipped-branch on Espruino (docs/engines.md).
  */
 export var FORBIDDEN_HELPERS: { [name: string]: string } = {
   __awaiter: 'async/await needs Promise (absent on Duktape)',
@@ -336,7 +336,7 @@ export function proveEs5(code: string, opts: ProofOptions): ProofError[] {
       var p = arg.properties[i];
       var key = p.key.type === 'Identifier' ? p.key.name : p.key.value;
       if (key === 'get' || key === 'set') {
-        report(p, 'getter', 'defineProperty ' + key, 'accessor (' + key + ') via defineProperty: wrong results on Espruino (ENGINES.md row 41)');
+        report(p, 'getter', 'defineProperty ' + key, 'accessor (' + key + ') via defineProperty: wrong results on Espruino (docs/engines.md row 41)');
       } else if (map) {
         checkDescriptorGetters(p.value, false); // defineProperties(o, { name: { get } })
       }
@@ -419,7 +419,7 @@ export function proveEs5(code: string, opts: ProofOptions): ProofError[] {
       c(node.value, st, 'Expression');
     },
     LabeledStatement: function (node: N, st: St, c: Cb<St>) {
-      report(node, 'label', node.label.name, 'label `' + node.label.name + ':` (Espruino fails labelled statements, ENGINES.md row 20)');
+      report(node, 'label', node.label.name, 'label `' + node.label.name + ':` (Espruino fails labelled statements, docs/engines.md row 20)');
       c(node.body, st, 'Statement');
     },
     WithStatement: function (node: N, st: St, c: Cb<St>) {

@@ -1,7 +1,7 @@
 /**
  * The hoisting pass: make an ES5 script safe for an engine that hoists nothing.
  *
- * Espruino hoists neither function declarations nor `var`s (ENGINES.md): a
+ * Espruino hoists neither function declarations nor `var`s (docs/engines.md): a
  * function called above its declaration is a ReferenceError, and a var declared
  * in a branch that did not run does not exist afterwards. Standard engines do
  * both, so doing it in the source changes nothing for them. In every function
@@ -11,7 +11,7 @@
  *      turns the later declarations into plain assignments (`var a=1` -> `a=1`),
  *   2. moves the scope's function declarations right after it, in order,
  *   3. rewrites function declarations inside blocks (not standard ES5; engines
- *      disagree, ENGINES.md rows 50-51) into `f=function(){...};` at the top of
+ *      disagree, docs/engines.md rows 50-51) into `f=function(){...};` at the top of
  *      their block, with `f` declared as a var of the scope.
  * Runs after minification, because the minifier reorders statements.
  * magic-string's `move` keeps edits made inside the moved range, so inner

@@ -76,7 +76,7 @@ export async function bundle(input: BundleInput): Promise<string> {
     plugins: [nodeBuiltinsEmpty()].concat(input.platformFile ? [platformPlugin(input.platformFile)] : []),
     // The TypeScript settings that change emitted code, fixed here rather than
     // inherited from tsconfig.json (which serves type checking and host tests):
-    // - no "use strict": Espruino ignores it (ENGINES.md row 52), so a strict
+    // - no "use strict": Espruino ignores it (docs/engines.md row 52), so a strict
     //   bundle would behave differently on Duktape/JerryScript/Node than on the
     //   board; sloppy everywhere is the same everywhere. (Writes to undeclared
     //   names, the strict error that matters, are rejected by the ES5 proof.)

@@ -3,7 +3,7 @@
  * for N enrollees and M configurators from the world's seeded RNG, and each
  * board's Storage files exactly as `nowboard keygen` + `flash.sh` would write a
  * real board. `configurator/batch/batch-scenario.ts` runs any protocol through
- * this; the CLI picks one by name (configurator/batch/protocols.ts).
+ * this; the CLI picks one by name (configurator/protocols/index.ts).
  *
  * ES5-safe where the protocol's batch must run in Duktape too (whitelist).
  */

@@ -6,7 +6,7 @@
  * real board's Storage (two-slot files).
  *
  * ES5-safe and built on the firmware's own crypto (no @noble here), because
- * the Duktape scenario bundles it too. Keys come from the world's seeded RNG,
+ * the engine scenarios bundle it too. Keys come from the world's seeded RNG,
  * so a seed fixes the whole run, keys included.
  */
 import { x25519, x25519Base } from '../../firmware/crypto/x25519.ts';

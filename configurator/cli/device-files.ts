@@ -1,7 +1,7 @@
 /**
  * The Storage files a real board is flashed with, built with the same encoders
  * and two-slot framing the firmware reads (so a freshly flashed board sees a
- * valid slot 0). Shares the framing with the simulator's batch (sim-batch.ts).
+ * valid slot 0). Shares the framing with the simulator's batch (configurator/batch/whitelist-batch.ts).
  */
 import { x25519 } from '@noble/curves/ed25519.js';
 import { encodeIdentity } from '../../firmware/protocols/whitelist/records.ts';

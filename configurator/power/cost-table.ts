@@ -61,7 +61,7 @@ export var COST_ENGINES = [ENGINE_JS, ENGINE_NATIVE, ENGINE_HOST];
  * ESP32 / development machine, for the same JS on Espruino. ESTIMATE.
  * The project's working figure: "a JS loop that takes 1 s on this machine's
  * Espruino takes very roughly 10–20 s on an ESP32"; 15 is the middle. It is
- * relative to Espruino's DEFAULT Linux build (/work/engines/bin/espruino,
+ * relative to Espruino's DEFAULT Linux build (`make BOARD=LINUX`,
  * -O0 -g); the -O2 build runs the same code 3.1–3.9× faster (measured below),
  * so a factor measured against the -O2 build would be that much larger.
  * The board firmware is built -Os (Espruino targets/esp32/IDF4/sdkconfig:
@@ -72,8 +72,8 @@ export var BOARD_FACTOR = 15;
 /*
  * Measurements on the development machine, 2026-11-23 ~14:25 UTC: the project's
  * own firmware/crypto code (tree of that time), bundled by the project's
- * pipeline (esbuild -> ES5 -> hoisting), run by /work/engines/bin/espruino
- * (Espruino 2v29.277, default -O0 build) and timed as user CPU seconds
+ * pipeline (esbuild -> ES5 -> hoisting), run by a Linux build of Espruino
+ * (2v29.277, default -O0 build; host-tests/engines/README.md) and timed as user CPU seconds
  * (/usr/bin/time %U, so the machine's load does not inflate them), two runs
  * each, agreeing within 3 %. Empty bundle: 0.015 s (subtracted where it matters).
  *   1M-iteration empty loop                           1.73 s   (-O2 build 0.545 s)
@@ -101,7 +101,7 @@ export var BOARD_FACTOR = 15;
  */
 /** One empty-loop iteration on Espruino (default Linux build), measured. */
 export var ESPRUINO_LOOP_ITER_S = 1.73 / 1e6;
-var NODE_LOOP_ITER_S = 0.0016 / 1e6; // ENGINES.md, Node column
+var NODE_LOOP_ITER_S = 0.0016 / 1e6; // docs/engines.md, Node column
 
 /** Seconds per unit on Espruino (default Linux build) on the development machine, pure JS. */
 export var ESPRUINO_LINUX_SECONDS: { [unit: string]: UnitCost } = {
@@ -109,7 +109,7 @@ export var ESPRUINO_LINUX_SECONDS: { [unit: string]: UnitCost } = {
     s: 2.23 / 5122,
     how:
       'Measured: 2 × x25519Base = 2.23 s CPU / 5122 fmul25519 = 0.435 ms (ladder adds and the inversion carried). ' +
-      'Cross-check: ENGINES.md tweetnacl X25519 2.36 s / 3057 mults = 0.77 ms.',
+      'Cross-check: docs/engines.md tweetnacl X25519 2.36 s / 3057 mults = 0.77 ms.',
     estimate: false,
   },
   fmulP: {
@@ -197,7 +197,7 @@ var X25519_HOST_S = 0.002;
 export var HOST_SECONDS: { [unit: string]: UnitCost } = {
   fmul25519: { s: 0.01503 / 51220, how: 'Measured: 20 × x25519Base 0.01503 s / 51220 = 0.29 µs.', estimate: false },
   fmulP: { s: 0.003317 / 4530, how: 'Measured: 3 × p256GetPublicKey 0.003317 s / 4530 = 0.73 µs.', estimate: false },
-  finv: { s: 255 * NODE_LOOP_ITER_S, how: '255 × Node empty-loop iteration (1.6 ns, ENGINES.md).', estimate: true },
+  finv: { s: 255 * NODE_LOOP_ITER_S, how: '255 × Node empty-loop iteration (1.6 ns, docs/engines.md).', estimate: true },
   shaBlock: { s: 0.002069 / 5000, how: 'Measured: 5000 compressions 0.002069 s = 0.41 µs.', estimate: false },
   aesBlock: { s: 0.008328 / 50000, how: 'Measured: 50000 blocks 0.008328 s = 0.17 µs.', estimate: false },
   shaBlockNative: { s: 1.35e-6, how: 'Measured: node:crypto SHA-256 of 64 B, one call 1.35 µs.', estimate: false },

@@ -22,7 +22,7 @@
  * E_POWER_UNKNOWN_ENGINE, E_POWER_TIME_BACKWARDS, E_POWER_NEGATIVE_DURATION,
  * E_POWER_BAD_NUMBER, E_POWER_BAD_COUNT, E_POWER_NO_OPEN_OP.
  *
- * ES5-safe (bundled into the Duktape scenario): no Map/Set/Promise, no spread,
+ * ES5-safe (bundled into the engine scenarios): no Map/Set/Promise, no spread,
  * no destructuring, no default parameters; plain objects and arrays.
  */
 import { ESP32_WROOM32, PowerParams } from './power-params.ts';

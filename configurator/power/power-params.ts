@@ -10,7 +10,7 @@
  *
  * Every figure carries its source and `estimate` (true when the number is not
  * printed as such in the source: chosen inside a range, or derived).
- * Sources are summarised in ../../../shared/POWER.md and docs/power-model.md.
+ * Sources are summarised in docs/power-model.md.
  *
  * ES5-safe (also bundled for Duktape): plain objects of numbers and strings.
  */

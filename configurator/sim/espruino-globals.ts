@@ -1,7 +1,7 @@
 /**
  * The global namespace one simulated board's bundle sees: Espruino's API
  * surface and nothing from Node. Shared by the node:vm loader (vm-board.ts)
- * and the Duktape entry (duk-scenario-entry.ts); each loader decides how the
+ * and the engine harness (host-tests/engines/engine-scenario.ts); each loader decides how the
  * names become globals (a vm context, or Function parameters that shadow).
  *
  *   getTime()                      seconds (float) of virtual time
@@ -17,7 +17,7 @@
  * The module objects themselves come from the board (sim-world.ts) through
  * `BoardServices`; this file only shapes them into globals.
  *
- * ES5-safe: bundled into the Duktape scenario.
+ * ES5-safe: bundled into the engine scenarios (host-tests/engines/).
  */
 
 export interface BoardServices {
@@ -32,7 +32,7 @@ export interface BoardServices {
   modules: { [name: string]: any };
 }
 
-/** Names the loaders must define, in a fixed order (Function parameters in Duktape). */
+/** The names makeEspruinoGlobals defines: what an Espruino bundle may read beyond ES5. */
 export var GLOBAL_NAMES = ['getTime', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'print', 'console', 'E', 'require'];
 
 function valueText(v: any): string {

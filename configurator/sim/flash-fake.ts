@@ -16,7 +16,7 @@
  * - Counters: operations, erases (total and per page, for wear: THREATS #12),
  *   program pieces and bytes programmed.
  *
- * ES5-safe: bundled into the Duktape scenario.
+ * ES5-safe: bundled into the engine scenarios (host-tests/engines/).
  */
 
 export var FLASH_PAGE = 4096;

@@ -24,7 +24,7 @@
  * object (written as JSON, as Espruino does); erase(name); list(regex?) ->
  * names in flash order. Names are 1..28 characters; longer ones throw.
  *
- * ES5-safe: bundled into the Duktape scenario.
+ * ES5-safe: bundled into the engine scenarios (host-tests/engines/).
  */
 import { Flash, FLASH_PAGE } from './flash-fake.ts';
 

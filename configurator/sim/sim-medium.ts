@@ -1,7 +1,7 @@
 /**
  * The ESP-NOW medium: who hears whom, when, and how often frames get lost.
  *
- * Model (numbers from ../../../shared/POWER.md and the ESP32 datasheet):
+ * Model (numbers from docs/power-model.md and the ESP32 datasheet):
  * - Each node has a MAC and a position in metres. RSSI by log-distance path
  *   loss, RSSI = txPower - (PL(1 m) + 10 n log10(d)), rounded to whole dBm as
  *   ESP-NOW reports it; no fading. A receiver below `sensitivityDbm` does not
@@ -30,7 +30,7 @@
  * - Not modelled: collisions, carrier sense, half-duplex (a transmitting node
  *   still receives), channel switching. The channel is always free.
  *
- * ES5-safe: bundled into the Duktape scenario.
+ * ES5-safe: bundled into the engine scenarios (host-tests/engines/).
  */
 import { Rng } from './sim-rng.ts';
 import { VirtualClock } from './virtual-clock.ts';

@@ -9,7 +9,7 @@
  * board, one for the medium) so that a board drawing more E.hwRand() values
  * does not shift the medium's loss draws.
  *
- * ES5-safe: bundled into the Duktape scenario.
+ * ES5-safe: bundled into the engine scenarios (host-tests/engines/).
  */
 
 /** Low 32 bits of a*b, both taken as uint32, exact (no Math.imul). */

@@ -9,7 +9,7 @@
  * board event (report, print, boot, crash, power cut); the run stops when every board is finished or at
  * maxMs of virtual time. `ok` = every board finished and none crashed.
  *
- * ES5-safe: bundled into the Duktape scenario.
+ * ES5-safe: bundled into the engine scenarios (host-tests/engines/).
  */
 import { makeWorld, World, Board, LoadBundle, CpuSecondsFor, NativeCrypto, WifiTiming, BoardPlatform } from './sim-world.ts';
 import { MediumOptions } from './sim-medium.ts';

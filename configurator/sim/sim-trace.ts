@@ -5,7 +5,7 @@
  * record). Only virtual time and seeded draws reach it, so the same seed gives
  * byte-identical output.
  *
- * ES5-safe: bundled into the Duktape scenario.
+ * ES5-safe: bundled into the engine scenarios (host-tests/engines/).
  */
 
 export interface FrameRecord {

@@ -33,7 +33,7 @@
  * power cut, not a crash, even if firmware code caught the exception. Reboot =
  * a fresh set of globals (a new vm context) over the same flash.
  *
- * ES5-safe: bundled into the Duktape scenario.
+ * ES5-safe: bundled into the engine scenarios (host-tests/engines/).
  */
 import { makeRng, Rng } from './sim-rng.ts';
 import { makeClock, VirtualClock } from './virtual-clock.ts';

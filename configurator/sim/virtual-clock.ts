@@ -4,7 +4,7 @@
  * were scheduled, so a run never depends on heap internals. Nothing here reads
  * a real clock.
  *
- * ES5-safe: bundled into the Duktape scenario.
+ * ES5-safe: bundled into the engine scenarios (host-tests/engines/).
  */
 
 interface Entry {

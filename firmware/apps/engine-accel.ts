@@ -20,7 +20,7 @@ export var NATIVE_COUNTERS: ExtraCounter[] = [
   { src: nativeWork as unknown as { [k: string]: number }, key: 'aesBlock', unit: 'aesBlockNative' },
 ];
 
-/** A copy of `defaults` with `over` on top (no object spread on the boards: ENGINES.md). */
+/** A copy of `defaults` with `over` on top (no object spread on the boards: docs/engines.md). */
 export function withDefaults<T>(defaults: T, over: Partial<T>): T {
   var out: any = {};
   var d: any = defaults;

@@ -7,7 +7,7 @@
  * binding per target (esbuild alias of `nowboard-platform`).
  *
  * ES5 rules apply to every implementation that ships on a board: no Map/Set,
- * no Promise, callbacks only (see ../shared/ENGINES.md).
+ * no Promise, callbacks only (see docs/engines.md).
  */
 
 /** A 6-byte IEEE MAC address, as ESP-NOW addresses peers. */

@@ -5,8 +5,8 @@
  *  2. Duktape: if `duk` is on PATH, `duk dist/bench/crypto-bench.js`, its output as is.
  *  3. Espruino / JerryScript: if NOWBOARD_ESPRUINO / NOWBOARD_JERRY name interpreter
  *     binaries (several may be given, separated by ':'), the bundle runs on each.
- *     For Espruino, a `run-espruino.sh` beside the binary (see /work/engines) is used
- *     when present: plain `espruino FILE` reads stdin and never exits cleanly.
+ *     For Espruino, a `run-espruino.sh` wrapper beside the binary is used when there
+ *     is one (stdin at EOF makes Espruino spin; host-tests/engines/README.md).
  *  4. Every host-tests/bench/*.bench.ts file, in name order. Convention: such a file
  *     exports `default function run(): void | Promise<void>` and prints its own figures.
  *

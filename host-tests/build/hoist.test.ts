@@ -153,7 +153,7 @@ describe('hoistDeclarations', function () {
 });
 
 describe('hoisted code does not rely on hoisting (Espruino-like run: var -> let, function f(){} -> let f = function(){})', function () {
-  it('the two ENGINES.md failures fail under the emulation and pass once hoisted', function () {
+  it('the two docs/engines.md failures fail under the emulation and pass once hoisted', function () {
     var callFirst = 'var out = f();\nfunction f() { return 42; }';
     expect(errorName(function () { run(withoutHoisting(callFirst)); })).toBe('ReferenceError');
     expect(runOut(withoutHoisting(hoistDeclarations(callFirst)))).toBe(42);

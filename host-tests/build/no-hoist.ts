@@ -1,7 +1,7 @@
 /**
  * Test helper: run ES5 the way Espruino treats declarations, on Node.
  *
- * Espruino hoists neither function declarations nor vars (ENGINES.md): a name
+ * Espruino hoists neither function declarations nor vars (docs/engines.md): a name
  * exists only once its declaration statement has run, and a var in a block that
  * did not run never exists. ES2015 `let` has exactly that behaviour towards code
  * after it (a use before the declaration runs is a ReferenceError; a `let` in a

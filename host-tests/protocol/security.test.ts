@@ -1,5 +1,5 @@
 /**
- * Threat tests for the whitelist protocol (../shared/THREATS.md rows 1-4, 9, 10;
+ * Threat tests for the whitelist protocol (the project's threat list, THREATS.md rows 1-4, 9, 10;
  * firmware/protocols/whitelist/README.md §10): each attack is played against both cores
  * through the deterministic driver and the exact rejection code is asserted.
  */

@@ -5,7 +5,7 @@ import { globalsFor } from '../../build/targets.ts';
 import { createBoardPower, cpuSecondsFor } from '../../configurator/power/power-model.ts';
 import { tableIIIText, powerSvg, batchSummaryText } from '../../configurator/power/power-report.ts';
 
-// The power model and its reports are bundled into the Duktape scenario: they must
+// The power model and its reports are bundled into the engine scenarios: they must
 // pass the ES5 proof and behave the same once lowered to ES5.
 var ENTRY = [
   "import { createBoardPower, cpuSecondsFor } from './configurator/power/power-model.ts';",
