@@ -143,6 +143,24 @@ function engines(): { list: Engine[]; problems: string[] } {
   return { list: out, problems };
 }
 
+/** The engine's version, as far as it says: Duktape.version, jerry --version, Espruino's banner. */
+async function versionOf(engine: Engine, firstRawOutput: string): Promise<string> {
+  if (engine.kind === 'espruino') {
+    const m = /\b(\d+v\d+(?:\.\d+)?)\b/.exec(firstRawOutput);
+    return m ? 'Espruino ' + m[1] : 'Espruino (version not printed)';
+  }
+  const r = await new Promise<string>((resolve) => {
+    const v = 'var v = Duktape.version; print("Duktape " + Math.floor(v / 10000) + "." + Math.floor(v / 100) % 100 + "." + v % 100)';
+    const args = engine.kind === 'duktape' ? ['-e', v] : ['--version'];
+    const c = spawn(engine.bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    c.stdout.on('data', (d) => (out += d));
+    c.on('error', () => resolve(''));
+    c.on('close', () => resolve((out.trim().split('\n')[0] || '').replace(/^Version: /, 'JerryScript ')));
+  });
+  return r || engine.kind;
+}
+
 function hint(engine: Engine, lines: string[]): string {
   if (engine.kind === 'jerryscript' && lines.some((l) => l.indexOf('out of memory (engine threw null)') >= 0)) {
     return 'JerryScript ran out of heap: the scenario needs about 1 MB; build jerry with --mem-heap=1024 --cpointer-32bit=ON (host-tests/engines/README.md)';
@@ -181,6 +199,7 @@ async function main(): Promise<void> {
   const selfcheck = dist('dist/engines/crypto-selfcheck.js');
 
   const outcomes: Outcome[] = [];
+  const versions = new Map<Engine, string>();
   for (const engine of found) {
     console.log(`\n=== ${engine.kind}: ${engine.bin} ===`);
     const jobs: Job[] = [{ label: 'crypto self-check', file: selfcheck }];
@@ -191,8 +210,14 @@ async function main(): Promise<void> {
         jobs.push({ label: `control ${protocol}, ${platform}: boards that never finish must FAIL`, file: controls.get(key)!, expectFail: true });
       }
     }
+    let version = '';
     for (const job of jobs) {
       const r = await runEngine(engine.bin, job.file);
+      if (!version) {
+        version = await versionOf(engine, r.out);
+        console.log(`  version: ${version}`);
+        versions.set(engine, version);
+      }
       const lines = cleanOutput(r.out);
       let judgement = judgeRun(lines, r.status, { expectFail: job.expectFail, exitStatusMeans: engine.exitStatusMeans, summary: job.summary });
       if (r.timedOut) judgement = { ok: false, line: judgement.line, why: `timed out after ${TIMEOUT_S} s (NOWBOARD_ENGINE_TIMEOUT)` };
@@ -216,7 +241,7 @@ async function main(): Promise<void> {
     const mine = outcomes.filter((o) => o.engine === e);
     const bad = mine.filter((o) => !o.judgement.ok).length;
     const secs = mine.reduce((s, o) => s + o.seconds, 0);
-    console.log(`${bad ? 'FAIL' : 'PASS'}  ${e.kind} (${path.basename(e.bin)}): ${mine.length - bad}/${mine.length} runs passed, ${secs.toFixed(1)} s wall`);
+    console.log(`${bad ? 'FAIL' : 'PASS'}  ${e.kind} (${path.basename(e.bin)}, ${versions.get(e) || '?'}): ${mine.length - bad}/${mine.length} runs passed, ${secs.toFixed(1)} s wall`);
   }
   for (const p of problems) console.log('FAIL  ' + p);
   if (failed.length || problems.length || found.length === 0) process.exit(1);
