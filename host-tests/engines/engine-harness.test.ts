@@ -44,8 +44,10 @@ async function batchOf(protocol: string): Promise<BatchProtocol<any>> {
 const protocols = BOARD_APPS.map((a) => a.protocol).filter((p) => ENGINE_BATCHES[p]);
 
 describe('engine scenarios (dist/engines/*) in a bare realm', () => {
-  it('at least the whitelist protocol has an engine scenario', () => {
+  it('at least the whitelist protocol has an engine scenario; every ENGINE_BATCHES entry is a BOARD_APPS protocol', () => {
     expect(protocols).toContain('whitelist');
+    for (const p of Object.keys(ENGINE_BATCHES)) expect(BOARD_APPS.map((a) => a.protocol), `ENGINE_BATCHES.${p}`).toContain(p);
+    for (const p of protocols) for (const pl of PLATFORMS) expect(TARGETS.map((t) => t.name)).toContain(engineScenarioTarget(p, pl));
   });
 
   for (const protocol of protocols) {
