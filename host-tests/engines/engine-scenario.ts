@@ -80,6 +80,9 @@ export interface EngineScenario {
   batch: BatchProtocol<any>;
 }
 
+/** Virtual-time limit: an hour, since P-256 protocols at Espruino's modelled CPU speed need more than the batch default of 10 minutes. */
+export var ENGINE_MAX_MS = 3600000;
+
 /**
  * The standard scenario as the engines run it (the runner computes node:vm's
  * summary from the same options): frame records are left out of the trace,
@@ -89,6 +92,7 @@ export interface EngineScenario {
 export function engineScenarioOptions(bundles: { enrollee: string; configurator: string }, loadBundle: LoadBundle, o: { batch: BatchProtocol<any>; platform: BoardPlatform }): ScenarioOptions {
   var opts = standardScenario(bundles, loadBundle, { protocol: o.batch, platform: o.platform }).opts;
   opts.traceFrames = false;
+  opts.maxMs = ENGINE_MAX_MS;
   return opts;
 }
 

@@ -161,9 +161,15 @@ async function versionOf(engine: Engine, firstRawOutput: string): Promise<string
   return r || engine.kind;
 }
 
-function hint(engine: Engine, lines: string[]): string {
-  if (engine.kind === 'jerryscript' && lines.some((l) => l.indexOf('out of memory (engine threw null)') >= 0)) {
-    return 'JerryScript ran out of heap: the scenario needs about 1 MB; build jerry with --mem-heap=1024 --cpointer-32bit=ON (host-tests/engines/README.md)';
+/** JerryScript's fatal exit code for an exhausted heap (jerry_fatal_code_t JERRY_FATAL_OUT_OF_MEMORY). */
+const JERRY_FATAL_OUT_OF_MEMORY = 10;
+
+function hint(engine: Engine, lines: string[], status: number | null): string {
+  if (engine.kind !== 'jerryscript') return '';
+  const parser = lines.some((l) => l.indexOf('out of memory (engine threw null)') >= 0);
+  if (parser || status === JERRY_FATAL_OUT_OF_MEMORY) {
+    return `JerryScript ran out of heap (${parser ? 'its parser threw null' : 'fatal exit ' + status}): the scenarios need 1-2 MB; ` +
+      'build jerry with --mem-heap=2048 --cpointer-32bit=ON (host-tests/engines/README.md)';
   }
   return '';
 }
@@ -227,7 +233,7 @@ async function main(): Promise<void> {
       console.log(`        ${judgement.line}`);
       if (!judgement.ok) {
         console.log(`        why: ${judgement.why}`);
-        const h = hint(engine, lines);
+        const h = hint(engine, lines, r.status);
         if (h) console.log(`        hint: ${h}`);
         console.log('        last lines:\n' + o.tail.map((l) => '          | ' + l).join('\n'));
       }
