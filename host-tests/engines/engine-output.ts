@@ -71,7 +71,7 @@ function firstDifference(a: string, b: string): string {
 export function judgeRun(lines: string[], status: number | null, o: JudgeOptions): RunJudgement {
   var pass = lines.filter((l) => l.indexOf(TAG + ' PASS') === 0);
   var fail = lines.filter((l) => l.indexOf(TAG + ' FAIL') === 0);
-  var line = (fail[0] || pass[0] || '(no ' + TAG + ' PASS/FAIL line)').substring(TAG.length + 1);
+  var line = fail[0] || pass[0] ? (fail[0] || pass[0]).substring(TAG.length + 1) : '(no ' + TAG + ' PASS/FAIL line)';
   if (o.expectFail) {
     if (pass.length) return { ok: false, line: line, why: 'the control reported PASS: the harness cannot fail' };
     if (!fail.length) return { ok: false, line: line, why: 'the control printed no FAIL line' };

@@ -235,7 +235,7 @@ async function main(): Promise<void> {
         console.log(`        why: ${judgement.why}`);
         const h = hint(engine, lines, r.status);
         if (h) console.log(`        hint: ${h}`);
-        console.log('        last lines:\n' + o.tail.map((l) => '          | ' + l).join('\n'));
+        console.log('        last lines:' + (o.tail.length ? '\n' + o.tail.map((l) => '          | ' + l).join('\n') : ' (no output)'));
       }
     }
   }
