@@ -14,7 +14,7 @@
  * each way.
  *
  * ES5-safe and built on the firmware's own crypto (no @noble), because the
- * Duktape scenario bundles it too. Keys come from the world's seeded RNG.
+ * engine scenarios (host-tests/engines/) bundle it too. Keys come from the world's seeded RNG.
  */
 import { toHex, utf8Encode } from '../../firmware/bytes/bytes.ts';
 import { slotFiles } from '../../firmware/ports/slot-storage.ts';
