@@ -13,7 +13,10 @@
  *      JerryScript the jerryscript bundles, Duktape both; the printed summary
  *      must equal the one node:vm gives for the same options;
  *   3. a control: the same harness around boards that never finish must
- *      report FAIL, so a PASS means something.
+ *      report FAIL, so a PASS means something;
+ *   4. dist/espruino/calibrate.js (`nowboard calibrate`'s bench, loops cut to
+ *      20 ms): exactly one calibration line that nowboard calibrate reads,
+ *      with every pure-JS unit measured.
  * Prints per engine what ran, the outcome and the wall time; exits 1 if any
  * run failed. NOWBOARD_ENGINE_TIMEOUT: seconds per run (default 1800).
  */
@@ -30,6 +33,7 @@ import type { BatchProtocol } from '../../configurator/batch/batch-protocol.ts';
 import { engineScenarioOptions } from './engine-scenario.ts';
 import { cleanOutput, judgeRun, RunJudgement } from './engine-output.ts';
 import { SILENT_BOARD, SILENT_JERRY_BOARD } from '../sim/fixture-boards.ts';
+import { parseCalibrationOutput } from '../../configurator/power/calibration.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TIMEOUT_S = Number(process.env.NOWBOARD_ENGINE_TIMEOUT || 1800);
@@ -50,6 +54,27 @@ interface Job {
   file: string;
   expectFail?: boolean;
   summary?: string;
+  /** Judge the output another way than by NOWBOARD-ENGINE lines. */
+  judge?: (lines: string[], status: number | null, engine: Engine) => RunJudgement;
+}
+
+/** The pure-JS units every engine's calibration line must measure (the accelerated ones need E.convolve / crypto). */
+const CALIBRATION_UNITS = ['loop', 'fmul25519', 'fmulP', 'finv', 'shaBlock', 'aesBlock', 'event'];
+
+function judgeCalibration(lines: string[], status: number | null, engine: Engine): RunJudgement {
+  const count = lines.filter((l) => l.replace(/^[>\s]+/, '').startsWith('NOWBOARD ')).length;
+  try {
+    const { bench } = parseCalibrationOutput(lines.join('\n'), engine.kind);
+    const units = Object.keys(bench.units);
+    const line = `calibration line: ${bench.engine}, clock ${bench.clock}, units ${units.join(' ')}`;
+    if (count !== 1) return { ok: false, line, why: `${count} NOWBOARD lines, expected one` };
+    const missing = CALIBRATION_UNITS.filter((u) => !bench.units[u]);
+    if (missing.length) return { ok: false, line, why: 'units not measured: ' + missing.join(' ') };
+    if (engine.exitStatusMeans && status !== 0) return { ok: false, line, why: 'exit status ' + status };
+    return { ok: true, line, why: '' };
+  } catch (e) {
+    return { ok: false, line: '(no calibration line)', why: (e as Error).message };
+  }
 }
 
 interface Outcome {
@@ -203,12 +228,14 @@ async function main(): Promise<void> {
     }
   }
   const selfcheck = dist('dist/engines/crypto-selfcheck.js');
+  const calibrate = path.join(tmp, 'calibrate.js');
+  fs.writeFileSync(calibrate, 'var NOWBOARD_CALIBRATE_MIN_S = 0.02;\n' + fs.readFileSync(dist('dist/espruino/calibrate.js'), 'utf8'));
 
   const outcomes: Outcome[] = [];
   const versions = new Map<Engine, string>();
   for (const engine of found) {
     console.log(`\n=== ${engine.kind}: ${engine.bin} ===`);
-    const jobs: Job[] = [{ label: 'crypto self-check', file: selfcheck }];
+    const jobs: Job[] = [{ label: 'crypto self-check', file: selfcheck }, { label: 'calibration bench', file: calibrate, judge: judgeCalibration }];
     for (const protocol of runnable) {
       for (const platform of engine.platforms) {
         const key = `${protocol}/${platform}`;
@@ -225,7 +252,9 @@ async function main(): Promise<void> {
         versions.set(engine, version);
       }
       const lines = cleanOutput(r.out);
-      let judgement = judgeRun(lines, r.status, { expectFail: job.expectFail, exitStatusMeans: engine.exitStatusMeans, summary: job.summary });
+      let judgement = job.judge
+        ? job.judge(lines, r.status, engine)
+        : judgeRun(lines, r.status, { expectFail: job.expectFail, exitStatusMeans: engine.exitStatusMeans, summary: job.summary });
       if (r.timedOut) judgement = { ok: false, line: judgement.line, why: `timed out after ${TIMEOUT_S} s (NOWBOARD_ENGINE_TIMEOUT)` };
       const o: Outcome = { engine, job, seconds: r.seconds, judgement, tail: lines.slice(-30) };
       outcomes.push(o);
