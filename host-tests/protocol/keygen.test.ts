@@ -4,7 +4,7 @@ import { x25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { SUITES } from './suites.ts';
 import { configuratorIdentityFrom, enrolleeIdentityFrom, whitelistEntryFor } from '../../firmware/protocols/whitelist/keygen.ts';
-import { frameSummary, encodePresence } from '../../firmware/protocols/whitelist/frames.ts';
+import { frameSummary, encodePresence, encodePresenceBody } from '../../firmware/protocols/whitelist/frames.ts';
 import { Net } from './driver.ts';
 import { CFG1 } from './fixtures.ts';
 import { OK } from '../../firmware/codec/codes.ts';
@@ -41,8 +41,8 @@ for (const [name, suite] of SUITES) {
 
 describe('frameSummary', () => {
   it('names the type and fields, and never throws on garbage', () => {
-    const p = encodePresence(1, new Uint8Array(32).fill(0xab), new Uint8Array(16).fill(1), 7, 3);
-    expect(frameSummary(p)).toBe('PRESENCE v1 suite 1 E abababab.. Ne 01010101.. held 7 caps 3 (61 bytes)');
+    const p = encodePresence(encodePresenceBody(1, new Uint8Array(32).fill(0xab), new Uint8Array(16).fill(1), 7, 3, 9), new Uint8Array(16));
+    expect(frameSummary(p)).toBe('PRESENCE v1 suite 1 E abababab.. Ne 01010101.. held 7 caps 3 ctr 9 (81 bytes)');
     expect(frameSummary(new Uint8Array([1, 1, 9]))).toBe('undecodable (E_TYPE, 3 bytes)');
     expect(frameSummary(new Uint8Array(0))).toBe('undecodable (E_SHORT, 0 bytes)');
   });
