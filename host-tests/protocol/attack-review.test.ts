@@ -20,6 +20,8 @@ import { x25519LowOrderPoints } from '../../firmware/crypto/x25519-low-order.ts'
 import { utf8Encode, toHex } from '../../firmware/bytes/bytes.ts';
 import { WIFI_OK } from '../../firmware/ports/ports.ts';
 import { storeCommands } from '../../configurator/app/config-store.ts';
+import { firmwareSuite } from '../../firmware/protocols/whitelist/suite-x25519.ts';
+import { work } from '../../firmware/crypto/work-counters.ts';
 
 /** Wrap a suite to count every primitive call (the cost a frame imposes). */
 function metered(inner: WhitelistSuiteCrypto) {
@@ -219,7 +221,7 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
       expect(w.conf.audits.map((a) => a.code)).toEqual([EC.OK]);
     });
 
-    it('F2: jamming-equivalent power is all that remains — a forged frame costs one SHA-256 and one HMAC at either end, no multiplication, no state', () => {
+    it('F2: jamming-equivalent power is all that remains — a forged frame costs one hash and one HMAC (configurator) or one HMAC (enrollee), no multiplication, no state', () => {
       const cm = metered(suite);
       const em = metered(suite);
       const net = new Net(suite, 115);
@@ -244,9 +246,9 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
       expect(conf.state).toBe(cs);
       expect(enr.state).toBe(es);
       expect([cm.n.dh - c0.dh, cm.n.dhPub - c0.dhPub, em.n.dh - e0.dh, em.n.dhPub - e0.dhPub]).toEqual([0, 0, 0, 0]);
-      // Configurator: SHA-256(E) for the lookup and tag_P; enrollee: the transcript hash H1 and tag_S.
+      // Configurator: SHA-256(E) for the lookup, and tag_P; enrollee: tag_S alone.
       expect([cm.n.sha256 - c0.sha256, cm.n.hmac - c0.hmac]).toEqual([N, N]);
-      expect([em.n.sha256 - e0.sha256, em.n.hmac - e0.hmac]).toEqual([N, N]);
+      expect([em.n.sha256 - e0.sha256, em.n.hmac - e0.hmac]).toEqual([0, N]);
     });
   });
 
@@ -376,3 +378,31 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
 }
 
 for (const [name, s] of SUITES) describe(name, () => suiteTests(s));
+
+describe('finding 2: the cost of a forged frame in SHA-256 blocks (firmware suite, the bound the spec states)', () => {
+  it('F2: 6 blocks per forged PRESENCE at the configurator, 5 per forged CHALLENGE at the enrollee, no field multiplication', () => {
+    const fw = firmwareSuite();
+    const net = new Net(fw, 116);
+    const c = keyFrom(fw, 'configurator');
+    const id = makeIdentity(fw, 'enrollee-1', c);
+    const conf = net.addConfigurator('conf', c, [{ hash: fw.sha256(id.E), ss: fw.dh(c, id.E), group: '', revoked: false }]);
+    const enr = net.addEnrollee('enr', id, null);
+    net.command(conf, { op: 'config', config: CFG1 });
+    net.boot(conf);
+    net.boot(enr);
+    const r = rng(116);
+    const N = 100;
+    const p = Array.from({ length: N }, () => presenceOf(fw, { E: id.E, ss: r(32) }, { ne: r(16) }));
+    const ch = Array.from({ length: N }, () => encodeChallenge(encodeChallengeBody(1, 5, fw.dhPub(r(32)), r(16)), r(16), r(16)));
+    const f0 = work.fmul25519;
+    let b0 = work.shaBlock;
+    for (const bytes of p) expect(net.step(conf, { t: 'frame', from: r(6), bytes }).code).toBe(EC.E_AUTH_PRESENCE);
+    const confBlocks = (work.shaBlock - b0) / N;
+    b0 = work.shaBlock;
+    for (const bytes of ch) expect(net.step(enr, { t: 'frame', from: r(6), bytes }).code).toBe(EC.E_AUTH_CHALLENGE);
+    const enrBlocks = (work.shaBlock - b0) / N;
+    expect(work.fmul25519).toBe(f0);
+    // SHA-256(E): 1 block; HMAC(ss, 21 + 65 bytes): 3 + 2 blocks. HMAC(ss, 22 + 16 + 56 bytes): 3 + 2 blocks.
+    expect([confBlocks, enrBlocks]).toEqual([6, 5]);
+  });
+});

@@ -19,7 +19,7 @@
 import { equalBytes, ctEqual, concatBytes, copyBytes, writeU32, macToString, wipe } from '../../bytes/bytes.ts';
 import {
   decodeFrame, encodePresenceBody, encodePresence, encodeProof, ackHeader, encodeAck,
-  T_CHALLENGE, T_CONFIG, TYPE_NAMES, SUITE_STRICT, CHALLENGE_BODY_LEN, CONFIG_HDR_LEN, AEAD_TAG_LEN, CAP_WIFI, CAP_SETTINGS, WlFrame,
+  T_CHALLENGE, T_CONFIG, TYPE_NAMES, SUITE_STRICT, CHALLENGE_BODY_LEN, TAG_LEN, CONFIG_HDR_LEN, AEAD_TAG_LEN, CAP_WIFI, CAP_SETTINGS, WlFrame,
 } from './frames.ts';
 import { OK, CONFIG_FORMAT, CONFIG_STALE, E_STATE, E_NO_SESSION, E_REFLECT, E_BAD_POINT, E_AUTH_CONFIG, E_RATE, E_NO_RAND, E_TIMEOUT, E_CRYPTO, E_DUPLICATE, E_EVENT, E_STALE_TIMER, E_SUITE, E_FIELD, I_PRESENCE, I_SESSION, I_PROVISIONED, I_JOIN_FAILED } from '../../codec/codes.ts';
 import { E_AUTH_CHALLENGE, E_KEY_CONFIRM, codeName } from './codes.ts';
@@ -250,8 +250,11 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
     var X = f.X as Uint8Array;
     if (equalBytes(X, st.id.E) || (st.eph && equalBytes(X, st.eph.Y))) return reject(st, E_REFLECT, 'CHALLENGE');
     if (isLowOrder25519(X)) return reject(st, E_BAD_POINT, 'CHALLENGE');
-    var h1 = transcriptH1(suite, st.id.C, st.pres, copyBytes(bytes, 0, CHALLENGE_BODY_LEN));
-    if (!ctEqual(staticTag(suite, st.id.ss, h1), f.tagS as Uint8Array)) return reject(st, E_AUTH_CHALLENGE, 'CHALLENGE');
+    var body = copyBytes(bytes, 0, CHALLENGE_BODY_LEN);
+    var pres = st.pres;
+    if (!ctEqual(staticTag(suite, st.id.ss, copyBytes(pres, pres.length - TAG_LEN), body), f.tagS as Uint8Array)) {
+      return reject(st, E_AUTH_CHALLENGE, 'CHALLENGE');
+    }
     // Only a holder of ss gets here: the budget bounds what even it can make us spend.
     if (st.tries >= st.opt.maxChallenges) return reject(st, E_RATE, 'CHALLENGE');
     var counted = clone(st);
@@ -266,6 +269,7 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
     } catch (e) {
       return reject(counted, E_BAD_POINT, 'CHALLENGE');
     }
+    var h1 = transcriptH1(suite, st.id.C, pres, body);
     var k = deriveKeys(suite, dhs, h1);
     for (var i = 1; i < dhs.length; i++) wipe(dhs[i]);
     if (!ctEqual(macTag(suite, k.cm, h1), f.tag as Uint8Array)) {

@@ -39,9 +39,10 @@ var ACK_HDR = ackHeader(1, SID);
 export var sink: { ok: boolean; ack: Uint8Array | null } = { ok: false, ack: null };
 
 export function enrolleeHandshakeCrypto(): void {
-  var pres = concatBytes([PRESENCE_BODY, presenceTag(S, ss, PRESENCE_BODY)]);
+  var ptag = presenceTag(S, ss, PRESENCE_BODY);
+  var pres = concatBytes([PRESENCE_BODY, ptag]);
+  var pre = ctEqual(staticTag(S, ss, ptag, CHAL_BODY), CHAL_TAG);
   var h1 = transcriptH1(S, C, pres, CHAL_BODY);
-  var pre = ctEqual(staticTag(S, ss, h1), CHAL_TAG);
   var es = S.dh(e, X);
   var k = deriveKeys(S, [ss, es], h1);
   var ok = pre || ctEqual(macTag(S, k.cm, h1), CHAL_TAG);

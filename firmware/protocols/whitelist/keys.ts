@@ -14,7 +14,7 @@
  * which both sides hold without a scalar multiplication (the enrollee in its
  * identity file, the configurator in its whitelist; README §4.1 "Stranding"):
  *   tag_P = HMAC(ss, LABEL_P ‖ PRESENCE-without-tag)[0..16]    (enrollee → configurator)
- *   tag_S = HMAC(ss, LABEL_S ‖ H1)[0..16]                      (configurator → enrollee)
+ *   tag_S = HMAC(ss, LABEL_S ‖ tag_P ‖ CHALLENGE-body)[0..16]   (configurator → enrollee)
  * so a frame forged without a key costs the receiver one HMAC and changes nothing.
  * The two labels differ in their 14th byte, so no message is valid for both.
  *
@@ -71,9 +71,14 @@ export function presenceTag(s: WhitelistSuiteCrypto, ss: Uint8Array, body: Uint8
   return copyBytes(s.hmac(ss, concatBytes([LABEL_P, body])), 0, TAG_LEN);
 }
 
-/** tag_S over H1: proves the CHALLENGE comes from a holder of ss, checked before any X25519. */
-export function staticTag(s: WhitelistSuiteCrypto, ss: Uint8Array, h1: Uint8Array): Uint8Array {
-  return copyBytes(s.hmac(ss, concatBytes([LABEL_S, h1])), 0, TAG_LEN);
+/**
+ * tag_S: proves the CHALLENGE comes from a holder of ss, checked before any
+ * X25519. It covers the PRESENCE it answers through that PRESENCE's tag_P (a MAC
+ * over every byte of it, under the same ss) and the CHALLENGE body (header with
+ * sid, X, Nc): 5 SHA-256 blocks, without hashing the transcript first.
+ */
+export function staticTag(s: WhitelistSuiteCrypto, ss: Uint8Array, presTag: Uint8Array, chalBody: Uint8Array): Uint8Array {
+  return copyBytes(s.hmac(ss, concatBytes([LABEL_S, presTag, chalBody])), 0, TAG_LEN);
 }
 
 export function chainHash(s: WhitelistSuiteCrypto, h: Uint8Array, tag: Uint8Array): Uint8Array {
