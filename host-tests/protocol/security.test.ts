@@ -336,7 +336,8 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
       // tag_S right (it knows ss), tag_C wrong (its X has no matching x).
       const keyHolder = () => {
         const body = encodeChallengeBody(1, 99, suite.dhPub(net.rand(32)), net.rand(16));
-        return encodeChallenge(body, net.rand(16), staticTag(suite, id.ss, enr.state.pres.subarray(65), body));
+        const tagC = net.rand(16);
+        return encodeChallenge(body, tagC, staticTag(suite, id.ss, enr.state.pres.subarray(65), Uint8Array.from([...body, ...tagC])));
       };
       const codes = [0, 1, 2, 3, 4].map(() => net.step(enr, { t: 'frame', from: macOf(60), bytes: keyHolder() }).code);
       expect(codes).toEqual([EC.E_KEY_CONFIRM, EC.E_KEY_CONFIRM, EC.E_KEY_CONFIRM, EC.E_RATE, EC.E_RATE]);

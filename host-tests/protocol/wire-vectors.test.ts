@@ -76,7 +76,7 @@ describe('wire vectors', () => {
     const K = hkdf(sha256, cat(ss, es), h1, ascii('nowboard wl1 keys: c2e-mac e2c-mac c2e-enc e2c-enc'), 96);
     const [kCm, kEm, kCe, kEe] = [K.subarray(0, 32), K.subarray(32, 64), K.subarray(64, 80), K.subarray(80, 96)];
     expect(ch.subarray(56, 72)).toEqual(hmac(sha256, kCm, h1).subarray(0, 16));
-    expect(ch.subarray(72, 88)).toEqual(hmac(sha256, ss, cat(ascii('nowboard wl1 challenge'), p.subarray(65, 81), ch.subarray(0, 56))).subarray(0, 16));
+    expect(ch.subarray(72, 88)).toEqual(hmac(sha256, ss, cat(ascii('nowboard wl1 challenge'), p.subarray(65, 81), ch.subarray(0, 72))).subarray(0, 16));
 
     // PROOF: tag_E over H2.
     const pr = f.PROOF;

@@ -397,7 +397,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     var k = deriveKeys(suite, dhs, h1);
     for (var di = 1; di < dhs.length; di++) wipe(dhs[di]);
     var tag = macTag(suite, k.cm, h1);
-    var chal = encodeChallenge(cbody, tag, staticTag(suite, ss, f.tag as Uint8Array, cbody));
+    var chal = encodeChallenge(cbody, tag, staticTag(suite, ss, f.tag as Uint8Array, concatBytes([cbody, tag])));
     // From now on older PRESENCEs of this enrollee are replays (§4.1).
     if (ctr > rec.ctr) {
       var fr = clone(rec);

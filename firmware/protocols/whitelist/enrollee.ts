@@ -252,7 +252,7 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
     if (isLowOrder25519(X)) return reject(st, E_BAD_POINT, 'CHALLENGE');
     var body = copyBytes(bytes, 0, CHALLENGE_BODY_LEN);
     var pres = st.pres;
-    if (!ctEqual(staticTag(suite, st.id.ss, copyBytes(pres, pres.length - TAG_LEN), body), f.tagS as Uint8Array)) {
+    if (!ctEqual(staticTag(suite, st.id.ss, copyBytes(pres, pres.length - TAG_LEN), copyBytes(bytes, 0, CHALLENGE_BODY_LEN + TAG_LEN)), f.tagS as Uint8Array)) {
       return reject(st, E_AUTH_CHALLENGE, 'CHALLENGE');
     }
     // Only a holder of ss gets here: the budget bounds what even it can make us spend.

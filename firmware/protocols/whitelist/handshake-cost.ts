@@ -41,7 +41,7 @@ export var sink: { ok: boolean; ack: Uint8Array | null } = { ok: false, ack: nul
 export function enrolleeHandshakeCrypto(): void {
   var ptag = presenceTag(S, ss, PRESENCE_BODY);
   var pres = concatBytes([PRESENCE_BODY, ptag]);
-  var pre = ctEqual(staticTag(S, ss, ptag, CHAL_BODY), CHAL_TAG);
+  var pre = ctEqual(staticTag(S, ss, ptag, concatBytes([CHAL_BODY, CHAL_TAG])), CHAL_TAG);
   var h1 = transcriptH1(S, C, pres, CHAL_BODY);
   var es = S.dh(e, X);
   var k = deriveKeys(S, [ss, es], h1);

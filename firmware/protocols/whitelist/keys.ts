@@ -14,7 +14,7 @@
  * which both sides hold without a scalar multiplication (the enrollee in its
  * identity file, the configurator in its whitelist; README §4.1 "Stranding"):
  *   tag_P = HMAC(ss, LABEL_P ‖ PRESENCE-without-tag)[0..16]    (enrollee → configurator)
- *   tag_S = HMAC(ss, LABEL_S ‖ tag_P ‖ CHALLENGE-body)[0..16]   (configurator → enrollee)
+ *   tag_S = HMAC(ss, LABEL_S ‖ tag_P ‖ CHALLENGE[0..72))[0..16]  (configurator → enrollee; covers tag_C)
  * so a frame forged without a key costs the receiver one HMAC and changes nothing.
  * The two labels differ in their 14th byte, so no message is valid for both.
  *
@@ -74,11 +74,12 @@ export function presenceTag(s: WhitelistSuiteCrypto, ss: Uint8Array, body: Uint8
 /**
  * tag_S: proves the CHALLENGE comes from a holder of ss, checked before any
  * X25519. It covers the PRESENCE it answers through that PRESENCE's tag_P (a MAC
- * over every byte of it, under the same ss) and the CHALLENGE body (header with
- * sid, X, Nc): 5 SHA-256 blocks, without hashing the transcript first.
+ * over every byte of it, under the same ss) and every other byte of the
+ * CHALLENGE (header with sid, X, Nc, tag_C), so no byte of a genuine CHALLENGE
+ * can be changed without failing here: 5 SHA-256 blocks, no transcript hash first.
  */
-export function staticTag(s: WhitelistSuiteCrypto, ss: Uint8Array, presTag: Uint8Array, chalBody: Uint8Array): Uint8Array {
-  return copyBytes(s.hmac(ss, concatBytes([LABEL_S, presTag, chalBody])), 0, TAG_LEN);
+export function staticTag(s: WhitelistSuiteCrypto, ss: Uint8Array, presTag: Uint8Array, chalWithTagC: Uint8Array): Uint8Array {
+  return copyBytes(s.hmac(ss, concatBytes([LABEL_S, presTag, chalWithTagC])), 0, TAG_LEN);
 }
 
 export function chainHash(s: WhitelistSuiteCrypto, h: Uint8Array, tag: Uint8Array): Uint8Array {
