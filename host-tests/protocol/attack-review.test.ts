@@ -12,7 +12,9 @@ import { WhitelistSuiteCrypto } from '../../firmware/protocols/whitelist/suite.t
 import { world, CFG1 } from './fixtures.ts';
 import { Net, keyFrom, makeIdentity, macOf, presenceOf, rng } from './driver.ts';
 import * as EC from './wl-codes.ts';
-import { EN_JOINING, makeEnrollee } from '../../firmware/protocols/whitelist/enrollee.ts';
+import { EN_JOINING, makeEnrollee, ENROLLEE_DEFAULTS } from '../../firmware/protocols/whitelist/enrollee.ts';
+import { ENROLLEE_TIMING } from '../../firmware/apps/whitelist/enrollee-spec.ts';
+import { CONFIGURATOR_TIMING } from '../../configurator/app/whitelist/configurator-spec.ts';
 import { CONFIGURATOR_DEFAULTS, CS_WAIT_ACK, ConfiguratorOptions } from '../../firmware/protocols/whitelist/configurator.ts';
 import { encodeChallenge, encodeChallengeBody, T_PRESENCE, T_ACK } from '../../firmware/protocols/whitelist/frames.ts';
 import { WlConfig, encodeConfig, decodeConfig } from '../../firmware/protocols/whitelist/records.ts';
@@ -378,6 +380,15 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
 }
 
 for (const [name, s] of SUITES) describe(name, () => suiteTests(s));
+
+describe('finding 2: a session started by a copy of a PRESENCE always sees the enrollee\'s own repeat', () => {
+  it('F2: proofMs × maxTries ≥ the longest presence interval with jitter, for the core defaults and for the board timing', () => {
+    for (const [e, c] of [[ENROLLEE_DEFAULTS, CONFIGURATOR_DEFAULTS], [ENROLLEE_TIMING, CONFIGURATOR_TIMING]] as const) {
+      const longest = e.presenceMaxMs + Math.floor(e.presenceMaxMs / 4);
+      expect(c.proofMs * c.maxTries).toBeGreaterThanOrEqual(longest);
+    }
+  });
+});
 
 describe('finding 2: the cost of a forged frame in SHA-256 blocks (firmware suite, the bound the spec states)', () => {
   it('F2: 6 blocks per forged PRESENCE at the configurator, 5 per forged CHALLENGE at the enrollee, no field multiplication', () => {
