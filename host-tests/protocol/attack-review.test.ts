@@ -240,7 +240,7 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
       const cs = conf.state;
       const es = enr.state;
       for (let i = 0; i < N; i++) {
-        const p = presenceOf(suite, { E: id.E, ss: r(32) }, { ne: r(16), held: r(1)[0] & 3, ctr: 1 + (r(1)[0] & 7) });
+        const p = presenceOf(suite, { E: id.E, ss: r(32) }, { ne: r(16), held: 0, ctr: 1 + (r(1)[0] & 7) });
         expect(net.step(conf, { t: 'frame', from: r(6), bytes: p }).code).toBe(EC.E_AUTH_PRESENCE);
         const ch = encodeChallenge(encodeChallengeBody(1, 1 + r(1)[0], suite.dhPub(r(32)), r(16)), r(16), r(16));
         expect(net.step(enr, { t: 'frame', from: r(6), bytes: ch }).code).toBe(EC.E_AUTH_CHALLENGE);
@@ -413,7 +413,34 @@ describe('finding 2: the cost of a forged frame in SHA-256 blocks (firmware suit
     for (const bytes of ch) expect(net.step(enr, { t: 'frame', from: r(6), bytes }).code).toBe(EC.E_AUTH_CHALLENGE);
     const enrBlocks = (work.shaBlock - b0) / N;
     expect(work.fmul25519).toBe(f0);
-    // SHA-256(E): 1 block; HMAC(ss, 21 + 65 bytes): 3 + 2 blocks. HMAC(ss, 22 + 16 + 56 bytes): 3 + 2 blocks.
+    // SHA-256(E): 1 block; HMAC(ss, 21 + 65 bytes): 3 + 2 blocks. HMAC(ss, 22 + 16 + 72 bytes): 3 + 2 blocks.
     expect([confBlocks, enrBlocks]).toEqual([6, 5]);
+  });
+
+  it('a PRESENCE whose outcome changes nothing costs the lookup only (1 block): the enrollee repeating itself, or a claim to be up to date', () => {
+    const fw = firmwareSuite();
+    const w = world(fw, 117);
+    const pres = w.net.inflight[0].bytes;
+    w.net.deliverOne(); // the session starts; the CHALLENGE goes out (and is lost)
+    w.net.inflight = [];
+    const before = w.conf.state;
+    let b0 = work.shaBlock;
+    for (let i = 0; i < 10; i++) expect(w.net.step(w.conf, { t: 'frame', from: w.enr.mac, bytes: pres }).code).toBe(0); // CHALLENGE re-sent
+    expect((work.shaBlock - b0) / 10).toBe(1);
+    expect(w.conf.state).toBe(before);
+    expect(w.net.run(() => w.conf.audits.length > 0)).toBe(true);
+    // Provisioned and confirmed: any PRESENCE claiming the target (its own repeats, or forged ones) is a lookup and nothing else.
+    const done = w.conf.state;
+    const r = rng(117);
+    const claims = Array.from({ length: 10 }, () => presenceOf(fw, { E: w.enr.state.id.E, ss: r(32) }, { ne: r(16), held: CFG1.version, ctr: 50 }));
+    b0 = work.shaBlock;
+    for (const p of claims) {
+      const st = w.net.step(w.conf, { t: 'frame', from: r(6), bytes: p });
+      expect(st.code).toBe(EC.E_UP_TO_DATE);
+      expect(st.effects).toEqual([]);
+    }
+    expect((work.shaBlock - b0) / 10).toBe(1);
+    expect(w.conf.state).toBe(done);
+    expect(w.conf.audits.map((a) => a.code)).toEqual([EC.OK]);
   });
 });

@@ -15,6 +15,7 @@ import { ReportEffect, AuditEffect, StoreEffect } from '../../firmware/runtime/e
 import { utf8Encode } from '../../firmware/bytes/bytes.ts';
 import { encodePresenceBody, encodePresence, CAP_WIFI, CAP_SETTINGS } from '../../firmware/protocols/whitelist/frames.ts';
 import { presenceTag } from '../../firmware/protocols/whitelist/keys.ts';
+import { enrolleeIdentityFrom } from '../../firmware/protocols/whitelist/keygen.ts';
 import { WIFI_OK, WIFI_NO_AP, WIFI_AUTH_FAIL } from '../../firmware/ports/ports.ts';
 
 export const BCAST = new Uint8Array([255, 255, 255, 255, 255, 255]);
@@ -48,10 +49,9 @@ export function keyFrom(suite: WhitelistSuiteCrypto, label: string): Uint8Array 
   return suite.sha256(utf8Encode('nowboard test key ' + label));
 }
 
+/** An enrollee identity through the protocol's one derivation (keygen.ts), with this suite's crypto. */
 export function makeIdentity(suite: WhitelistSuiteCrypto, eLabel: string, c: Uint8Array): EnrolleeIdentity {
-  const e = keyFrom(suite, eLabel);
-  const C = suite.dhPub(c);
-  return { e, E: suite.dhPub(e), C, ss: suite.dh(e, C) };
+  return enrolleeIdentityFrom(suite, keyFrom(suite, eLabel), suite.dhPub(c));
 }
 
 /**

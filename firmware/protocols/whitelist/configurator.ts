@@ -296,6 +296,25 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     if (isLowOrder25519(E) || (f.Y && isLowOrder25519(f.Y))) return reject(st, E_BAD_POINT, 'PRESENCE', true);
     if (equalBytes(E, st.id.C) || (f.Y && equalBytes(f.Y, st.id.C))) return reject(st, E_REFLECT, 'PRESENCE', true);
     var now = typeof ev.now === 'number' ? ev.now : 0;
+    // Outcomes that change nothing need no tag (README §3.1 step 5): most PRESENCEs
+    // on the air are an enrollee repeating itself, and checking each one's tag would
+    // cost every repeat an HMAC (5 SHA-256 blocks) for nothing.
+    var s0 = has(st.sess, hx) ? st.sess[hx] : null;
+    if (s0 && s0.st === CS_WAIT_PROOF && equalBytes(s0.pres, bytes)) {
+      // The very bytes that started this session (authenticated then): our CHALLENGE
+      // was lost or went elsewhere; send it to this sender, no crypto.
+      return step(st, [{ t: 'send', to: copyBytes(from), bytes: s0.chal }], 'WAIT_PROOF -presence again-> WAIT_PROOF', 0);
+    }
+    var ctr0 = f.ctr as number;
+    if (ctr0 < rec.ctr) return reject(st, E_REPLAY, 'PRESENCE', true);
+    var tgt0 = configFor(st, hx);
+    var held0 = f.held as number;
+    if (tgt0) {
+      var confirms = held0 === tgt0.version && (rec.prov < held0 || (s0 !== null && s0.st === CS_WAIT_ACK && s0.target.version === held0));
+      if (held0 >= tgt0.version && !confirms) return reject(st, E_UP_TO_DATE, 'PRESENCE', true);
+      if (held0 < tgt0.version && s0 && s0.st === CS_WAIT_ACK) return reject(st, E_BUSY, 'PRESENCE', true);
+      if (held0 < tgt0.version && !s0 && now < rec.retryAt) return reject(st, E_COOLDOWN, 'PRESENCE', true);
+    }
     var body = copyBytes(bytes, 0, bytes.length - TAG_LEN);
     var st1 = st;
     var out: WlEffect[] = [];
@@ -322,12 +341,9 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
       if (st1 === st) return reject(st, E_AUTH_PRESENCE, 'PRESENCE', true);
       return step(st1, out, 'PRESENCE -x first contact, tag', E_AUTH_PRESENCE);
     }
-    // Authentic from here: sent by a holder of ss (the enrollee), maybe long ago.
-    var ctr = f.ctr as number;
-    if (ctr < rec.ctr) {
-      if (st1 === st) return reject(st, E_REPLAY, 'PRESENCE', true);
-      return step(st1, out, 'PRESENCE -x replay', E_REPLAY);
-    }
+    // Authentic from here: sent by a holder of ss (the enrollee), not older than
+    // the lowest counter still accepted (checked above).
+    var ctr = ctr0;
     var target = configFor(st1, hx);
     if (!target) return step(st1, out.concat([report(E_NO_CONFIG, 'PRESENCE: ' + codeName(E_NO_CONFIG))]), 'PRESENCE -x', E_NO_CONFIG);
     var held = f.held as number;
@@ -349,11 +365,6 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     }
     if (has(st1.sess, hx)) {
       var s = st1.sess[hx];
-      if (s.st === CS_WAIT_PROOF && equalBytes(s.pres, bytes)) {
-        // The same PRESENCE again (the enrollee repeating it, or a copy): our
-        // CHALLENGE was lost or went elsewhere; send it to this sender, no crypto.
-        return step(st1, out.concat([{ t: 'send', to: copyBytes(from), bytes: s.chal }]), 'WAIT_PROOF -presence again-> WAIT_PROOF', 0);
-      }
       if (s.st === CS_WAIT_PROOF && ctr > s.ctr) {
         // The enrollee has moved on to a newer PRESENCE (reboot, fresh nonce):
         // the old one can never be answered. Drop that session, start a new one.
