@@ -8,7 +8,7 @@
  */
 import { CliError } from './cli-errors.ts';
 import { readJson } from './manifest.ts';
-import { configsSchema, parseWith } from './schemas.ts';
+import { configsSchema, configRecord, configOverride, parseWith } from './schemas.ts';
 
 export const CONFIGS_FORMAT = 'nowboard-configs/1';
 
@@ -26,6 +26,15 @@ export interface ConfigStoreFile {
 
 export { LIMITS } from './schemas.ts';
 
+/**
+ * One record (a group's, a device's overrides, or a resolved one) against the
+ * same schema the file is read with; `partial` for overrides. `where` names the
+ * file and the record in the error (E_FILE_CORRUPT).
+ */
+export function validateRecord(r: unknown, where: string, partial: boolean): void {
+  parseWith(partial ? configOverride : configRecord, r, where, 'E_FILE_CORRUPT');
+}
+
 export function validateConfigStore(v: unknown, file: string): ConfigStoreFile {
   const s = v as ConfigStoreFile;
   if (!s || typeof s !== 'object' || s.format !== CONFIGS_FORMAT) {
@@ -40,9 +49,11 @@ export function readConfigStore(file: string): ConfigStoreFile {
 
 /** The record a device gets: its group's, with its own overrides on top. */
 export function resolveConfig(s: ConfigStoreFile, id: string, group: string): ConfigRecord | undefined {
-  const g = s.groups[group];
+  // Own keys only: a group or device named like an Object.prototype member ("constructor") is not inherited.
+  const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+  const g = own(s.groups, group) ? s.groups[group] : undefined;
   if (!g) return undefined;
-  const d = s.devices[id] ?? {};
+  const d = own(s.devices, id) ? s.devices[id] : {};
   return {
     version: d.version ?? g.version,
     ssid: d.ssid ?? g.ssid,
