@@ -6,8 +6,9 @@
  * record is checked with the protocol's own encoder before it is used, so a bad
  * record is refused with a code instead of failing mid-handshake.
  */
-import { utf8Decode, fromHex } from '../../firmware/bytes/bytes.ts';
+import { utf8Decode, utf8Encode, fromHex } from '../../firmware/bytes/bytes.ts';
 import { WlConfig, encodeConfig } from '../../firmware/protocols/whitelist/records.ts';
+import { RESERVED_SETTING_KEY } from '../../firmware/codec/config-record.ts';
 
 export var STORE_FILE = 'nb.store';
 
@@ -19,15 +20,29 @@ export interface StoreCommand {
   config: WlConfig;
 }
 
+/**
+ * One record as the protocol's encoder accepts it, or null. No coercion: a
+ * missing or non-string field, a numeric PSK, a setting that is not a string or
+ * is named __proto__ all refuse the record (issue 9 finding 6).
+ */
 function asConfig(v: any): WlConfig | null {
-  if (!v || typeof v !== 'object') return null;
-  var c: WlConfig = { version: v.version, ssid: v.ssid, psk: v.psk, settings: v.settings || {} };
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return null;
+  var c: WlConfig = { version: v.version, ssid: v.ssid, psk: v.psk, settings: v.settings };
   try {
     encodeConfig(c);
   } catch (e) {
     return null;
   }
   return c;
+}
+
+/** A group name the whitelist file can carry (0..32 UTF-8 bytes) and a plain object can hold as a key. */
+function groupName(g: string): boolean {
+  return g !== RESERVED_SETTING_KEY && utf8Encode(g).length <= 32;
+}
+
+function isMap(v: any): boolean {
+  return v === undefined || (!!v && typeof v === 'object' && !Array.isArray(v));
 }
 
 /**
@@ -45,15 +60,18 @@ export function storeCommands(raw: Uint8Array, idBytes?: number): { cmds: StoreC
   } catch (e) {
     return { cmds: out, bad: 0, error: 'store is not JSON' };
   }
-  if (!o || typeof o !== 'object') return { cmds: out, bad: 0, error: 'store is not an object' };
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return { cmds: out, bad: 0, error: 'store is not an object' };
+  if (!isMap(o.groups) || !isMap(o.devices)) return { cmds: out, bad: 0, error: 'groups and devices must be objects' };
   var g = o.groups || {};
   for (var name in g) {
-    var c = asConfig(g[name]);
+    if (!Object.prototype.hasOwnProperty.call(g, name)) continue;
+    var c = groupName(name) ? asConfig(g[name]) : null;
     if (c) out.push({ t: 'command', op: 'config', group: name, config: c });
     else bad++;
   }
   var d = o.devices || {};
   for (var hx in d) {
+    if (!Object.prototype.hasOwnProperty.call(d, hx)) continue;
     var cd = asConfig(d[hx]);
     var h: Uint8Array | null = null;
     try {

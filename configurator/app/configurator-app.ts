@@ -47,7 +47,9 @@ export function startConfigurator(ports: Ports, accel: string[], spec: Configura
   var st = ports.storage;
   var b = spec.load(st);
   if (!b.role) {
-    emit(ports, 'error', { what: b.what, code: b.code });
+    // Nothing to run on: a missing key, or a device list that does not decode (an
+    // unreadable whitelist is not an empty one). Say so and stay off the air.
+    emit(ports, 'error', { what: b.what, code: b.code, name: spec.codeName(b.code), fatal: 'configurator not started' });
     return null;
   }
   if (b.code) emit(ports, 'error', { what: b.what, code: b.code });

@@ -6,12 +6,13 @@
  * is prepared like a freshly flashed board by the protocol's batch; an
  * enrollee is finished when it reports {"ev":"provisioned"} (or, when it is
  * expected to get nothing, never — the test then runs to maxMs and checks);
- * a configurator when its audit log holds an OK for each enrollee it should
- * provision. ES5-safe.
+ * a configurator when its audit log holds an OK (or an authenticated
+ * I_CONFIRMED, when the ACK was lost) for each enrollee it should provision. ES5-safe.
  */
 import { ScenarioOptions, runScenario, ScenarioResult } from '../sim/sim-scenario.ts';
 import { Board, World, LoadBundle, BoardPlatform } from '../sim/sim-world.ts';
 import { WlConfig } from '../../firmware/protocols/whitelist/records.ts';
+import { I_CONFIRMED } from '../../firmware/codec/codes.ts';
 import { BatchProtocol, SimBatch, ConfiguratorFileOptions, writeFiles } from './batch-protocol.ts';
 import { whitelistBatch, WlSimBatch } from './whitelist-batch.ts';
 
@@ -93,7 +94,8 @@ export function batchScenarioOptions<B extends SimBatch = WlSimBatch>(o: BatchSc
     var okd: { [h: string]: boolean } = {};
     for (var i = 0; i < b.reports.length; i++) {
       var r = b.reports[i];
-      if (r.ev === 'audit' && r.code === 0) okd[r.device] = true;
+      // An OK ACK, or (its ACK lost) the enrollee's authenticated PRESENCE holding the version.
+      if (r.ev === 'audit' && (r.code === 0 || r.code === I_CONFIRMED)) okd[r.device] = true;
     }
     for (var k = 0; k < want.length; k++) if (!okd[want[k]]) return false;
     // If some enrollees are expected to get nothing, only the time limit ends the run.

@@ -10,10 +10,11 @@
  * so a seed fixes the whole run, keys included.
  */
 import { x25519, x25519Base } from '../../firmware/crypto/x25519.ts';
+import { enrolleeIdentityFile } from '../../firmware/protocols/whitelist/keygen.ts';
 import { sha256 } from '../../firmware/crypto/sha256.ts';
 import { toHex, utf8Encode } from '../../firmware/bytes/bytes.ts';
 import { slotFiles } from '../../firmware/ports/slot-storage.ts';
-import { encodeIdentity, encodeConfiguratorIdentity, encodeWhitelist, WhitelistEntry, WlConfig } from '../../firmware/protocols/whitelist/records.ts';
+import { encodeConfiguratorIdentity, encodeWhitelist, WhitelistEntry, WlConfig } from '../../firmware/protocols/whitelist/records.ts';
 import { WHITELIST_FILE } from '../../firmware/protocols/whitelist/configurator.ts';
 import { IDENTITY_FILE } from '../../firmware/apps/enrollee-app.ts';
 import { KEY_FILE } from '../app/whitelist/configurator-spec.ts';
@@ -54,7 +55,7 @@ function enrolleeFiles(batch: WlSimBatch, index: number, anchor?: Uint8Array): R
   var en = batch.enrollees[index];
   var pinnedC = anchor || batch.configurators[en.owner].C;
   var logical: { [name: string]: Uint8Array } = {};
-  logical[IDENTITY_FILE] = encodeIdentity({ e: en.e, E: en.E, C: pinnedC, ss: x25519(en.e, pinnedC) });
+  logical[IDENTITY_FILE] = enrolleeIdentityFile(en.e, pinnedC);
   return slotFiles(logical);
 }
 

@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { CliError } from './cli-errors.ts';
 import { FlagSpec, parseFlags } from './args.ts';
 import { makeBatch, readManifest, readDeviceSecret, writeSecretJson, toHex } from './manifest.ts';
-import { CONFIGS_FORMAT, ConfigStoreFile } from './config-store-file.ts';
+import { CONFIGS_FORMAT, ConfigStoreFile, validateConfigStore } from './config-store-file.ts';
+import { groupName, ID_RE, LIMITS, bytesOf } from './schemas.ts';
+import { validateManifest } from './manifest.ts';
 import { readWhitelist, setStatus, whitelistFromManifest, writeWhitelist } from './whitelist-file.ts';
 import { renderTable } from './text-table.ts';
 import { bundlePath } from '../protocols/index.ts';
@@ -37,17 +39,32 @@ export const keygenFlags: Record<string, FlagSpec> = {
   'clock-base': { type: 'int', min: 0, max: 4294967295, help: "ecqv: the CA's clock at boot, Unix seconds (default: now)" },
 };
 
+/** Flag values that would make files the CLI or a board refuses later: refused now, before anything is written. */
+function checkKeygenFlags(flags: Record<string, unknown>): void {
+  const g = groupName.safeParse(flags.group);
+  if (!g.success) throw new CliError('E_FLAG_VALUE', `--group ${g.error.issues[0].message} (the whitelist file holds ${32} bytes), got "${String(flags.group)}"`);
+  const lastId = String(flags.prefix) + String(flags.count).padStart(4, '0');
+  if (!ID_RE.test(String(flags.prefix) + '0000') || !ID_RE.test(lastId)) {
+    throw new CliError('E_FLAG_VALUE', `--prefix: device ids (e.g. "${lastId}") must match ${ID_RE}`);
+  }
+  const ssid = String(flags.ssid);
+  if (ssid.length < 1 || bytesOf(ssid) > LIMITS.ssid) throw new CliError('E_FLAG_VALUE', `--ssid must be 1..${LIMITS.ssid} bytes, got "${ssid}"`);
+}
+
 export function cmdKeygen(argv: string[], out: (s: string) => void): number {
   const { flags } = parseFlags(argv, keygenFlags, 'keygen');
+  checkKeygenFlags(flags);
   const dir = flags.out as string;
   if (fs.existsSync(path.join(dir, 'manifest.json')) && !flags.force) {
     throw new CliError('E_FILE_EXISTS', `${dir} already holds a batch (manifest.json); use --force to replace it`);
   }
   if (flags.protocol === 'ecqv') return cmdKeygenEcqv(flags, out);
   for (const f of ECQV_ONLY) if (flags[f] !== undefined && flags[f] !== false) throw new CliError('E_FLAG_VALUE', `--${f} is for --protocol ecqv only`);
-  fs.mkdirSync(path.join(dir, 'devices'), { recursive: true });
   const group = flags.group as string;
   const batch = makeBatch(flags.count as number, { prefix: flags.prefix as string, group, random: (n) => new Uint8Array(randomBytes(n)) });
+  // Everything this run writes passes the same schemas the CLI reads it back with.
+  validateManifest(batch.manifest, path.join(dir, 'manifest.json'));
+  fs.mkdirSync(path.join(dir, 'devices'), { recursive: true });
   writeSecretJson(path.join(dir, 'configurator.key.json'), {
     privateKey: toHex(batch.configurator.privateKey),
     publicKey: toHex(batch.configurator.publicKey),
@@ -64,6 +81,7 @@ export function cmdKeygen(argv: string[], out: (s: string) => void): number {
     devices: {},
   };
   if (flags['per-device-wifi']) for (const d of batch.manifest.devices) store.devices[d.id] = { psk: randomBytes(12).toString('base64url') };
+  validateConfigStore(store, path.join(dir, 'configs.json'));
   writeSecretJson(path.join(dir, 'configs.json'), store);
   writeWhitelist(path.join(dir, 'whitelist.json'), whitelistFromManifest(batch.manifest));
   out(`wrote ${batch.secrets.length} identities, manifest.json, whitelist.json, configs.json and configurator.key.json to ${dir}`);

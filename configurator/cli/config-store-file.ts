@@ -2,10 +2,13 @@
  * The configuration store the configurator hands out: Wi-Fi credentials and
  * app settings per group, with per-device overrides (incl. per-device Wi-Fi
  * credentials, the future work paper 003 names). Each group/device record has a
- * version; an enrollee holding an older version is re-provisioned.
+ * version; an enrollee holding an older version is re-provisioned. Checked by
+ * the zod schema in schemas.ts (configsSchema): a null record, a number where a
+ * string belongs or a key "__proto__" is refused with the file and the field.
  */
 import { CliError } from './cli-errors.ts';
 import { readJson } from './manifest.ts';
+import { configsSchema, configRecord, configOverride, parseWith } from './schemas.ts';
 
 export const CONFIGS_FORMAT = 'nowboard-configs/1';
 
@@ -21,46 +24,23 @@ export interface ConfigStoreFile {
   devices: Record<string, Partial<ConfigRecord>>;
 }
 
-/** Limits that keep one configuration inside the protocol's fragment budget (firmware/protocols/whitelist/README.md). */
-export const LIMITS = { ssid: 32, psk: 63, appKeys: 16, appKey: 32, appValue: 96 };
+export { LIMITS } from './schemas.ts';
 
-export function validateRecord(r: Partial<ConfigRecord>, where: string, partial: boolean): void {
-  if (!partial || r.version !== undefined) {
-    if (!Number.isInteger(r.version) || (r.version as number) < 1 || (r.version as number) > 0xffffffff) {
-      throw new CliError('E_FILE_CORRUPT', `${where}.version must be an integer 1..2^32-1`);
-    }
-  }
-  if (!partial || r.ssid !== undefined) {
-    if (typeof r.ssid !== 'string' || r.ssid.length < 1 || Buffer.byteLength(r.ssid) > LIMITS.ssid) {
-      throw new CliError('E_FILE_CORRUPT', `${where}.ssid must be 1..${LIMITS.ssid} bytes`);
-    }
-  }
-  if (!partial || r.psk !== undefined) {
-    if (typeof r.psk !== 'string' || r.psk.length < 8 || Buffer.byteLength(r.psk) > LIMITS.psk) {
-      throw new CliError('E_FILE_CORRUPT', `${where}.psk must be 8..${LIMITS.psk} bytes (WPA2 passphrase)`);
-    }
-  }
-  if (!partial || r.app !== undefined) {
-    const app = r.app as Record<string, unknown>;
-    if (!app || typeof app !== 'object' || Array.isArray(app)) throw new CliError('E_FILE_CORRUPT', `${where}.app must be an object of strings`);
-    const keys = Object.keys(app);
-    if (keys.length > LIMITS.appKeys) throw new CliError('E_FILE_CORRUPT', `${where}.app has more than ${LIMITS.appKeys} keys`);
-    for (const k of keys) {
-      if (Buffer.byteLength(k) > LIMITS.appKey || typeof app[k] !== 'string' || Buffer.byteLength(app[k] as string) > LIMITS.appValue) {
-        throw new CliError('E_FILE_CORRUPT', `${where}.app["${k}"]: keys ≤ ${LIMITS.appKey} bytes, string values ≤ ${LIMITS.appValue} bytes`);
-      }
-    }
-  }
+/**
+ * One record (a group's, a device's overrides, or a resolved one) against the
+ * same schema the file is read with; `partial` for overrides. `where` names the
+ * file and the record in the error (E_FILE_CORRUPT).
+ */
+export function validateRecord(r: unknown, where: string, partial: boolean): void {
+  parseWith(partial ? configOverride : configRecord, r, where, 'E_FILE_CORRUPT');
 }
 
 export function validateConfigStore(v: unknown, file: string): ConfigStoreFile {
   const s = v as ConfigStoreFile;
-  if (!s || s.format !== CONFIGS_FORMAT || typeof s.groups !== 'object' || typeof s.devices !== 'object') {
+  if (!s || typeof s !== 'object' || s.format !== CONFIGS_FORMAT) {
     throw new CliError('E_FILE_CORRUPT', `${file}: not a nowboard configuration store (format "${CONFIGS_FORMAT}", groups, devices)`);
   }
-  for (const [g, r] of Object.entries(s.groups)) validateRecord(r, `${file}: groups.${g}`, false);
-  for (const [d, r] of Object.entries(s.devices)) validateRecord(r, `${file}: devices.${d}`, true);
-  return s;
+  return parseWith(configsSchema, v, file, 'E_FILE_CORRUPT') as ConfigStoreFile;
 }
 
 export function readConfigStore(file: string): ConfigStoreFile {
@@ -69,9 +49,11 @@ export function readConfigStore(file: string): ConfigStoreFile {
 
 /** The record a device gets: its group's, with its own overrides on top. */
 export function resolveConfig(s: ConfigStoreFile, id: string, group: string): ConfigRecord | undefined {
-  const g = s.groups[group];
+  // Own keys only: a group or device named like an Object.prototype member ("constructor") is not inherited.
+  const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+  const g = own(s.groups, group) ? s.groups[group] : undefined;
   if (!g) return undefined;
-  const d = s.devices[id] ?? {};
+  const d = own(s.devices, id) ? s.devices[id] : {};
   return {
     version: d.version ?? g.version,
     ssid: d.ssid ?? g.ssid,

@@ -6,14 +6,17 @@
  *   DIR/configurator.key.json secret: the configurator's static X25519 private key (mode 0600)
  *   DIR/devices/<id>.json    secret: the device's private key (host form, mode 0600)
  *
- * Everything read back is validated; a corrupt or hand-edited file gives a
- * CliError naming the file and the field, never a stack trace.
+ * Everything read back is validated by the zod schemas of schemas.ts (the
+ * manifest's devices are a discriminated union on `protocol`); a corrupt or
+ * hand-edited file gives a CliError naming the file and the field, never a
+ * stack trace.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { CliError } from './cli-errors.ts';
+import { manifestSchema, withManifestDefaults, deviceSecretSchema, configuratorKeySchema, parseWith } from './schemas.ts';
 
 export const MANIFEST_FORMAT = 'nowboard-manifest/1';
 
@@ -70,42 +73,11 @@ export function writeSecretJson(file: string, value: unknown): void {
   fs.writeFileSync(file, JSON.stringify(value, null, 2) + '\n', { mode: 0o600 });
 }
 
-const ID_RE = /^[A-Za-z0-9._-]{1,32}$/;
-
 export function validateManifest(v: unknown, file: string): Manifest {
-  const m = v as Manifest;
-  if (!m || typeof m !== 'object' || m.format !== MANIFEST_FORMAT) {
+  if (!v || typeof v !== 'object' || (v as { format?: unknown }).format !== MANIFEST_FORMAT) {
     throw new CliError('E_MANIFEST', `${file}: not a nowboard manifest (format must be "${MANIFEST_FORMAT}")`);
   }
-  // Manifests written before protocols were selectable are whitelist batches.
-  if (m.protocol === undefined) m.protocol = 'whitelist';
-  if (m.protocol !== 'whitelist' && m.protocol !== 'ecqv') throw new CliError('E_MANIFEST', `${file}: protocol "${String(m.protocol)}" has no keygen in this version (whitelist, ecqv)`);
-  const ecqv = m.protocol === 'ecqv';
-  if (m.suite !== 1 && !(ecqv && m.suite === 2)) throw new CliError('E_MANIFEST', `${file}: unsupported suite ${String(m.suite)} (${ecqv ? 'ecqv: 1 = P-256, 2 = secp160k1' : 'this version speaks suite 1'})`);
-  // ecqv: the CA key Q_CA, compressed (33 bytes on P-256, 21 on secp160k1)
-  const ca = fromHexField(m.configurator?.publicKey, ecqv ? (m.suite === 1 ? 33 : 21) : 32, `${file}: configurator.publicKey`);
-  if (ecqv && ca[0] !== 2 && ca[0] !== 3) throw new CliError('E_MANIFEST', `${file}: configurator.publicKey must be a compressed point (02/03)`);
-  if (!Array.isArray(m.devices)) throw new CliError('E_MANIFEST', `${file}: devices must be a list`);
-  const seen = new Set<string>();
-  m.devices.forEach((d, i) => {
-    const where = `${file}: devices[${i}]`;
-    if (!d || typeof d.id !== 'string' || !ID_RE.test(d.id)) throw new CliError('E_MANIFEST', `${where}.id must match ${ID_RE}`);
-    if (seen.has(d.id)) throw new CliError('E_MANIFEST', `${where}: duplicate id ${d.id}`);
-    seen.add(d.id);
-    if (d.protocol === undefined) d.protocol = m.protocol;
-    if (d.protocol !== m.protocol) throw new CliError('E_MANIFEST', `${where}.protocol "${String(d.protocol)}" differs from the batch's "${m.protocol}"`);
-    if (ecqv) {
-      fromHexField(d.deviceId, 8, `${where}.deviceId`);
-      if (seen.has('#' + d.deviceId)) throw new CliError('E_MANIFEST', `${where}: duplicate deviceId ${d.deviceId}`);
-      seen.add('#' + d.deviceId);
-    } else {
-      const pub = fromHexField(d.publicKey, 32, `${where}.publicKey`);
-      const hash = fromHexField(d.keyHash, 32, `${where}.keyHash`);
-      if (toHex(sha256(pub)) !== toHex(hash)) throw new CliError('E_MANIFEST', `${where}: keyHash is not SHA-256 of publicKey`);
-    }
-    if (typeof d.group !== 'string' || !d.group) throw new CliError('E_MANIFEST', `${where}.group must be a non-empty string`);
-  });
-  return m;
+  return parseWith(manifestSchema, withManifestDefaults(v), file, 'E_MANIFEST') as Manifest;
 }
 
 export function readManifest(file: string): Manifest {
@@ -114,23 +86,23 @@ export function readManifest(file: string): Manifest {
 
 export function readDeviceSecret(dir: string, id: string): DeviceSecret {
   const file = path.join(dir, 'devices', id + '.json');
-  const v = readJson(file) as DeviceSecret;
-  const priv = fromHexField(v?.privateKey, 32, `${file}: privateKey`);
-  const pub = fromHexField(v?.publicKey, 32, `${file}: publicKey`);
-  fromHexField(v?.configuratorPublicKey, 32, `${file}: configuratorPublicKey`);
+  const v = parseWith(deviceSecretSchema, readJson(file), file, 'E_FILE_CORRUPT');
+  if (v.id !== id) throw new CliError('E_FILE_CORRUPT', `${file}: id: "${v.id}" is not the device "${id}" the file is named for`);
+  const priv = fromHexField(v.privateKey, 32, `${file}: privateKey`);
+  const pub = fromHexField(v.publicKey, 32, `${file}: publicKey`);
   if (toHex(x25519.getPublicKey(priv)) !== toHex(pub)) {
-    throw new CliError('E_FILE_CORRUPT', `${file}: publicKey does not belong to privateKey`);
+    throw new CliError('E_FILE_CORRUPT', `${file}: publicKey: does not belong to privateKey`);
   }
   return v;
 }
 
 export function readConfiguratorKey(dir: string): { privateKey: Uint8Array; publicKey: Uint8Array } {
   const file = path.join(dir, 'configurator.key.json');
-  const v = readJson(file) as { privateKey?: string; publicKey?: string };
-  const priv = fromHexField(v?.privateKey, 32, `${file}: privateKey`);
-  const pub = fromHexField(v?.publicKey, 32, `${file}: publicKey`);
+  const v = parseWith(configuratorKeySchema, readJson(file), file, 'E_FILE_CORRUPT');
+  const priv = fromHexField(v.privateKey, 32, `${file}: privateKey`);
+  const pub = fromHexField(v.publicKey, 32, `${file}: publicKey`);
   if (toHex(x25519.getPublicKey(priv)) !== toHex(pub)) {
-    throw new CliError('E_FILE_CORRUPT', `${file}: publicKey does not belong to privateKey`);
+    throw new CliError('E_FILE_CORRUPT', `${file}: publicKey: does not belong to privateKey`);
   }
   return { privateKey: priv, publicKey: pub };
 }

@@ -4,7 +4,8 @@
  */
 import fs from 'node:fs';
 import { CliError } from './cli-errors.ts';
-import { Manifest, readJson, fromHexField } from './manifest.ts';
+import { Manifest, readJson } from './manifest.ts';
+import { whitelistSchema, parseWith } from './schemas.ts';
 
 export const WHITELIST_FORMAT = 'nowboard-whitelist/1';
 
@@ -29,19 +30,18 @@ export function whitelistFromManifest(m: Manifest, now = new Date()): WhitelistF
 
 export function readWhitelist(file: string): WhitelistFile {
   const w = readJson(file) as WhitelistFile;
-  if (!w || w.format !== WHITELIST_FORMAT || !Array.isArray(w.entries)) {
+  if (!w || typeof w !== 'object' || w.format !== WHITELIST_FORMAT) {
     throw new CliError('E_WHITELIST', `${file}: not a nowboard whitelist (format must be "${WHITELIST_FORMAT}")`);
   }
-  w.entries.forEach((e, i) => {
-    if (!e || typeof e.id !== 'string') throw new CliError('E_WHITELIST', `${file}: entries[${i}].id missing`);
-    fromHexField(e.keyHash, 32, `${file}: entries[${i}].keyHash`);
-    if (e.status !== 'active' && e.status !== 'revoked') throw new CliError('E_WHITELIST', `${file}: entries[${i}].status must be active or revoked`);
-  });
-  return w;
+  return parseWith(whitelistSchema, w, file, 'E_WHITELIST');
 }
 
-/** Replace atomically (write a temp file, then rename) so a crash never leaves half a whitelist. */
+/**
+ * Replace atomically (write a temp file, then rename) so a crash never leaves
+ * half a whitelist; validated first, so the CLI never writes one it would refuse.
+ */
 export function writeWhitelist(file: string, w: WhitelistFile): void {
+  parseWith(whitelistSchema, w, file, 'E_WHITELIST');
   const tmp = file + '.tmp';
   fs.writeFileSync(tmp, JSON.stringify(w, null, 2) + '\n');
   fs.renameSync(tmp, file);

@@ -82,6 +82,8 @@ interface QueuedFrame {
   payload: Uint8Array;
   done?: (ok: boolean) => void;
   notBefore: number;
+  /** the sender MAC the frame claims, when not the node's own (a spoofed frame) */
+  as: Uint8Array | null;
 }
 
 interface MediumNode {
@@ -92,6 +94,8 @@ interface MediumNode {
   y: number;
   radioOn: boolean;
   transmitting: boolean;
+  /** the sender MAC the frame on the air claims (null: its own) */
+  claim: Uint8Array | null;
   /** Frames waiting for the transmitter (FIFO). */
   queue: QueuedFrame[];
   /** A frame is on the air or scheduled to start. */
@@ -130,7 +134,7 @@ export interface Medium {
    * is not 6 bytes. `done(ok)` runs later from the clock, never synchronously.
    * Transmission starts no earlier than `earliestStart` (the sender's CPU).
    */
-  send(fromId: string, toMac: Uint8Array, data: Uint8Array, done?: (ok: boolean) => void, earliestStart?: number): void;
+  send(fromId: string, toMac: Uint8Array, data: Uint8Array, done?: (ok: boolean) => void, earliestStart?: number, asMac?: Uint8Array): void;
   /** The synchronous checks of send() alone (a refusal is traced): lets a board refuse at call time and queue later. */
   validate(fromId: string, toMac: Uint8Array, data: Uint8Array): void;
   airtimeMs(len: number): number;
@@ -185,7 +189,7 @@ export function makeMedium(clock: VirtualClock, rng: Rng, trace: Trace, options?
   var links: { [key: string]: LinkParams } = {};
   var partitioned: { [key: string]: boolean } = {};
   var held: { [key: string]: boolean } = {};
-  var heldFrames: { [key: string]: { from: MediumNode; to: MediumNode; toMac: Uint8Array; data: Uint8Array; rssi: number; attempt: number }[] } = {};
+  var heldFrames: { [key: string]: { from: MediumNode; to: MediumNode; toMac: Uint8Array; data: Uint8Array; rssi: number; attempt: number; claim: Uint8Array | null }[] } = {};
   var stats: MediumStats = { sent: 0, delivered: 0, dropped: 0, duplicated: 0, refused: 0, retries: 0, airtimeMs: 0 };
 
   function linkKey(a: string, b: string): string {
@@ -253,7 +257,8 @@ export function makeMedium(clock: VirtualClock, rng: Rng, trace: Trace, options?
   /** Hand a frame to the receiver at time `at` (re-checking its radio then). */
   function deliverAt(at: number, from: MediumNode, to: MediumNode, toMac: Uint8Array, data: Uint8Array,
     rssi: number, attempt: number, outcome: 'delivered' | 'duplicated', reason: string): void {
-    var fromMac = copy(from.mac);
+    // ESP-NOW does not authenticate the sender: a node may claim any MAC (send's asMac).
+    var fromMac = copy(from.claim || from.mac);
     clock.at(at, function () {
       if (!to.radioOn) {
         stats.dropped++;
@@ -284,7 +289,7 @@ export function makeMedium(clock: VirtualClock, rng: Rng, trace: Trace, options?
   function holdFrame(from: MediumNode, to: MediumNode, toMac: Uint8Array, data: Uint8Array, rssi: number, attempt: number): void {
     var k = linkKey(from.id, to.id);
     if (!heldFrames[k]) heldFrames[k] = [];
-    heldFrames[k].push({ from: from, to: to, toMac: toMac, data: data, rssi: rssi, attempt: attempt });
+    heldFrames[k].push({ from: from, to: to, toMac: toMac, data: data, rssi: rssi, attempt: attempt, claim: from.claim });
     record(clock.now(), from, to, toMac, data, 'held', 'hold', attempt, rssi);
   }
 
@@ -367,6 +372,7 @@ export function makeMedium(clock: VirtualClock, rng: Rng, trace: Trace, options?
     from.txBusy = true;
     var start = f.notBefore > clock.now() ? f.notBefore : clock.now();
     clock.at(start, function () {
+      from.claim = f.as;
       var finish = function (ok: boolean) {
         from.txBusy = false;
         if (f.done) f.done(ok);
@@ -385,7 +391,7 @@ export function makeMedium(clock: VirtualClock, rng: Rng, trace: Trace, options?
       if (byId[spec.id] || byMac[hex]) throw new Error('sim-medium: duplicate node ' + spec.id + ' / ' + hex);
       var n: MediumNode = {
         id: spec.id, mac: copy(spec.mac), macHex: macText(spec.mac), x: num(spec.x, 0), y: num(spec.y, 0),
-        radioOn: true, transmitting: false, queue: [], txBusy: false, spec: spec,
+        radioOn: true, transmitting: false, claim: null, queue: [], txBusy: false, spec: spec,
         hexOfData: null, hexText: '', textOfMac: null, macTextCache: '',
       };
       nodes.push(n);
@@ -434,15 +440,19 @@ export function makeMedium(clock: VirtualClock, rng: Rng, trace: Trace, options?
       delete heldFrames[k];
       for (var i = 0; i < frames.length; i++) {
         var f = frames[i];
+        var was = f.from.claim;
+        f.from.claim = f.claim;
         deliverAt(clock.now() + linkOf(fromId, toId).latencyMs, f.from, f.to, f.toMac, f.data, f.rssi, f.attempt, 'delivered', 'released');
+        f.from.claim = was;
       }
     },
-    send: function (fromId: string, toMac: Uint8Array, data: Uint8Array, done?: (ok: boolean) => void, earliestStart?: number) {
+    send: function (fromId: string, toMac: Uint8Array, data: Uint8Array, done?: (ok: boolean) => void, earliestStart?: number, asMac?: Uint8Array) {
       medium.validate(fromId, toMac, data);
       var from = node(fromId);
       var dst = copy(toMac);
       stats.sent++;
-      from.queue.push({ dst: dst, payload: copy(data), done: done, notBefore: typeof earliestStart === 'number' ? earliestStart : 0 });
+      var as = asMac && asMac.length === 6 ? copy(asMac) : null;
+      from.queue.push({ dst: dst, payload: copy(data), done: done, notBefore: typeof earliestStart === 'number' ? earliestStart : 0, as: as });
       pump(from);
     },
     validate: function (fromId: string, toMac: Uint8Array, data: Uint8Array) {

@@ -68,6 +68,9 @@ export function fromHex(h: string): Uint8Array {
 
 /** UTF-8 encode without TextEncoder. */
 export function utf8Encode(s: string): Uint8Array {
+  // Never coerce: a number, null or object where a string belongs is a caller's
+  // type confusion (e.g. a numeric PSK becoming an open network), not "" (issue 9).
+  if (typeof s !== 'string') throw new Error('E_FIELD: expected a string, got ' + (s === null ? 'null' : typeof s));
   var out: number[] = [];
   for (var i = 0; i < s.length; i++) {
     var c = s.charCodeAt(i);

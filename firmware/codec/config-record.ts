@@ -35,12 +35,27 @@ function tlv(type: number, v: Uint8Array): Uint8Array {
 }
 
 /**
+ * A setting key a decoder could not hold as an own property of a plain object
+ * (`o["__proto__"] = v` sets the prototype instead): refused on both sides.
+ */
+export var RESERVED_SETTING_KEY = '__proto__';
+
+/**
  * version u32 ‖ TLV(SSID) ‖ TLV(PSK) ‖ TLV(SETTING)* with settings in sorted
- * key order, so equal configs encode to equal bytes.
+ * key order, so equal configs encode to equal bytes. Every field must have its
+ * type: a number where a string belongs is refused, never coerced (a numeric PSK
+ * must not become the empty PSK of an open network).
  */
 export function encodeConfig(c: DeviceConfig): Uint8Array {
+  if (!c || typeof c !== 'object') throw new Error('E_FIELD: config must be an object');
   if (typeof c.version !== 'number' || c.version < 1 || c.version > 0xffffffff || c.version % 1 !== 0)
     throw new Error('E_FIELD: version must be 1..2^32-1');
+  if (typeof c.ssid !== 'string') throw new Error('E_FIELD: ssid must be a string');
+  if (typeof c.psk !== 'string') throw new Error('E_FIELD: psk must be a string');
+  var st = c.settings;
+  if (!st || typeof st !== 'object' || Array.isArray(st)) {
+    throw new Error('E_FIELD: settings must be an object of strings');
+  }
   var ssid = utf8Encode(c.ssid);
   if (ssid.length < 1 || ssid.length > 32) throw new Error('E_FIELD: ssid must be 1..32 bytes');
   var psk = utf8Encode(c.psk);
@@ -49,11 +64,13 @@ export function encodeConfig(c: DeviceConfig): Uint8Array {
   writeU32(head, 0, c.version);
   var parts = [head, tlv(TLV_SSID, ssid), tlv(TLV_PSK, psk)];
   var keys: string[] = [];
-  for (var k in c.settings) if (Object.prototype.hasOwnProperty.call(c.settings, k)) keys.push(k);
+  for (var k in st) if (Object.prototype.hasOwnProperty.call(st, k)) keys.push(k);
   keys.sort();
   for (var i = 0; i < keys.length; i++) {
+    if (keys[i] === RESERVED_SETTING_KEY) throw new Error('E_FIELD: setting key ' + RESERVED_SETTING_KEY + ' is reserved');
+    if (typeof st[keys[i]] !== 'string') throw new Error('E_FIELD: setting ' + keys[i] + ' must be a string');
     var kb = utf8Encode(keys[i]);
-    var vb = utf8Encode(c.settings[keys[i]]);
+    var vb = utf8Encode(st[keys[i]]);
     if (kb.length < 1 || kb.length > 64) throw new Error('E_FIELD: setting key must be 1..64 bytes');
     parts.push(tlv(TLV_SETTING, concatBytes([new Uint8Array([kb.length]), kb, vb])));
   }
@@ -108,7 +125,7 @@ export function decodeConfig(b: Uint8Array): ConfigDecode {
       var key = utf8OrNull(v.subarray(1, 1 + kl));
       var val = utf8OrNull(v.subarray(1 + kl));
       if (key === null || val === null) return bad;
-      if (Object.prototype.hasOwnProperty.call(settings, key)) return bad;
+      if (key === RESERVED_SETTING_KEY || Object.prototype.hasOwnProperty.call(settings, key)) return bad;
       settings[key] = val;
     } else if (t < 128) return bad;
   }

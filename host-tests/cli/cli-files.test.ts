@@ -94,7 +94,7 @@ describe('nowboard keygen / whitelist / flash', () => {
     const m = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
     m.devices[1].keyHash = m.devices[0].keyHash;
     fs.writeFileSync(path.join(bad, 'manifest.json'), JSON.stringify(m));
-    await expectCliError(['whitelist', 'build', '--manifest', path.join(bad, 'manifest.json')], 'E_MANIFEST', 1, /devices\[1\]: keyHash is not SHA-256/);
+    await expectCliError(['whitelist', 'build', '--manifest', path.join(bad, 'manifest.json')], 'E_MANIFEST', 1, /devices\[1\]\.keyHash: is not SHA-256/);
     await expectCliError(['whitelist', 'list', '--manifest', path.join(bad, 'missing.json')], 'E_FILE_MISSING', 1, /cannot read/);
   });
 

@@ -10,7 +10,7 @@ import { stepFor } from './driver.ts';
 import * as EC from './wl-codes.ts';
 import * as P from '../../firmware/ports/ports.ts';
 import {
-  decodeFrame, encodePresence, encodeProof, encodeChallengeBody, encodeChallenge, configHeader, encodeConfig as encodeConfigFrame,
+  decodeFrame, encodePresence, encodePresenceBody, encodeProof, encodeChallengeBody, encodeChallenge, configHeader, encodeConfig as encodeConfigFrame,
   T_PRESENCE, T_CHALLENGE, T_PROOF, T_CONFIG, T_ACK, CONFIG_MIN_LEN, FRAG_MAX,
 } from '../../firmware/protocols/whitelist/frames.ts';
 import {
@@ -20,7 +20,7 @@ import {
 import { copyBytes } from '../../firmware/bytes/bytes.ts';
 
 const suite = nobleSuite();
-const MIN: { [t: number]: number } = { [T_PRESENCE]: 61, [T_CHALLENGE]: 72, [T_PROOF]: 24, [T_CONFIG]: 19, [T_ACK]: 21 };
+const MIN: { [t: number]: number } = { [T_PRESENCE]: 81, [T_CHALLENGE]: 88, [T_PROOF]: 24, [T_CONFIG]: 19, [T_ACK]: 21 };
 
 function handshakeFrames() {
   const w = world(suite, 101);
@@ -32,26 +32,35 @@ describe('frame decoder', () => {
   it('decodes the fields of each encoder at their spec offsets', () => {
     const E = new Uint8Array(32).map((_, i) => i + 1);
     const ne = new Uint8Array(16).map((_, i) => 200 + i);
-    const p = encodePresence(1, E, ne, 0x01020304, 3);
-    expect(p.length).toBe(61);
+    const p = encodePresence(encodePresenceBody(1, E, ne, 0x01020304, 3, 0x0a0b0c0d), new Uint8Array(16).fill(5));
+    expect(p.length).toBe(81);
     const d = decodeFrame(p).frame!;
-    expect(d).toMatchObject({ version: 1, type: T_PRESENCE, suite: 1, sid: 0, held: 0x01020304, caps: 3 });
+    expect(d).toMatchObject({ version: 1, type: T_PRESENCE, suite: 1, sid: 0, held: 0x01020304, caps: 3, ctr: 0x0a0b0c0d });
     expect(d.E).toEqual(E);
     expect(d.ne).toEqual(ne);
+    expect(d.tag).toEqual(new Uint8Array(16).fill(5));
+    expect(Array.from(p.subarray(56, 65))).toEqual([1, 2, 3, 4, 3, 0x0a, 0x0b, 0x0c, 0x0d]);
+    const Y = new Uint8Array(32).fill(0x77);
+    const p2 = encodePresence(encodePresenceBody(2, E, ne, 1, 3, 2, Y), new Uint8Array(16).fill(6));
+    expect(p2.length).toBe(113);
+    expect(decodeFrame(p2).frame!).toMatchObject({ suite: 2, Y, ne, held: 1, caps: 3, ctr: 2, tag: new Uint8Array(16).fill(6) });
     const X = new Uint8Array(32).fill(9);
     const body = encodeChallengeBody(1, 0xdeadbeef, X, ne);
-    const ch = decodeFrame(encodeChallenge(body, new Uint8Array(16).fill(7))).frame!;
+    const ch = decodeFrame(encodeChallenge(body, new Uint8Array(16).fill(7), new Uint8Array(16).fill(8))).frame!;
     expect(ch.sid).toBe(0xdeadbeef);
     expect(ch.X).toEqual(X);
     expect(ch.nc).toEqual(ne);
     expect(ch.tag).toEqual(new Uint8Array(16).fill(7));
+    expect(ch.tagS).toEqual(new Uint8Array(16).fill(8));
     const pr = decodeFrame(encodeProof(1, 5, new Uint8Array(16).fill(1))).frame!;
     expect(pr).toMatchObject({ type: T_PROOF, sid: 5 });
     const cf = decodeFrame(encodeConfigFrame(configHeader(1, 6, 2, 3), new Uint8Array(20))).frame!;
     expect(cf).toMatchObject({ type: T_CONFIG, sid: 6, idx: 2, count: 3 });
     expect(cf.sealed!.length).toBe(20);
     expect(() => encodeConfigFrame(configHeader(1, 6, 0, 1), new Uint8Array(FRAG_MAX + 9))).toThrow(/E_FIELD/);
-    expect(() => encodePresence(1, new Uint8Array(31), ne, 0, 0)).toThrow(/E_FIELD/);
+    expect(() => encodePresenceBody(1, new Uint8Array(31), ne, 0, 0, 0)).toThrow(/E_FIELD/);
+    expect(() => encodePresenceBody(2, E, ne, 0, 0, 0)).toThrow(/E_FIELD/);
+    expect(() => encodePresence(new Uint8Array(60), new Uint8Array(16))).toThrow(/E_FIELD/);
   });
 
   it('truncation at every length gives a typed error', () => {
@@ -101,7 +110,7 @@ describe('frame decoder', () => {
     expect(decodeFrame(new Uint8Array([1, 1, 1, 0, 0, 0, 0, 0])).code).toBe(EC.E_SUITE);
     const proof0 = encodeProof(1, 0, new Uint8Array(16));
     expect(decodeFrame(proof0).code).toBe(EC.E_FIELD);
-    const p = encodePresence(1, new Uint8Array(32), new Uint8Array(16), 0, 0);
+    const p = encodePresence(encodePresenceBody(1, new Uint8Array(32), new Uint8Array(16), 0, 0, 0), new Uint8Array(16));
     p[7] = 1;
     expect(decodeFrame(p).code).toBe(EC.E_FIELD);
     expect(decodeFrame(encodeConfigFrame(configHeader(1, 6, 3, 3), new Uint8Array(9))).code).toBe(EC.E_FIELD);

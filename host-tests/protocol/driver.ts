@@ -13,6 +13,9 @@ import { WlConfig, EnrolleeIdentity, WhitelistEntry } from '../../firmware/proto
 import { WlEvent, WlStep } from '../../firmware/protocols/whitelist/common.ts';
 import { ReportEffect, AuditEffect, StoreEffect } from '../../firmware/runtime/events.ts';
 import { utf8Encode } from '../../firmware/bytes/bytes.ts';
+import { encodePresenceBody, encodePresence, CAP_WIFI, CAP_SETTINGS } from '../../firmware/protocols/whitelist/frames.ts';
+import { presenceTag } from '../../firmware/protocols/whitelist/keys.ts';
+import { enrolleeIdentityFrom } from '../../firmware/protocols/whitelist/keygen.ts';
 import { WIFI_OK, WIFI_NO_AP, WIFI_AUTH_FAIL } from '../../firmware/ports/ports.ts';
 
 export const BCAST = new Uint8Array([255, 255, 255, 255, 255, 255]);
@@ -46,10 +49,23 @@ export function keyFrom(suite: WhitelistSuiteCrypto, label: string): Uint8Array 
   return suite.sha256(utf8Encode('nowboard test key ' + label));
 }
 
+/** An enrollee identity through the protocol's one derivation (keygen.ts), with this suite's crypto. */
 export function makeIdentity(suite: WhitelistSuiteCrypto, eLabel: string, c: Uint8Array): EnrolleeIdentity {
-  const e = keyFrom(suite, eLabel);
-  const C = suite.dhPub(c);
-  return { e, E: suite.dhPub(e), C, ss: suite.dh(e, C) };
+  return enrolleeIdentityFrom(suite, keyFrom(suite, eLabel), suite.dhPub(c));
+}
+
+/**
+ * A PRESENCE as the enrollee with identity `id` would send it (tag_P under its
+ * ss): what only a holder of the enrollee's key can make. `tagWith` overrides the
+ * tag key (a forger's guess).
+ */
+export function presenceOf(
+  suite: WhitelistSuiteCrypto,
+  id: { E: Uint8Array; ss: Uint8Array },
+  o: { ne: Uint8Array; held?: number; caps?: number; ctr?: number; suiteId?: number; Y?: Uint8Array; tagWith?: Uint8Array },
+): Uint8Array {
+  const body = encodePresenceBody(o.suiteId ?? 1, id.E, o.ne, o.held ?? 0, o.caps ?? CAP_WIFI | CAP_SETTINGS, o.ctr ?? 1, o.Y);
+  return encodePresence(body, presenceTag(suite, o.tagWith ?? id.ss, body));
 }
 
 export interface Flight {

@@ -103,6 +103,7 @@ export function makeWireVectors(suite: WhitelistSuiteCrypto): WireVectors {
       C: toHex(C),
       ss: toHex(ss),
       Ne: toHex(ne),
+      ctr: 1,
       x: toHex(x),
       Nc: toHex(nc),
       sid: sid,

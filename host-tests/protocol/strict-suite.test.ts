@@ -22,7 +22,8 @@ function strictWorld(enrSuite: WhitelistSuiteCrypto, confSuite: WhitelistSuiteCr
   const net = new Net(ref, seed);
   const c = keyFrom(ref, 'configurator');
   const id = makeIdentity(ref, 'enrollee-1', c);
-  const opt = suites ? { ...CONFIGURATOR_DEFAULTS, suites } : undefined;
+  // A configurator accepts suite 2 only where configured (the default is suite 1 only).
+  const opt = { ...CONFIGURATOR_DEFAULTS, suites: suites || [1, 2] };
   const conf = net.addConfigurator('conf', confC || c, [{ hash: ref.sha256(id.E), ss: ref.dh(c, id.E), group: '', revoked: false }], opt, confSuite);
   if (confC) conf.state = { ...conf.state, id: { c: confC, C: ref.dhPub(c) } }; // impostor claims the real C
   const enr = net.addEnrollee('enr', id, null, undefined, enrSuite);
@@ -68,27 +69,49 @@ describe('suite 2 (strict)', () => {
     s2.net.run(() => s2.conf.audits.length > 0);
     const chal = s2.enr.log.filter((l) => l.ev.bytes && l.ev.bytes[2] === T_CHALLENGE);
     expect(chal.length).toBeGreaterThan(0);
-    expect(chal[0].step.code).toBe(EC.E_AUTH_CHALLENGE);
+    // It knows ss, so tag_S passes; tag_C needs X25519(y, C), i.e. c or the fresh y.
+    expect(chal[0].step.code).toBe(EC.E_KEY_CONFIRM);
     expect(s2.enr.state.cfg).toBeNull();
     expect(s2.enr.joins).toEqual([]);
   });
 
-  it('a relay turning a suite 2 PRESENCE into suite 1 gets refused by the enrollee', () => {
+  it('a relay turning a suite 2 PRESENCE into suite 1 gets refused by the configurator (tag_P covers the suite byte)', () => {
     const w = strictWorld(nobleSuite(2), nobleSuite(2), 404);
-    let stripped = 0;
-    w.net.run(() => w.conf.audits.length > 0, 400, (f) => {
+    const stripped: Uint8Array[] = [];
+    w.net.run(() => stripped.length >= 3, 400, (f) => {
       if (f.bytes[2] !== T_PRESENCE) return f;
-      const b = new Uint8Array(61);
+      const b = new Uint8Array(81);
       b.set(f.bytes.subarray(0, 40), 0); // header + E
-      b.set(f.bytes.subarray(72, 93), 40); // Ne, held, caps (Y dropped)
+      b.set(f.bytes.subarray(72, 113), 40); // Ne, held, caps, counter, tag (Y dropped)
       b[3] = 1;
-      stripped++;
+      stripped.push(b);
       return { from: f.from, to: f.to, bytes: b };
     });
-    expect(stripped).toBeGreaterThan(0);
-    const chal = w.enr.log.filter((l) => l.ev.bytes && l.ev.bytes[2] === T_CHALLENGE);
-    expect(chal[0].step.code).toBe(EC.E_SUITE);
+    for (const b of stripped) {
+      const rx = w.conf.log.find((l) => l.ev.bytes === b)!;
+      expect(rx.step.code).toBe(EC.E_AUTH_PRESENCE);
+      expect(rx.step.state).toBe(rx.prev);
+    }
+    expect(w.net.sent.some((f) => f.bytes[2] === T_CHALLENGE)).toBe(false);
     expect(w.enr.state.cfg).toBeNull();
+  });
+
+  it('a configurator accepts suite 2 only where configured: by default it refuses it before any work', () => {
+    const c = countingSuite(nobleSuite(1));
+    const net = new Net(ref, 407);
+    const cc = keyFrom(ref, 'configurator');
+    const id = makeIdentity(ref, 'enrollee-1', cc);
+    const conf = net.addConfigurator('conf', cc, [{ hash: ref.sha256(id.E), ss: ref.dh(cc, id.E), group: '', revoked: false }], undefined, c.suite);
+    const enr = net.addEnrollee('enr', id, null, undefined, nobleSuite(2));
+    net.command(conf, { op: 'config', config: CFG1 });
+    net.boot(conf);
+    net.boot(enr);
+    net.deliverAll();
+    const last = conf.log[conf.log.length - 1];
+    expect(last.step.code).toBe(EC.E_SUITE);
+    expect(last.step.state).toBe(last.prev);
+    expect(last.step.effects).toEqual([]);
+    expect(c.counts).toEqual({ dh: 0, dhPub: 0 });
   });
 
   it('a configurator that requires suite 2 refuses suite 1 presences before any X25519', () => {

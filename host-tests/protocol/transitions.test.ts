@@ -8,7 +8,7 @@ import { SUITES } from './suites.ts';
 import { WhitelistSuiteCrypto } from '../../firmware/protocols/whitelist/suite.ts';
 import { nobleSuite } from './noble-suite.ts';
 import { world, World } from './fixtures.ts';
-import { Net, keyFrom, makeIdentity, macOf } from './driver.ts';
+import { Net, keyFrom, makeIdentity, macOf, presenceOf } from './driver.ts';
 import * as EC from './wl-codes.ts';
 import { EN_STATE_NAMES } from '../../firmware/protocols/whitelist/enrollee.ts';
 import { CS_STATE_NAMES, CF_STATE_NAMES, SESSION_TIMER } from '../../firmware/protocols/whitelist/configurator.ts';
@@ -56,7 +56,8 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
   type Row = { from: string; event: string; to: string; code: number; ev: (w: World) => WlEvent; effects?: string[] };
 
   const enrolleeRows: Row[] = [
-    { from: 'OFF', event: 'boot', to: 'ANNOUNCE', code: 0, ev: () => ({ t: 'boot' }), effects: ['send', 'arm'] },
+    // The first nonce reserves a block of presence counters in Storage before anything goes on the air.
+    { from: 'OFF', event: 'boot', to: 'ANNOUNCE', code: 0, ev: () => ({ t: 'boot' }), effects: ['store', 'send', 'arm'] },
     { from: 'OFF', event: 'boot without rand', to: 'OFF', code: EC.E_NO_RAND, ev: () => ({ t: 'boot', rand: new Uint8Array(4) }) },
     { from: 'OFF', event: 'timer presence', to: 'OFF', code: EC.E_STATE, ev: () => ({ t: 'timer', id: 'presence' }) },
     { from: 'OFF', event: 'frame', to: 'OFF', code: EC.E_STATE, ev: (w) => ({ t: 'frame', from: w.conf.mac, bytes: new Uint8Array(23) }) },
@@ -72,8 +73,10 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
     { from: 'ANNOUNCE', event: 'garbage frame', to: 'ANNOUNCE', code: EC.E_VERSION, ev: (w) => ({ t: 'frame', from: w.conf.mac, bytes: new Uint8Array([1, 9, 9]) }) },
     { from: 'AWAIT_CONFIG', event: 'CONFIG (all fragments)', to: 'JOINING', code: 0, ev: (w) => ({ t: 'frame', from: w.conf.mac, bytes: configFrames(w)[0].bytes }), effects: ['cancel', 'join', 'arm'] },
     { from: 'AWAIT_CONFIG', event: 'same CHALLENGE again', to: 'AWAIT_CONFIG', code: 0, ev: (w) => ({ t: 'frame', from: w.conf.mac, bytes: sentOfType(w, T_CHALLENGE)[0].bytes }), effects: ['send'] },
-    { from: 'AWAIT_CONFIG', event: 'same CHALLENGE from another MAC', to: 'AWAIT_CONFIG', code: EC.E_PEER, ev: (w) => ({ t: 'frame', from: macOf(77), bytes: sentOfType(w, T_CHALLENGE)[0].bytes }) },
-    { from: 'AWAIT_CONFIG', event: 'CONFIG from another MAC', to: 'AWAIT_CONFIG', code: EC.E_PEER, ev: (w) => ({ t: 'frame', from: macOf(77), bytes: configFrames(w)[0].bytes }) },
+    // MACs are routing only (README §4.1): an authentic frame is answered where it came from.
+    { from: 'AWAIT_CONFIG', event: 'same CHALLENGE from another MAC', to: 'AWAIT_CONFIG', code: 0, ev: (w) => ({ t: 'frame', from: macOf(77), bytes: sentOfType(w, T_CHALLENGE)[0].bytes }), effects: ['send'] },
+    { from: 'AWAIT_CONFIG', event: 'CONFIG from another MAC', to: 'JOINING', code: 0, ev: (w) => ({ t: 'frame', from: macOf(77), bytes: configFrames(w)[0].bytes }), effects: ['cancel', 'join', 'arm'] },
+    { from: 'AWAIT_CONFIG', event: 'forged CHALLENGE', to: 'AWAIT_CONFIG', code: EC.E_STATE, ev: (w) => ({ t: 'frame', from: w.conf.mac, bytes: Uint8Array.from(sentOfType(w, T_CHALLENGE)[0].bytes, (b, i) => (i === 80 ? b ^ 1 : b)) }) },
     { from: 'AWAIT_CONFIG', event: 'timer session', to: 'ANNOUNCE', code: EC.E_TIMEOUT, ev: () => ({ t: 'timer', id: 'session' }), effects: ['report', 'cancel', 'cancel', 'arm'] },
     { from: 'AWAIT_CONFIG', event: 'timer presence (stale)', to: 'AWAIT_CONFIG', code: EC.E_STALE_TIMER, ev: () => ({ t: 'timer', id: 'presence' }) },
     { from: 'AWAIT_CONFIG', event: 'wifi', to: 'AWAIT_CONFIG', code: EC.E_STATE, ev: () => ({ t: 'wifi', result: 0, join: 1 }) },
@@ -124,17 +127,22 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
     { from: 'none', event: 'whitelisted PRESENCE', to: 'WAIT_PROOF', code: 0, ev: presenceEv, effects: ['send', 'arm'] },
     { from: 'none', event: 'PRESENCE without rand', to: 'none', code: EC.E_NO_RAND, ev: (w) => ({ ...presenceEv(w), rand: new Uint8Array(51) }) },
     { from: 'none', event: 'PROOF without session', to: 'none', code: EC.E_NO_SESSION, ev: (w) => ({ t: 'frame', from: w.enr.mac, bytes: new Uint8Array([1, 1, 3, 1, 0, 0, 0, 1, ...new Uint8Array(16)]) }) },
-    { from: 'none', event: 'CHALLENGE (echo)', to: 'none', code: EC.E_STATE, ev: (w) => ({ t: 'frame', from: w.enr.mac, bytes: new Uint8Array([1, 1, 2, 1, 0, 0, 0, 1, ...new Uint8Array(64)]) }) },
+    { from: 'none', event: 'CHALLENGE (echo)', to: 'none', code: EC.E_STATE, ev: (w) => ({ t: 'frame', from: w.enr.mac, bytes: new Uint8Array([1, 1, 2, 1, 0, 0, 0, 1, ...new Uint8Array(80)]) }) },
+    { from: 'none', event: 'forged PRESENCE (tag)', to: 'none', code: EC.E_AUTH_PRESENCE, ev: (w) => { const e = presenceEv(w) as FrameEvent; const b = Uint8Array.from(e.bytes); b[80] ^= 1; return { ...e, bytes: b }; }, effects: [] },
     { from: 'none', event: 'timer for no session', to: 'none', code: EC.E_STALE_TIMER, ev: () => ({ t: 'timer', id: SESSION_TIMER + '00' }), effects: [] },
     { from: 'none', event: 'unknown event', to: 'none', code: EC.E_EVENT, ev: () => ({ t: 'dance' } as any) },
     { from: 'WAIT_PROOF', event: 'same PRESENCE again', to: 'WAIT_PROOF', code: 0, ev: presenceEv, effects: ['send'] },
-    { from: 'WAIT_PROOF', event: 'PRESENCE with another nonce', to: 'WAIT_PROOF', code: EC.E_BUSY, ev: (w) => { const e = presenceEv(w) as FrameEvent; const b = Uint8Array.from(e.bytes); b[40] ^= 1; return { ...e, bytes: b }; } },
+    { from: 'WAIT_PROOF', event: 'forged PRESENCE with another nonce', to: 'WAIT_PROOF', code: EC.E_AUTH_PRESENCE, ev: (w) => { const e = presenceEv(w) as FrameEvent; const b = Uint8Array.from(e.bytes); b[40] ^= 1; return { ...e, bytes: b }; }, effects: [] },
+    { from: 'WAIT_PROOF', event: 'same PRESENCE from another MAC', to: 'WAIT_PROOF', code: 0, ev: (w) => ({ ...(presenceEv(w) as FrameEvent), from: macOf(66) }), effects: ['send'] },
+    { from: 'WAIT_PROOF', event: 'authentic PRESENCE, newer counter', to: 'WAIT_PROOF', code: 0, ev: (w) => ({ t: 'frame', from: w.enr.mac, bytes: presenceOf(suite, w.enr.state.id, { ne: new Uint8Array(16).fill(3), ctr: w.enr.state.ctr + 1 }) }), effects: ['cancel', 'report', 'send', 'arm'] },
+    { from: 'WAIT_PROOF', event: 'authentic PRESENCE, older counter (replay)', to: 'WAIT_PROOF', code: EC.E_REPLAY, ev: (w) => ({ t: 'frame', from: w.enr.mac, bytes: presenceOf(suite, w.enr.state.id, { ne: new Uint8Array(16).fill(3), ctr: w.enr.state.ctr - 1 }) }), effects: [] },
     { from: 'WAIT_PROOF', event: 'valid PROOF', to: 'WAIT_ACK', code: 0, ev: (w) => { w.net.run(() => w.net.inflight.some((f) => f.bytes[2] === T_PROOF)); return { t: 'frame', from: w.enr.mac, bytes: w.net.inflight.find((f) => f.bytes[2] === T_PROOF)!.bytes }; }, effects: ['send', 'arm', 'report'] },
     { from: 'WAIT_PROOF', event: 'ACK', to: 'WAIT_PROOF', code: EC.E_STATE, ev: (w) => ({ t: 'frame', from: w.enr.mac, bytes: new Uint8Array([1, 1, 5, 1, ...w.net.sent[1].bytes.subarray(4, 8), ...new Uint8Array(13)]) }) },
     { from: 'WAIT_PROOF', event: 'timer (retransmit)', to: 'WAIT_PROOF', code: 0, ev: (w) => ({ t: 'timer', id: SESSION_TIMER + hx(w) }), effects: ['send', 'arm'] },
     { from: 'WAIT_PROOF', event: 'revoke', to: 'none', code: 0, ev: (w) => ({ t: 'command', op: 'revoke', hash: suite.sha256(w.enr.state.id.E) }), effects: ['cancel', 'store'] },
     { from: 'WAIT_ACK', event: 'ACK OK', to: 'none', code: 0, ev: (w) => { w.net.run(() => w.net.inflight.some((f) => f.bytes[2] === T_ACK)); return { t: 'frame', from: w.enr.mac, bytes: w.net.inflight.find((f) => f.bytes[2] === T_ACK)!.bytes }; }, effects: ['audit', 'cancel', 'report'] },
-    { from: 'WAIT_ACK', event: 'PROOF again', to: 'WAIT_ACK', code: EC.E_STATE, ev: (w) => ({ t: 'frame', from: w.enr.mac, bytes: w.net.sent.find((f) => f.bytes[2] === T_PROOF)!.bytes }) },
+    { from: 'WAIT_ACK', event: 'PROOF again (re-sends CONFIG there)', to: 'WAIT_ACK', code: 0, ev: (w) => ({ t: 'frame', from: macOf(66), bytes: w.net.sent.find((f) => f.bytes[2] === T_PROOF)!.bytes }), effects: ['send'] },
+    { from: 'WAIT_ACK', event: 'forged PROOF', to: 'WAIT_ACK', code: EC.E_STATE, ev: (w) => { const b = Uint8Array.from(w.net.sent.find((f) => f.bytes[2] === T_PROOF)!.bytes); b[20] ^= 1; return { t: 'frame', from: w.enr.mac, bytes: b }; } },
     { from: 'WAIT_ACK', event: 'timer (re-send CONFIG)', to: 'WAIT_ACK', code: 0, ev: (w) => ({ t: 'timer', id: SESSION_TIMER + hx(w) }), effects: ['send', 'arm'] },
   ];
 
@@ -157,16 +165,34 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
       });
     }
 
-    it('a session that never hears back fails after its tries, with an audit and a cooldown', () => {
+    it('a session whose CHALLENGE is never answered is dropped after its tries: no audit, no cooldown (nothing was authenticated)', () => {
       const w = configuratorAt('WAIT_PROOF');
       w.net.inflight = [];
       const id = SESSION_TIMER + hx(w);
       const codes: number[] = [];
-      for (let i = 0; i < 3; i++) codes.push(w.net.fire(w.conf, id).code);
-      expect(codes).toEqual([0, 0, EC.E_TIMEOUT]);
+      const tries = w.conf.state.opt.maxTries;
+      for (let i = 0; i < tries; i++) codes.push(w.net.fire(w.conf, id).code);
+      expect(codes).toEqual([...new Array(tries - 1).fill(0), EC.E_TIMEOUT]);
+      expect(sessionState(w)).toBe('none');
+      expect(w.conf.audits).toEqual([]);
+      expect(w.conf.state.wl[hx(w)].retryAt).toBe(0);
+      // The enrollee's next (same) PRESENCE starts a new session at once.
+      expect(w.net.step(w.conf, presenceEv(w)).code).toBe(0);
+    });
+
+    it('a session that authenticated its enrollee but never gets the ACK fails with an audit and a cooldown', () => {
+      const w = configuratorAt('WAIT_ACK');
+      w.net.inflight = [];
+      const id = SESSION_TIMER + hx(w);
+      const codes: number[] = [];
+      const tries = w.conf.state.opt.ackTries;
+      for (let i = 0; i < tries; i++) codes.push(w.net.fire(w.conf, id).code);
+      expect(codes).toEqual([...new Array(tries - 1).fill(0), EC.E_TIMEOUT]);
       expect(sessionState(w)).toBe('none');
       expect(w.conf.audits.map((a) => a.code)).toEqual([EC.E_TIMEOUT]);
       expect(w.conf.state.wl[hx(w)].retryAt).toBe(w.net.now + w.conf.state.opt.cooldownMs);
+      // Its PRESENCE is used up: a copy of it is a replay now.
+      expect(w.net.step(w.conf, presenceEv(w)).code).toBe(EC.E_REPLAY);
     });
   });
 }

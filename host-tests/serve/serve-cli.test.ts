@@ -121,7 +121,8 @@ describe('nowboard serve: bad input is a typed error before anything is sent', (
     expect((await expectRefused(d, 'E_FILE_CORRUPT')).message).toContain('manifest.json');
 
     d = copy();
-    editJson(path.join(d, 'whitelist.json'), (w) => w.entries.push({ ...w.entries[0], id: 'stranger' }));
+    // its own key hash: a copy of entries[0]'s would be refused earlier, as a duplicate hash (the whitelist schema)
+    editJson(path.join(d, 'whitelist.json'), (w) => w.entries.push({ ...w.entries[0], id: 'stranger', keyHash: 'ab'.repeat(32) }));
     expect((await expectRefused(d, 'E_WHITELIST')).message).toContain('stranger');
 
     d = copy();

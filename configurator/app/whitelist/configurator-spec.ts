@@ -40,15 +40,17 @@ export function whitelistConfigurator(timing?: ConfiguratorOptions): Configurato
       var key = kraw ? decodeConfiguratorIdentity(kraw) : null;
       if (!key || key.code || !key.identity) return { code: key ? key.code : -1, what: 'configurator key', role: null, initial: null, info: {} };
       var entries: WhitelistEntry[] = [];
-      var code = 0;
       var wraw = st.read(WHITELIST_FILE);
       if (wraw) {
         var wl = decodeWhitelist(wraw);
-        if (wl.code === 0 && wl.entries) entries = wl.entries;
-        else code = wl.code;
+        // A whitelist that does not decode is not an empty whitelist: running
+        // without it would refuse every enrollee while looking healthy. Refuse to
+        // start, and say why (the app prints the code; issue 9 finding 5).
+        if (wl.code !== 0 || !wl.entries) return { code: wl.code || -1, what: 'whitelist', role: null, initial: null, info: {} };
+        entries = wl.entries;
       }
       return {
-        code: code, what: 'whitelist', role: makeConfigurator(firmwareSuite()),
+        code: 0, what: 'whitelist', role: makeConfigurator(firmwareSuite()),
         initial: configuratorInitial(key.identity, entries, timing || CONFIGURATOR_TIMING), info: { whitelist: entries.length },
       };
     },

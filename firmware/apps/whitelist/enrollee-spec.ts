@@ -1,11 +1,12 @@
 /**
  * The whitelist protocol's enrollee on a board (firmware/protocols/whitelist/README.md
- * §6): its identity file (e, E, pinned C, cached ss) and the proven configuration
- * from Storage, suite 1, and timing for engines where one X25519 takes seconds.
+ * §6): its identity file (e, E, pinned C, cached ss), the proven configuration and
+ * the presence-counter reservation from Storage, suite 1, and timing for engines
+ * where one X25519 takes seconds.
  */
 import { StoragePort } from '../../ports/ports.ts';
-import { decodeIdentity, decodeStoredConfig, WlConfig } from '../../protocols/whitelist/records.ts';
-import { makeEnrollee, enrolleeInitial, CONFIG_FILE, EnrolleeState, EnrolleeOptions, ENROLLEE_DEFAULTS } from '../../protocols/whitelist/enrollee.ts';
+import { decodeIdentity, decodeStoredConfig, decodeCounter, WlConfig } from '../../protocols/whitelist/records.ts';
+import { makeEnrollee, enrolleeInitial, CONFIG_FILE, COUNTER_FILE, EnrolleeState, EnrolleeOptions, ENROLLEE_DEFAULTS } from '../../protocols/whitelist/enrollee.ts';
 import { firmwareSuite } from '../../protocols/whitelist/suite-x25519.ts';
 import { codeName } from '../../protocols/whitelist/codes.ts';
 import { EnrolleeSpec, EnrolleeBoot, IDENTITY_FILE } from '../enrollee-app.ts';
@@ -39,9 +40,19 @@ export function whitelistEnrollee(timing?: EnrolleeOptions): EnrolleeSpec {
         if (dc.code === 0) cfg = dc.config;
         else code = dc.code;
       }
+      // The counter reservation: every PRESENCE counter used so far is at most this.
+      // A counter file that does not decode would let the enrollee reuse counters a
+      // configurator has seen (and then refuses as replays): refuse to run, loudly.
+      var reserved = 0;
+      var nraw = st.read(COUNTER_FILE);
+      if (nraw) {
+        var dn = decodeCounter(nraw);
+        if (dn.code) return { code: dn.code, what: 'counter', role: null, initial: null, held: 0 };
+        reserved = dn.value;
+      }
       return {
         code: code, what: 'config', role: makeEnrollee(firmwareSuite()),
-        initial: enrolleeInitial(id.identity, cfg, timing || ENROLLEE_TIMING), held: cfg ? cfg.version : 0,
+        initial: enrolleeInitial(id.identity, cfg, timing || ENROLLEE_TIMING, reserved), held: cfg ? cfg.version : 0,
       };
     },
     provisioned: function (s: EnrolleeState) {

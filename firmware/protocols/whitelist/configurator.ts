@@ -6,20 +6,28 @@
  * per-group configurations, and re-provisioning when it holds a newer version.
  *
  * Pure core: `next(state, event) → { state, effects, tr, code }`; never mutates
- * its input state, never throws. Order of checks on PRESENCE is the defence
- * against floods (threat 9): hash lookup first (unknown or revoked → no effects,
- * zero DH), then version, busy, cooldown and token bucket, and only then EC work.
+ * its input state, never throws. The order of checks on PRESENCE (README §3.1)
+ * is the defence against floods and forgeries (threats 5, 9; §4.1): suite,
+ * hash lookup (unknown or revoked → no effects), low-order and reflected keys,
+ * then tag_P under the cached ss — every one before any scalar multiplication
+ * and without any state change — then freshness of the counter, then version,
+ * busy, cooldown, pending cap and token bucket. A token is charged in the state
+ * BEFORE any X25519 runs, so even a multiplication that fails has been paid for.
+ * Only authenticated frames (tag_P, tag_E, the ACK's AEAD) change what the audit
+ * log says about a device.
  */
-import { equalBytes, ctEqual, concatBytes, copyBytes, readU32, toHex, macToString, wipe } from '../../bytes/bytes.ts';
+import { equalBytes, ctEqual, concatBytes, copyBytes, readU32, toHex, macToString, wipe, utf8Encode } from '../../bytes/bytes.ts';
 import {
   decodeFrame, encodeChallengeBody, encodeChallenge, configHeader, encodeConfig as encodeConfigFrame,
-  T_PRESENCE, T_PROOF, T_ACK, TYPE_NAMES, SUITE_X25519, SUITE_STRICT, HDR_LEN, AEAD_TAG_LEN, FRAG_MAX, WlFrame,
+  T_PRESENCE, T_PROOF, T_ACK, TYPE_NAMES, SUITE_X25519, HDR_LEN, AEAD_TAG_LEN, FRAG_MAX, TAG_LEN, WlFrame,
 } from './frames.ts';
-import { OK, E_STATE, E_NO_SESSION, E_PEER, E_REFLECT, E_BAD_POINT, E_AUTH_ACK, E_RATE, E_NO_RAND, E_REVOKED, E_UP_TO_DATE, E_BUSY, E_TIMEOUT, E_CRYPTO, E_NO_CONFIG, E_COOLDOWN, E_EVENT, E_STALE_TIMER, E_SUITE, E_FIELD, E_COMMAND, I_SESSION, I_CONFIRMED, I_NOT_PROVISIONED } from '../../codec/codes.ts';
-import { E_AUTH_PROOF, E_UNKNOWN_KEY, I_WHITELIST, codeName } from './codes.ts';
+import { OK, E_STATE, E_NO_SESSION, E_REFLECT, E_BAD_POINT, E_AUTH_ACK, E_RATE, E_NO_RAND, E_REVOKED, E_UP_TO_DATE, E_BUSY, E_TIMEOUT, E_CRYPTO, E_NO_CONFIG, E_COOLDOWN, E_EVENT, E_STALE_TIMER, E_SUITE, E_FIELD, E_COMMAND, I_SESSION, I_CONFIRMED, I_NOT_PROVISIONED } from '../../codec/codes.ts';
+import { E_AUTH_PROOF, E_UNKNOWN_KEY, E_AUTH_PRESENCE, E_REPLAY, I_WHITELIST, codeName } from './codes.ts';
 import { WhitelistSuiteCrypto } from './suite.ts';
-import { transcriptH1, deriveKeys, macTag, chainHash, ccmNonce, DIR_C2E, DIR_E2C, SessionKeys } from './keys.ts';
+import { transcriptH1, deriveKeys, macTag, chainHash, ccmNonce, presenceTag, staticTag, DIR_C2E, DIR_E2C, SessionKeys } from './keys.ts';
+import { isLowOrder25519 } from '../../crypto/x25519-low-order.ts';
 import { WlConfig, ConfiguratorIdentity, WhitelistEntry, encodeConfig, encodeWhitelist } from './records.ts';
+import { RESERVED_SETTING_KEY } from '../../codec/config-record.ts';
 import { WlEvent, WlEffect, WlStep, WlCommand, clone, report, randOf, isMac } from './common.ts';
 import { FrameEvent, TimerEvent, CommandEvent, Role } from '../../runtime/events.ts';
 import { PROTO_WHITELIST } from '../../codec/protocol-ids.ts';
@@ -49,7 +57,13 @@ export interface ConfiguratorOptions {
    * ackMs × ackTries must exceed the enrollee's joinMs.
    */
   ackMs: number;
-  /** CHALLENGE sends (1 + retransmissions) before the session fails */
+  /**
+   * CHALLENGE sends (1 + retransmissions) before the session is dropped.
+   * proofMs × maxTries must be at least the enrollee's longest presence
+   * interval (with jitter): a session started by a copy of an enrollee's
+   * PRESENCE then always sees that enrollee's own repeat, which gets the
+   * CHALLENGE re-sent to it (README §4.1, "slots").
+   */
   maxTries: number;
   /** CONFIG sends (1 + retransmissions) before the session fails */
   ackTries: number;
@@ -58,7 +72,11 @@ export interface ConfiguratorOptions {
   /** token bucket for sessions started (each costs 2-3 X25519): capacity and ms per token */
   bucketSize: number;
   bucketMs: number;
-  /** suites accepted in PRESENCE; [2] refuses suite 1 outright (§9) */
+  /**
+   * Suites accepted in PRESENCE, refused before any work otherwise (E_SUITE).
+   * Suite 1 only by default: the manifest and the apps speak suite 1; a
+   * configurator that serves suite-2 enrollees says so ([1, 2] or [2], §9).
+   */
   suites: number[];
   /**
    * Sessions allowed in WAIT_PROOF at once. next() runs the X25519s synchronously,
@@ -71,12 +89,13 @@ export interface ConfiguratorOptions {
 export var CONFIGURATOR_DEFAULTS: ConfiguratorOptions = {
   proofMs: 1500,
   ackMs: 4000,
-  maxTries: 3,
+  // 1.5 s × 14 = 21 s ≥ the default enrollee's 16 s presence interval + 25 % jitter.
+  maxTries: 14,
   ackTries: 8,
   cooldownMs: 10000,
   bucketSize: 4,
   bucketMs: 500,
-  suites: [SUITE_X25519, SUITE_STRICT],
+  suites: [SUITE_X25519],
   maxPending: 2,
 };
 
@@ -84,6 +103,9 @@ export interface ConfiguratorSession {
   st: number;
   /** suite of this session, from the enrollee's PRESENCE */
   suite: number;
+  /** the PRESENCE this session answers (a byte-identical copy re-sends the CHALLENGE) and its counter */
+  pres: Uint8Array;
+  ctr: number;
   sid: number;
   peer: Uint8Array;
   /** hex of SHA-256(E): the key in the tables */
@@ -107,8 +129,14 @@ export interface WlRecord {
   revoked: boolean;
   /** last configuration version the enrollee confirmed (ACK OK or PRESENCE) */
   prov: number;
-  /** no new session before this time (after a failure) */
+  /** no new session before this time (after an authenticated failure) */
   retryAt: number;
+  /**
+   * Lowest PRESENCE counter still accepted (README §4.1, replays): raised to the
+   * counter of every authentic PRESENCE, and past it once that PRESENCE's session
+   * has an authenticated outcome. Kept in RAM only.
+   */
+  ctr: number;
 }
 
 export interface ConfiguratorState {
@@ -135,7 +163,7 @@ export function configuratorInitial(id: ConfiguratorIdentity, entries: Whitelist
   var wl: { [hx: string]: WlRecord } = {};
   for (var i = 0; i < entries.length; i++) {
     var en = entries[i];
-    wl[toHex(en.hash)] = { hash: en.hash, ss: en.ss, group: en.group, revoked: en.revoked, prov: 0, retryAt: 0 };
+    wl[toHex(en.hash)] = { hash: en.hash, ss: en.ss, group: en.group, revoked: en.revoked, prov: 0, retryAt: 0, ctr: 0 };
   }
   return { ph: CF_OFF, id: id, wl: wl, dev: {}, grp: {}, sess: {}, sids: {}, tok: o.bucketSize, tokAt: 0, opt: o };
 }
@@ -188,9 +216,11 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
 
   /**
    * The one cleanup path for a session: drop it from both tables and cancel its
-   * timer; on failure, start the enrollee's cooldown. Returns a new state.
+   * timer. `failedAt` ≥ 0 starts the enrollee's cooldown (authenticated failures
+   * only); `settled` marks the session's PRESENCE as used, so a copy of it can
+   * never start another session (its counter is no longer accepted). Returns a new state.
    */
-  function endSession(st0: ConfiguratorState, hx: string, failedAt: number, effects: WlEffect[]): ConfiguratorState {
+  function endSession(st0: ConfiguratorState, hx: string, failedAt: number, effects: WlEffect[], settled?: boolean): ConfiguratorState {
     var st = clone(st0);
     var s = st.sess[hx];
     st.sess = clone(st.sess);
@@ -199,10 +229,11 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
       st.sids = clone(st.sids);
       delete st.sids[String(s.sid)];
     }
-    if (failedAt >= 0 && has(st.wl, hx)) {
+    if ((failedAt >= 0 || (settled && s)) && has(st.wl, hx)) {
       st.wl = clone(st.wl);
       var r = clone(st.wl[hx]);
-      r.retryAt = failedAt + st.opt.cooldownMs;
+      if (failedAt >= 0) r.retryAt = failedAt + st.opt.cooldownMs;
+      if (settled && s && s.ctr + 1 > r.ctr) r.ctr = s.ctr + 1;
       st.wl[hx] = r;
     }
     effects.push({ t: 'cancel', id: SESSION_TIMER + hx });
@@ -225,79 +256,135 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     return st;
   }
 
+  /** The token bucket refilled to `now`: tokens and the time they were counted. */
+  function bucket(st: ConfiguratorState, now: number): { tok: number; at: number } {
+    var gained = now > st.tokAt ? Math.floor((now - st.tokAt) / st.opt.bucketMs) : 0;
+    var tok = st.tok + gained;
+    var at = st.tokAt + gained * st.opt.bucketMs;
+    if (tok >= st.opt.bucketSize) {
+      tok = st.opt.bucketSize;
+      at = now;
+    }
+    return { tok: tok, at: at };
+  }
+
+  /** A copy of `st` with one token spent (the caller checked there is one). */
+  function charge(st: ConfiguratorState, b: { tok: number; at: number }): ConfiguratorState {
+    var c = clone(st);
+    c.tok = b.tok - 1;
+    c.tokAt = b.at;
+    return c;
+  }
+
+  /**
+   * PRESENCE, checked in the order of README §3.1. Everything up to tag_P is a
+   * silent drop that changes nothing and spends no multiplication (the one
+   * exception: first contact with a hash-only entry, which pays one token and
+   * one X25519 for ss and caches it, once per entry).
+   */
   function onPresence(st: ConfiguratorState, f: WlFrame, from: Uint8Array, bytes: Uint8Array, ev: FrameEvent): WlStep<ConfiguratorState> {
+    var accepted = false;
+    for (var si = 0; si < st.opt.suites.length; si++) if (st.opt.suites[si] === f.suite) accepted = true;
+    if (!accepted) return reject(st, E_SUITE, 'PRESENCE', true);
     var E = f.E as Uint8Array;
     var hx = toHex(suite.sha256(E));
-    // Unknown and revoked keys: no effects at all, zero DH (threat 9; another
+    // Unknown and revoked keys: no effects at all (threat 9; another
     // configurator may own them, paper 003 §4).
     if (!has(st.wl, hx)) return reject(st, E_UNKNOWN_KEY, 'PRESENCE', true);
     var rec = st.wl[hx];
     if (rec.revoked) return reject(st, E_REVOKED, 'PRESENCE', true);
-    var accepted = false;
-    for (var si = 0; si < st.opt.suites.length; si++) if (st.opt.suites[si] === f.suite) accepted = true;
-    if (!accepted) return reject(st, E_SUITE, 'PRESENCE');
+    if (isLowOrder25519(E) || (f.Y && isLowOrder25519(f.Y))) return reject(st, E_BAD_POINT, 'PRESENCE', true);
+    if (equalBytes(E, st.id.C) || (f.Y && equalBytes(f.Y, st.id.C))) return reject(st, E_REFLECT, 'PRESENCE', true);
     var now = typeof ev.now === 'number' ? ev.now : 0;
-    var target = configFor(st, hx);
-    if (!target) return reject(st, E_NO_CONFIG, 'PRESENCE');
-    var held = f.held as number;
-    if (held >= target.version) {
-      // Up to date. PRESENCE is unauthenticated, so this only updates the
-      // bookkeeping for the log; a session waiting for a lost ACK ends here.
-      var effects: WlEffect[] = [];
-      var nst = st;
-      if (rec.prov < held && held === target.version) {
-        var nr = clone(rec);
-        nr.prov = held;
-        nst = setRecord(nst, hx, nr);
-        effects.push(audit(hx, from, I_CONFIRMED, held, now));
-      }
-      if (has(nst.sess, hx) && nst.sess[hx].st === CS_WAIT_ACK && held === nst.sess[hx].target.version) {
-        nst = endSession(nst, hx, -1, effects);
-      }
-      return step(nst, effects, 'PRESENCE up to date', E_UP_TO_DATE);
+    // Outcomes that change nothing need no tag (README §3.1 step 5): most PRESENCEs
+    // on the air are an enrollee repeating itself, and checking each one's tag would
+    // cost every repeat an HMAC (5 SHA-256 blocks) for nothing.
+    var s0 = has(st.sess, hx) ? st.sess[hx] : null;
+    if (s0 && s0.st === CS_WAIT_PROOF && equalBytes(s0.pres, bytes)) {
+      // The very bytes that started this session (authenticated then): our CHALLENGE
+      // was lost or went elsewhere; send it to this sender, no crypto.
+      return step(st, [{ t: 'send', to: copyBytes(from), bytes: s0.chal }], 'WAIT_PROOF -presence again-> WAIT_PROOF', 0);
     }
-    if (has(st.sess, hx)) {
-      var s = st.sess[hx];
-      if (s.st === CS_WAIT_PROOF && equalBytes(s.ne, f.ne as Uint8Array) && equalBytes(s.peer, from)) {
-        // Our CHALLENGE was lost: send it again, no crypto.
-        return step(st, [{ t: 'send', to: s.peer, bytes: s.chal }], 'WAIT_PROOF -presence again-> WAIT_PROOF', 0);
-      }
-      return reject(st, E_BUSY, 'PRESENCE');
+    var ctr0 = f.ctr as number;
+    if (ctr0 < rec.ctr) return reject(st, E_REPLAY, 'PRESENCE', true);
+    var tgt0 = configFor(st, hx);
+    var held0 = f.held as number;
+    if (tgt0) {
+      var confirms = held0 === tgt0.version && (rec.prov < held0 || (s0 !== null && s0.st === CS_WAIT_ACK && s0.target.version === held0));
+      if (held0 >= tgt0.version && !confirms) return reject(st, E_UP_TO_DATE, 'PRESENCE', true);
+      if (held0 < tgt0.version && s0 && s0.st === CS_WAIT_ACK) return reject(st, E_BUSY, 'PRESENCE', true);
+      if (held0 < tgt0.version && !s0 && now < rec.retryAt) return reject(st, E_COOLDOWN, 'PRESENCE', true);
     }
-    if (now < rec.retryAt) return reject(st, E_COOLDOWN, 'PRESENCE', true);
-    var pending = 0;
-    for (var ph in st.sess) if (has(st.sess, ph) && st.sess[ph].st === CS_WAIT_PROOF) pending++;
-    if (pending >= (st.opt.maxPending || 1)) return reject(st, E_RATE, 'PRESENCE');
-    if (equalBytes(E, st.id.C) || (f.Y && equalBytes(f.Y, st.id.C))) return reject(st, E_REFLECT, 'PRESENCE');
-    var rand = randOf(ev, CONFIGURATOR_RAND);
-    if (!rand) return reject(st, E_NO_RAND, 'PRESENCE');
-    // Token bucket over time from events: refill, then spend one per session.
-    var gained = now > st.tokAt ? Math.floor((now - st.tokAt) / st.opt.bucketMs) : 0;
-    var tok = st.tok + gained;
-    var tokAt = st.tokAt + gained * st.opt.bucketMs;
-    if (tok >= st.opt.bucketSize) {
-      tok = st.opt.bucketSize;
-      tokAt = now;
-    }
-    if (tok < 1) return reject(st, E_RATE, 'PRESENCE');
-
-    var nst2 = clone(st);
-    nst2.tok = tok - 1;
-    nst2.tokAt = tokAt;
+    var body = copyBytes(bytes, 0, bytes.length - TAG_LEN);
+    var st1 = st;
     var out: WlEffect[] = [];
     var ss = rec.ss;
     if (!ss) {
-      // First contact with a hash-only entry: compute and cache ss = X25519(c, E).
+      // First contact with a hash-only entry: ss = X25519(c, E) is needed to check
+      // the tag at all. Pay a token first; cache ss whatever the tag says (E's hash
+      // is on the whitelist, so ss is right), so this happens once per entry.
+      var b0 = bucket(st, now);
+      if (b0.tok < 1) return reject(st, E_RATE, 'PRESENCE', true);
+      st1 = charge(st, b0);
       try {
         ss = suite.dh(st.id.c, E);
       } catch (e) {
-        return reject(st, E_BAD_POINT, 'PRESENCE');
+        return reject(st1, E_BAD_POINT, 'PRESENCE', true);
       }
       var cr = clone(rec);
       cr.ss = ss;
-      nst2 = setRecord(nst2, hx, cr);
-      out.push(storeWhitelist(nst2));
+      st1 = setRecord(st1, hx, cr);
+      rec = cr;
+      out.push(storeWhitelist(st1));
     }
+    if (!ctEqual(presenceTag(suite, ss, body), f.tag as Uint8Array)) {
+      if (st1 === st) return reject(st, E_AUTH_PRESENCE, 'PRESENCE', true);
+      return step(st1, out, 'PRESENCE -x first contact, tag', E_AUTH_PRESENCE);
+    }
+    // Authentic from here: sent by a holder of ss (the enrollee), not older than
+    // the lowest counter still accepted (checked above).
+    var ctr = ctr0;
+    var target = configFor(st1, hx);
+    if (!target) return step(st1, out.concat([report(E_NO_CONFIG, 'PRESENCE: ' + codeName(E_NO_CONFIG))]), 'PRESENCE -x', E_NO_CONFIG);
+    var held = f.held as number;
+    if (held >= target.version) {
+      // Up to date, and authenticated: the enrollee holds this version (it only
+      // announces a version it has proven and stored). Audited once per version;
+      // a session waiting for a lost ACK is settled here.
+      if (rec.prov < held && held === target.version) {
+        var nr = clone(rec);
+        nr.prov = held;
+        if (ctr > nr.ctr) nr.ctr = ctr;
+        st1 = setRecord(st1, hx, nr);
+        out.push(audit(hx, from, I_CONFIRMED, held, now));
+      }
+      if (has(st1.sess, hx) && st1.sess[hx].st === CS_WAIT_ACK && held === st1.sess[hx].target.version) {
+        st1 = endSession(st1, hx, -1, out, true);
+      }
+      return step(st1, out, 'PRESENCE up to date', E_UP_TO_DATE);
+    }
+    if (has(st1.sess, hx)) {
+      var s = st1.sess[hx];
+      if (s.st === CS_WAIT_PROOF && ctr > s.ctr) {
+        // The enrollee has moved on to a newer PRESENCE (reboot, fresh nonce):
+        // the old one can never be answered. Drop that session, start a new one.
+        st1 = endSession(st1, hx, -1, out);
+        out.push(report(E_TIMEOUT, 'PRESENCE ' + s.ctr + ' superseded by ' + ctr));
+      } else {
+        if (st1 === st) return reject(st, E_BUSY, 'PRESENCE', true);
+        return step(st1, out, 'PRESENCE -x busy', E_BUSY);
+      }
+    }
+    if (now < rec.retryAt) return step(st1, out, 'PRESENCE -x cooldown', E_COOLDOWN);
+    var pending = 0;
+    for (var ph in st1.sess) if (has(st1.sess, ph) && st1.sess[ph].st === CS_WAIT_PROOF) pending++;
+    if (pending >= (st1.opt.maxPending || 1)) return step(st1, out, 'PRESENCE -x pending cap', E_RATE);
+    var rand = randOf(ev, CONFIGURATOR_RAND);
+    if (!rand) return step(st1, out.concat([report(E_NO_RAND, 'PRESENCE: ' + codeName(E_NO_RAND))]), 'PRESENCE -x', E_NO_RAND);
+    var b1 = bucket(st1, now);
+    if (b1.tok < 1) return step(st1, out, 'PRESENCE -x bucket', E_RATE);
+    // Rate-limit state is charged before the first multiplication (finding 1).
+    var nst2 = charge(st1, b1);
     var x = copyBytes(rand, 0, 32);
     var X: Uint8Array;
     var dhs: Uint8Array[];
@@ -310,21 +397,27 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
       }
     } catch (e) {
       wipe(x);
-      return reject(st, E_BAD_POINT, 'PRESENCE');
+      return step(nst2, out, 'PRESENCE -x key agreement', E_BAD_POINT);
     }
     wipe(x);
     var nc = copyBytes(rand, 32, 48);
     var sid = readU32(rand, 48);
-    while (sid === 0 || has(st.sids, String(sid))) sid = (sid + 1) >>> 0;
-    var body = encodeChallengeBody(f.suite, sid, X, nc);
-    var h1 = transcriptH1(suite, st.id.C, bytes, body);
+    while (sid === 0 || has(nst2.sids, String(sid))) sid = (sid + 1) >>> 0;
+    var cbody = encodeChallengeBody(f.suite, sid, X, nc);
+    var h1 = transcriptH1(suite, st.id.C, bytes, cbody);
     var k = deriveKeys(suite, dhs, h1);
     for (var di = 1; di < dhs.length; di++) wipe(dhs[di]);
     var tag = macTag(suite, k.cm, h1);
-    var chal = encodeChallenge(body, tag);
+    var chal = encodeChallenge(cbody, tag, staticTag(suite, ss, f.tag as Uint8Array, concatBytes([cbody, tag])));
+    // From now on older PRESENCEs of this enrollee are replays (§4.1).
+    if (ctr > rec.ctr) {
+      var fr = clone(rec);
+      fr.ctr = ctr;
+      nst2 = setRecord(nst2, hx, fr);
+    }
     var sess: ConfiguratorSession = {
-      st: CS_WAIT_PROOF, suite: f.suite, sid: sid, peer: copyBytes(from), hx: hx, ne: f.ne as Uint8Array, chal: chal,
-      h2: chainHash(suite, h1, tag), h3: null, k: k, target: target, frames: [], tries: 1,
+      st: CS_WAIT_PROOF, suite: f.suite, pres: copyBytes(bytes), ctr: ctr, sid: sid, peer: copyBytes(from), hx: hx, ne: f.ne as Uint8Array,
+      chal: chal, h2: chainHash(suite, h1, tag), h3: null, k: k, target: target, frames: [], tries: 1,
     };
     nst2 = putSession(nst2, sess);
     out.push({ t: 'send', to: sess.peer, bytes: chal });
@@ -338,13 +431,23 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     return st.sess[st.sids[key]] || null;
   }
 
-  function onProof(st: ConfiguratorState, f: WlFrame, from: Uint8Array): WlStep<ConfiguratorState> {
+  /**
+   * PROOF: accepted from any MAC once its tag verifies (a MAC is routing only:
+   * the PRESENCE that started the session may have come from a copy, §4.1);
+   * the CONFIG then goes to the MAC the PROOF came from.
+   */
+  function onProof(st: ConfiguratorState, f: WlFrame, from: Uint8Array, bytes: Uint8Array): WlStep<ConfiguratorState> {
     var s = sessionFor(st, f);
     if (!s) return reject(st, E_NO_SESSION, 'PROOF');
-    if (s.st !== CS_WAIT_PROOF) return reject(st, E_STATE, 'PROOF');
-    if (!equalBytes(from, s.peer)) return reject(st, E_PEER, 'PROOF');
     if (f.suite !== s.suite) return reject(st, E_SUITE, 'PROOF');
     var tag = f.tag as Uint8Array;
+    if (s.st === CS_WAIT_ACK && s.h3 && equalBytes(chainHash(suite, s.h2, tag), s.h3)) {
+      // The accepted PROOF again: its sender did not get the CONFIG; re-send it there, no state change.
+      var again: WlEffect[] = [];
+      for (var a = 0; a < s.frames.length; a++) again.push({ t: 'send', to: copyBytes(from), bytes: s.frames[a] });
+      return step(st, again, 'WAIT_ACK -proof again-> WAIT_ACK', 0);
+    }
+    if (s.st !== CS_WAIT_PROOF) return reject(st, E_STATE, 'PROOF');
     if (!ctEqual(macTag(suite, s.k.em, s.h2), tag)) return reject(st, E_AUTH_PROOF, 'PROOF');
     var h3 = chainHash(suite, s.h2, tag);
     var pt = encodeConfig(s.target);
@@ -358,12 +461,13 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     }
     var ns = clone(s);
     ns.st = CS_WAIT_ACK;
+    ns.peer = copyBytes(from);
     ns.h3 = h3;
     ns.frames = frames;
     ns.tries = 1;
     var nst = putSession(st, ns);
     var effects: WlEffect[] = [];
-    for (var j = 0; j < frames.length; j++) effects.push({ t: 'send', to: s.peer, bytes: frames[j] });
+    for (var j = 0; j < frames.length; j++) effects.push({ t: 'send', to: ns.peer, bytes: frames[j] });
     effects.push({ t: 'arm', id: SESSION_TIMER + s.hx, ms: st.opt.ackMs });
     effects.push(report(I_SESSION, 'enrollee ' + s.hx.substring(0, 16) + ' proved its key'));
     return step(nst, effects, 'WAIT_PROOF -proof-> WAIT_ACK', 0);
@@ -373,7 +477,6 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     var s = sessionFor(st, f);
     if (!s) return reject(st, E_NO_SESSION, 'ACK');
     if (s.st !== CS_WAIT_ACK || !s.h3) return reject(st, E_STATE, 'ACK');
-    if (!equalBytes(from, s.peer)) return reject(st, E_PEER, 'ACK');
     if (f.suite !== s.suite) return reject(st, E_SUITE, 'ACK');
     var aad = concatBytes([copyBytes(bytes, 0, HDR_LEN), s.h3]);
     var pt = suite.open(s.k.ee, ccmNonce(DIR_E2C, s.sid, 0), f.sealed as Uint8Array, aad, AEAD_TAG_LEN);
@@ -382,16 +485,16 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     var version = readU32(pt, 1);
     if (version !== s.target.version && result === OK) return reject(st, E_FIELD, 'ACK');
     var now = typeof ev.now === 'number' ? ev.now : 0;
-    var effects: WlEffect[] = [audit(s.hx, s.peer, result, version, now)];
+    var effects: WlEffect[] = [audit(s.hx, from, result, version, now)];
     var nst: ConfiguratorState;
     if (result === OK) {
       var r = clone(st.wl[s.hx]);
       r.prov = version;
-      nst = endSession(setRecord(st, s.hx, r), s.hx, -1, effects);
+      nst = endSession(setRecord(st, s.hx, r), s.hx, -1, effects, true);
       effects.push(report(I_CONFIRMED, 'version ' + version));
       return step(nst, effects, 'WAIT_ACK -ack ok-> done', 0);
     }
-    nst = endSession(st, s.hx, now, effects);
+    nst = endSession(st, s.hx, now, effects, true);
     effects.push(report(I_NOT_PROVISIONED, codeName(result)));
     return step(nst, effects, 'WAIT_ACK -ack ' + codeName(result) + '-> done', result);
   }
@@ -404,9 +507,17 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     var s = st.sess[hx];
     var now = typeof ev.now === 'number' ? ev.now : 0;
     if (s.tries >= (s.st === CS_WAIT_PROOF ? st.opt.maxTries : st.opt.ackTries)) {
-      var effects: WlEffect[] = [audit(hx, s.peer, E_TIMEOUT, s.target.version, now)];
+      var effects: WlEffect[] = [];
+      if (s.st === CS_WAIT_PROOF) {
+        // Nobody proved the key: the PRESENCE may have been a copy, so this says
+        // nothing about the device. No audit, no cooldown (only authenticated
+        // frames change the audit log, §4.1); the enrollee's next PRESENCE starts over.
+        effects.push(report(E_TIMEOUT, 'WAIT_PROOF ' + hx.substring(0, 16)));
+        return step(endSession(st, hx, -1, effects), effects, 'WAIT_PROOF -timeout-> dropped', E_TIMEOUT);
+      }
+      effects.push(audit(hx, s.peer, E_TIMEOUT, s.target.version, now));
       effects.push(report(E_TIMEOUT, CS_STATE_NAMES[s.st]));
-      return step(endSession(st, hx, now, effects), effects, CS_STATE_NAMES[s.st] + ' -timeout-> failed', E_TIMEOUT);
+      return step(endSession(st, hx, now, effects, true), effects, CS_STATE_NAMES[s.st] + ' -timeout-> failed', E_TIMEOUT);
     }
     var ns = clone(s);
     ns.tries = s.tries + 1;
@@ -415,6 +526,34 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     else for (var i = 0; i < s.frames.length; i++) out.push({ t: 'send', to: s.peer, bytes: s.frames[i] });
     out.push({ t: 'arm', id: SESSION_TIMER + hx, ms: s.st === CS_WAIT_PROOF ? st.opt.proofMs : st.opt.ackMs });
     return step(putSession(st, ns), out, CS_STATE_NAMES[s.st] + ' -retransmit-> ' + CS_STATE_NAMES[s.st], 0);
+  }
+
+  /**
+   * A group name as a command gives it: absent means the default group ''; a
+   * non-string, more than 32 UTF-8 bytes (the whitelist file's limit, §6) or the
+   * one name a plain object cannot hold as a key is refused, never coerced (null).
+   */
+  function groupOf(v: any): string | null {
+    if (v === undefined) return '';
+    if (typeof v !== 'string' || v === RESERVED_SETTING_KEY) return null;
+    try {
+      if (utf8Encode(v).length > 32) return null;
+    } catch (e) {
+      return null;
+    }
+    return v;
+  }
+
+  /** A copy of a configuration the encoder accepts (so a caller's later change cannot reach the state), or null. */
+  function configOf(v: any): WlConfig | null {
+    try {
+      encodeConfig(v as WlConfig);
+    } catch (e) {
+      return null;
+    }
+    var set: { [k: string]: string } = {};
+    for (var k in v.settings) if (Object.prototype.hasOwnProperty.call(v.settings, k)) set[k] = v.settings[k];
+    return { version: v.version, ssid: v.ssid, psk: v.psk, settings: set };
   }
 
   function onCommand(st: ConfiguratorState, ev: CommandEvent<WlCommand>): WlStep<ConfiguratorState> {
@@ -439,12 +578,15 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
       if (op === 'add') {
         var ss = ev.ss;
         if (ss !== undefined && !(ss instanceof Uint8Array && ss.length === 32)) return reject(st, E_COMMAND, op);
-        var g = typeof ev.group === 'string' ? ev.group : '';
+        var g = groupOf(ev.group);
+        if (g === null) return reject(st, E_COMMAND, op);
         if (equalBytes(h, suite.sha256(st.id.C))) return reject(st, E_REFLECT, op);
         var old = has(st.wl, key) ? st.wl[key] : null;
+        // Adding (again) forgets the presence counter seen: a re-flashed board may
+        // have lost its counter file and would otherwise be refused as a replay.
         nst = setRecord(st, key, {
           hash: copyBytes(h), ss: ss ? copyBytes(ss) : old && !old.revoked ? old.ss : null, group: g, revoked: false,
-          prov: old ? old.prov : 0, retryAt: 0,
+          prov: old ? old.prov : 0, retryAt: 0, ctr: 0,
         });
       } else {
         if (!has(st.wl, key)) return reject(st, E_COMMAND, op);
@@ -458,19 +600,19 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
       return step(nst, effects, 'command ' + op, 0);
     }
     if (op === 'config') {
-      var c = ev.config;
-      try {
-        encodeConfig(c as WlConfig);
-      } catch (e) {
-        return reject(st, E_COMMAND, op);
-      }
+      // Type confusion is refused where the value enters (finding 6): a number
+      // for the PSK, a non-string setting or group, the key __proto__.
+      var c = configOf(ev.config);
+      if (!c) return reject(st, E_COMMAND, op);
       var cc = clone(st);
-      if (h instanceof Uint8Array && h.length === 32) {
+      if (h instanceof Uint8Array && h.length === 32 && ev.group === undefined) {
         cc.dev = clone(st.dev);
-        cc.dev[toHex(h)] = c as WlConfig;
+        cc.dev[toHex(h)] = c;
       } else if (h === undefined) {
+        var cg = groupOf(ev.group);
+        if (cg === null) return reject(st, E_COMMAND, op);
         cc.grp = clone(st.grp);
-        cc.grp[typeof ev.group === 'string' ? ev.group : ''] = c as WlConfig;
+        cc.grp[cg] = c;
       } else return reject(st, E_COMMAND, op);
       return step(cc, [], 'command config', 0);
     }
@@ -484,7 +626,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     var f = d.frame;
     var from = ev.from as Uint8Array;
     if (f.type === T_PRESENCE) return onPresence(st, f, from, ev.bytes, ev);
-    if (f.type === T_PROOF) return onProof(st, f, from);
+    if (f.type === T_PROOF) return onProof(st, f, from, ev.bytes);
     if (f.type === T_ACK) return onAck(st, f, from, ev.bytes, ev);
     // CHALLENGE and CONFIG only ever flow from a configurator: an echo of our own (threat 2).
     return reject(st, E_STATE, TYPE_NAMES[f.type]);

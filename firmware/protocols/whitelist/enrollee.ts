@@ -8,19 +8,25 @@
  * It never mutates the state it is given and never throws: a crypto throw
  * becomes E_BAD_POINT / E_CRYPTO.
  *
- * Crypto per handshake (the speed budget, §4.5): one X25519 (es = X25519(e, X)),
- * since ss = X25519(e, C) is cached in the identity file.
+ * Crypto per handshake (the speed budget, §4.3): one X25519 (es = X25519(e, X)),
+ * since ss = X25519(e, C) is cached in the identity file. A CHALLENGE must pass
+ * its static tag (tag_S, an HMAC under ss) before that X25519 is spent or a try
+ * is counted, so a forged CHALLENGE costs one HMAC and changes nothing (§4.1).
+ * Every PRESENCE carries a counter that never decreases over the device's life
+ * (reserved in blocks in Storage, `store nb.ctr`) and a tag under ss, so only
+ * this enrollee can announce itself and old PRESENCEs are recognisable.
  */
 import { equalBytes, ctEqual, concatBytes, copyBytes, writeU32, macToString, wipe } from '../../bytes/bytes.ts';
 import {
-  decodeFrame, encodePresence, encodeProof, ackHeader, encodeAck,
-  T_CHALLENGE, T_CONFIG, TYPE_NAMES, SUITE_STRICT, CHALLENGE_BODY_LEN, CONFIG_HDR_LEN, AEAD_TAG_LEN, CAP_WIFI, CAP_SETTINGS, WlFrame,
+  decodeFrame, encodePresenceBody, encodePresence, encodeProof, ackHeader, encodeAck,
+  T_CHALLENGE, T_CONFIG, TYPE_NAMES, SUITE_STRICT, CHALLENGE_BODY_LEN, TAG_LEN, CONFIG_HDR_LEN, AEAD_TAG_LEN, CAP_WIFI, CAP_SETTINGS, WlFrame,
 } from './frames.ts';
-import { OK, CONFIG_FORMAT, CONFIG_STALE, E_STATE, E_NO_SESSION, E_PEER, E_REFLECT, E_BAD_POINT, E_AUTH_CONFIG, E_RATE, E_NO_RAND, E_TIMEOUT, E_CRYPTO, E_DUPLICATE, E_EVENT, E_STALE_TIMER, E_SUITE, E_FIELD, I_PRESENCE, I_SESSION, I_PROVISIONED, I_JOIN_FAILED } from '../../codec/codes.ts';
-import { E_AUTH_CHALLENGE, codeName } from './codes.ts';
+import { OK, CONFIG_FORMAT, CONFIG_STALE, E_STATE, E_NO_SESSION, E_REFLECT, E_BAD_POINT, E_AUTH_CONFIG, E_RATE, E_NO_RAND, E_TIMEOUT, E_CRYPTO, E_DUPLICATE, E_EVENT, E_STALE_TIMER, E_SUITE, E_FIELD, I_PRESENCE, I_SESSION, I_PROVISIONED, I_JOIN_FAILED } from '../../codec/codes.ts';
+import { E_AUTH_CHALLENGE, E_KEY_CONFIRM, codeName } from './codes.ts';
 import { WhitelistSuiteCrypto } from './suite.ts';
-import { transcriptH1, deriveKeys, macTag, chainHash, ccmNonce, DIR_C2E, DIR_E2C } from './keys.ts';
-import { WlConfig, EnrolleeIdentity, decodeConfig, encodeStoredConfig } from './records.ts';
+import { transcriptH1, deriveKeys, macTag, chainHash, ccmNonce, presenceTag, staticTag, DIR_C2E, DIR_E2C } from './keys.ts';
+import { WlConfig, EnrolleeIdentity, decodeConfig, encodeStoredConfig, encodeCounter } from './records.ts';
+import { isLowOrder25519 } from '../../crypto/x25519-low-order.ts';
 import { WlEvent, WlEffect, WlStep, WlCommand, clone, report, randOf, isMac } from './common.ts';
 import { FrameEvent, TimerEvent, Role } from '../../runtime/events.ts';
 import { PROTO_WHITELIST } from '../../codec/protocol-ids.ts';
@@ -37,6 +43,12 @@ export var TIMER_SESSION = 'session';
 export var TIMER_JOIN = 'join';
 /** Storage file holding the proven configuration (encodeStoredConfig). */
 export var CONFIG_FILE = 'nb.config';
+/** Storage file holding the presence-counter reservation (encodeCounter, README §6). */
+export var COUNTER_FILE = 'nb.ctr';
+/** Counters reserved per write of COUNTER_FILE: one flash write per boot and per this many nonces. */
+export var CTR_BLOCK = 16;
+/** The largest counter; an enrollee that reaches it keeps using it (never wraps to a smaller one). */
+export var CTR_MAX = 0xffffffff;
 /** Random bytes the enrollee needs on boot and presence-timer events (nonce 16 + jitter 2). */
 export var ENROLLEE_RAND = 18;
 /** Suite 2 also draws its ephemeral private key y (32). */
@@ -99,8 +111,11 @@ export interface EnrolleeState {
   pres: Uint8Array | null;
   /** presences sent with this nonce (backoff exponent) */
   n: number;
-  /** challenges tried with this nonce (rate limit) */
+  /** challenges tried with this nonce (rate limit; only those that passed tag_S count) */
   tries: number;
+  /** the counter in the current PRESENCE, and the highest counter reserved in COUNTER_FILE */
+  ctr: number;
+  resv: number;
   se: EnrolleeSession | null;
   /**
    * The session that just ended with an ACK: enough to authenticate a
@@ -112,8 +127,16 @@ export interface EnrolleeState {
   opt: EnrolleeOptions;
 }
 
-export function enrolleeInitial(id: EnrolleeIdentity, cfg: WlConfig | null, opt?: EnrolleeOptions): EnrolleeState {
-  return { ph: EN_OFF, id: id, cfg: cfg, ne: null, eph: null, pres: null, n: 0, tries: 0, se: null, last: null, joins: 0, opt: opt || ENROLLEE_DEFAULTS };
+/**
+ * `reserved` is the value of COUNTER_FILE at boot (0 when there is none): every
+ * counter this state hands out is above it, reserved in Storage before use.
+ */
+export function enrolleeInitial(id: EnrolleeIdentity, cfg: WlConfig | null, opt?: EnrolleeOptions, reserved?: number): EnrolleeState {
+  var r = typeof reserved === 'number' && reserved >= 0 && reserved <= CTR_MAX && reserved % 1 === 0 ? reserved : 0;
+  return {
+    ph: EN_OFF, id: id, cfg: cfg, ne: null, eph: null, pres: null, n: 0, tries: 0, ctr: r, resv: r, se: null, last: null, joins: 0,
+    opt: opt || ENROLLEE_DEFAULTS,
+  };
 }
 
 /** The enrollee as the runtime runs it (firmware/runtime/events.ts Role). */
@@ -151,12 +174,17 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
     return step(st, quiet ? [] : [report(code, what + ': ' + codeName(code))], EN_STATE_NAMES[st.ph] + ' -x ' + what, code);
   }
 
-  /** Send a PRESENCE (fresh nonce if none) and arm the next one. */
+  /**
+   * Send a PRESENCE (fresh nonce and counter if none) and arm the next one. The
+   * PRESENCE bytes stay the same until the nonce changes, so a configurator
+   * recognises a repeat and a CHALLENGE answers exactly the bytes we hold.
+   */
   function announce(st0: EnrolleeState, rand: Uint8Array, tr: string): WlStep<EnrolleeState> {
     var st = clone(st0);
+    var effects: WlEffect[] = [];
     // A fresh nonce after a session, and after the challenge budget of this one
-    // is spent (otherwise a rogue could silence us for good with 3 bad challenges).
-    if (!st.ne || st.tries >= st.opt.maxChallenges) {
+    // is spent (only a holder of ss can spend it: tag_S comes first).
+    if (!st.ne || !st.pres || st.tries >= st.opt.maxChallenges) {
       st.ne = copyBytes(rand, 0, 16);
       st.n = 0;
       st.tries = 0;
@@ -166,15 +194,23 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
         var y = copyBytes(rand, 18, 50);
         st.eph = { y: y, Y: suite.dhPub(y) };
       }
+      // A new counter per nonce, reserved in Storage BEFORE it goes on the air
+      // (the store effect comes first): after any reboot the enrollee starts
+      // above every counter it ever sent (§4.1, replays).
+      if (st.ctr < CTR_MAX) st.ctr = st.ctr + 1;
+      if (st.ctr > st.resv) {
+        st.resv = Math.min(CTR_MAX, st.ctr + CTR_BLOCK - 1);
+        effects.push({ t: 'store', file: COUNTER_FILE, bytes: encodeCounter(st.resv) });
+      }
+      var body = encodePresenceBody(suite.id, st.id.E, st.ne, heldVersion(st), st.opt.caps, st.ctr, st.eph ? st.eph.Y : undefined);
+      st.pres = encodePresence(body, presenceTag(suite, st.id.ss, body));
     }
-    st.pres = encodePresence(suite.id, st.id.E, st.ne, heldVersion(st), st.opt.caps, st.eph ? st.eph.Y : undefined);
     var delay = presenceDelay(st, (rand[16] << 8) | rand[17]);
     st.n = st.n + 1;
     st.ph = EN_ANNOUNCE;
-    return step(st, [
-      { t: 'send', to: new Uint8Array([255, 255, 255, 255, 255, 255]), bytes: st.pres },
-      { t: 'arm', id: TIMER_PRESENCE, ms: delay },
-    ], tr, 0);
+    effects.push({ t: 'send', to: new Uint8Array([255, 255, 255, 255, 255, 255]), bytes: st.pres as Uint8Array });
+    effects.push({ t: 'arm', id: TIMER_PRESENCE, ms: delay });
+    return step(st, effects, tr, 0);
   }
 
   /**
@@ -198,18 +234,29 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
     return step(st, effects, tr, code);
   }
 
+  /**
+   * A CHALLENGE, checked in this order (README §3.1): state, suite, reflection,
+   * low-order X, tag_S (one HMAC under ss) — all before any X25519 and without
+   * any state change — then the try budget, then the X25519s and tag_C.
+   */
   function onChallenge(st: EnrolleeState, f: WlFrame, from: Uint8Array, bytes: Uint8Array): WlStep<EnrolleeState> {
     if (st.ph === EN_AWAIT_CONFIG && st.se && equalBytes(bytes, st.se.chal)) {
-      // Our PROOF was lost and the configurator retransmitted: repeat it, no crypto.
-      if (!equalBytes(from, st.se.peer)) return reject(st, E_PEER, 'CHALLENGE');
-      return step(st, [{ t: 'send', to: st.se.peer, bytes: st.se.proof }], 'AWAIT_CONFIG -resend proof-> AWAIT_CONFIG', 0);
+      // Our PROOF was lost and the configurator retransmitted: repeat it, no
+      // crypto, to whoever sent the copy (MACs are routing only, §4.1).
+      return step(st, [{ t: 'send', to: copyBytes(from), bytes: st.se.proof }], 'AWAIT_CONFIG -resend proof-> AWAIT_CONFIG', 0);
     }
     if (st.ph !== EN_ANNOUNCE || !st.pres) return reject(st, E_STATE, 'CHALLENGE');
     if (f.suite !== suite.id) return reject(st, E_SUITE, 'CHALLENGE');
     var X = f.X as Uint8Array;
     if (equalBytes(X, st.id.E) || (st.eph && equalBytes(X, st.eph.Y))) return reject(st, E_REFLECT, 'CHALLENGE');
+    if (isLowOrder25519(X)) return reject(st, E_BAD_POINT, 'CHALLENGE');
+    var body = copyBytes(bytes, 0, CHALLENGE_BODY_LEN);
+    var pres = st.pres;
+    if (!ctEqual(staticTag(suite, st.id.ss, copyBytes(pres, pres.length - TAG_LEN), copyBytes(bytes, 0, CHALLENGE_BODY_LEN + TAG_LEN)), f.tagS as Uint8Array)) {
+      return reject(st, E_AUTH_CHALLENGE, 'CHALLENGE');
+    }
+    // Only a holder of ss gets here: the budget bounds what even it can make us spend.
     if (st.tries >= st.opt.maxChallenges) return reject(st, E_RATE, 'CHALLENGE');
-    // Counting the attempt is the only state change a bad challenge makes (§8.1 rate limit).
     var counted = clone(st);
     counted.tries = st.tries + 1;
     var dhs: Uint8Array[];
@@ -222,13 +269,13 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
     } catch (e) {
       return reject(counted, E_BAD_POINT, 'CHALLENGE');
     }
-    var h1 = transcriptH1(suite, st.id.C, st.pres, copyBytes(bytes, 0, CHALLENGE_BODY_LEN));
+    var h1 = transcriptH1(suite, st.id.C, pres, body);
     var k = deriveKeys(suite, dhs, h1);
     for (var i = 1; i < dhs.length; i++) wipe(dhs[i]);
     if (!ctEqual(macTag(suite, k.cm, h1), f.tag as Uint8Array)) {
       wipe(k.ce);
       wipe(k.ee);
-      return reject(counted, E_AUTH_CHALLENGE, 'CHALLENGE');
+      return reject(counted, E_KEY_CONFIRM, 'CHALLENGE');
     }
     var h2 = chainHash(suite, h1, f.tag as Uint8Array);
     var ptag = macTag(suite, k.em, h2);
@@ -266,12 +313,11 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
    */
   function resendAck(st: EnrolleeState, f: WlFrame, from: Uint8Array, bytes: Uint8Array): WlStep<EnrolleeState> {
     var l = st.last as { sid: number; peer: Uint8Array; ce: Uint8Array; h3: Uint8Array; ack: Uint8Array };
-    if (!equalBytes(from, l.peer)) return reject(st, E_PEER, 'CONFIG');
     var aad = concatBytes([copyBytes(bytes, 0, CONFIG_HDR_LEN), l.h3]);
     if (!suite.open(l.ce, ccmNonce(DIR_C2E, l.sid, f.idx as number), f.sealed as Uint8Array, aad, AEAD_TAG_LEN)) {
       return reject(st, E_AUTH_CONFIG, 'CONFIG');
     }
-    return step(st, [{ t: 'send', to: l.peer, bytes: l.ack }], EN_STATE_NAMES[st.ph] + ' -resend ack-> ' + EN_STATE_NAMES[st.ph], 0);
+    return step(st, [{ t: 'send', to: copyBytes(from), bytes: l.ack }], EN_STATE_NAMES[st.ph] + ' -resend ack-> ' + EN_STATE_NAMES[st.ph], 0);
   }
 
   function onConfig(st: EnrolleeState, f: WlFrame, from: Uint8Array, bytes: Uint8Array): WlStep<EnrolleeState> {
@@ -280,7 +326,6 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
     if (!se) return reject(st, E_NO_SESSION, 'CONFIG');
     if (f.sid !== se.sid) return reject(st, E_NO_SESSION, 'CONFIG');
     if (st.ph !== EN_AWAIT_CONFIG) return reject(st, E_STATE, 'CONFIG', true);
-    if (!equalBytes(from, se.peer)) return reject(st, E_PEER, 'CONFIG');
     if (f.suite !== suite.id) return reject(st, E_SUITE, 'CONFIG');
     var idx = f.idx as number;
     var count = f.count as number;
@@ -291,6 +336,8 @@ export function makeEnrollee(suite: WhitelistSuiteCrypto): EnrolleeCore {
     if (se.count && count !== se.count) return reject(st, E_FIELD, 'CONFIG');
     if (se.frags[idx]) return reject(st, E_DUPLICATE, 'CONFIG', true);
     var nse = clone(se);
+    // The ACK goes where authentic CONFIG comes from (a MAC is routing only, §4.1).
+    nse.peer = copyBytes(from);
     nse.count = count;
     nse.frags = se.frags.slice(0);
     nse.frags[idx] = pt;

@@ -41,12 +41,14 @@ export var TAG_LEN = 16;
 /** AES-CCM tag length in CONFIG and ACK. */
 export var AEAD_TAG_LEN = 8;
 
-export var PRESENCE_LEN = HDR_LEN + KEY_LEN + NONCE_LEN + 4 + 1; // 61
-/** Suite 2 PRESENCE: E, Y, Ne, held, caps. */
-export var PRESENCE2_LEN = PRESENCE_LEN + KEY_LEN; // 93
-export var CHALLENGE_LEN = HDR_LEN + KEY_LEN + NONCE_LEN + TAG_LEN; // 72
-/** The part of CHALLENGE covered by the transcript before its tag. */
-export var CHALLENGE_BODY_LEN = CHALLENGE_LEN - TAG_LEN; // 56
+/** PRESENCE: header, E, Ne, held u32, caps u8, counter u32, tag_P (README §3, §4). */
+export var PRESENCE_LEN = HDR_LEN + KEY_LEN + NONCE_LEN + 4 + 1 + 4 + TAG_LEN; // 81
+/** Suite 2 PRESENCE: E, Y, Ne, held, caps, counter, tag_P. */
+export var PRESENCE2_LEN = PRESENCE_LEN + KEY_LEN; // 113
+/** CHALLENGE: header, X, Nc, tag_C (ephemeral keys), tag_S (static key, checked first). */
+export var CHALLENGE_LEN = HDR_LEN + KEY_LEN + NONCE_LEN + TAG_LEN + TAG_LEN; // 88
+/** The part of CHALLENGE covered by the transcript before its tags. */
+export var CHALLENGE_BODY_LEN = HDR_LEN + KEY_LEN + NONCE_LEN; // 56
 export var PROOF_LEN = HDR_LEN + TAG_LEN; // 24
 /** CONFIG: header, fragment index u8, fragment count u8, sealed fragment. */
 export var CONFIG_HDR_LEN = HDR_LEN + 2; // 10
@@ -72,6 +74,8 @@ export interface WlFrame {
   sid: number;
   /** PRESENCE */
   E?: Uint8Array;
+  /** PRESENCE: the enrollee's presence counter (never decreases over the device's life) */
+  ctr?: number;
   /** PRESENCE, suite 2 only: the enrollee's ephemeral public key */
   Y?: Uint8Array;
   ne?: Uint8Array;
@@ -80,8 +84,10 @@ export interface WlFrame {
   /** CHALLENGE */
   X?: Uint8Array;
   nc?: Uint8Array;
-  /** CHALLENGE and PROOF */
+  /** CHALLENGE (tag_C), PROOF (tag_E), PRESENCE (tag_P) */
   tag?: Uint8Array;
+  /** CHALLENGE: tag_S, under the static secret ss alone */
+  tagS?: Uint8Array;
   /** CONFIG */
   idx?: number;
   count?: number;
@@ -109,14 +115,17 @@ function need(a: Uint8Array, n: number, name: string): void {
   if (!(a instanceof Uint8Array) || a.length !== n) throw new Error('E_FIELD: ' + name + ' must be ' + n + ' bytes');
 }
 
-/** PRESENCE; `Y` is required for suite 2 and must be absent otherwise. */
-export function encodePresence(suite: number, E: Uint8Array, ne: Uint8Array, held: number, caps: number, Y?: Uint8Array): Uint8Array {
+/**
+ * PRESENCE without its tag (what tag_P covers, README §4); `Y` is required for
+ * suite 2 and must be absent otherwise. The tag is appended by `encodePresence`.
+ */
+export function encodePresenceBody(suite: number, E: Uint8Array, ne: Uint8Array, held: number, caps: number, ctr: number, Y?: Uint8Array): Uint8Array {
   need(E, KEY_LEN, 'E');
   need(ne, NONCE_LEN, 'ne');
   var strict = suite === SUITE_STRICT;
   if (strict) need(Y as Uint8Array, KEY_LEN, 'Y');
   else if (Y) throw new Error('E_FIELD: Y only in suite 2');
-  var len = strict ? PRESENCE2_LEN : PRESENCE_LEN;
+  var len = (strict ? PRESENCE2_LEN : PRESENCE_LEN) - TAG_LEN;
   var b = header(len, T_PRESENCE, suite, 0);
   var off = HDR_LEN;
   b.set(E, off);
@@ -126,8 +135,22 @@ export function encodePresence(suite: number, E: Uint8Array, ne: Uint8Array, hel
     off += KEY_LEN;
   }
   b.set(ne, off);
-  writeU32(b, off + NONCE_LEN, held);
-  b[len - 1] = caps & 255;
+  off += NONCE_LEN;
+  writeU32(b, off, held);
+  b[off + 4] = caps & 255;
+  writeU32(b, off + 5, ctr);
+  return b;
+}
+
+/** PRESENCE = body ‖ tag_P. */
+export function encodePresence(body: Uint8Array, tag: Uint8Array): Uint8Array {
+  if (!(body instanceof Uint8Array) || (body.length !== PRESENCE_LEN - TAG_LEN && body.length !== PRESENCE2_LEN - TAG_LEN)) {
+    throw new Error('E_FIELD: body must be a PRESENCE body');
+  }
+  need(tag, TAG_LEN, 'tag');
+  var b = new Uint8Array(body.length + TAG_LEN);
+  b.set(body, 0);
+  b.set(tag, body.length);
   return b;
 }
 
@@ -141,12 +164,15 @@ export function encodeChallengeBody(suite: number, sid: number, X: Uint8Array, n
   return b;
 }
 
-export function encodeChallenge(body: Uint8Array, tag: Uint8Array): Uint8Array {
+/** CHALLENGE = body ‖ tag_C ‖ tag_S (README §3, §4). */
+export function encodeChallenge(body: Uint8Array, tagC: Uint8Array, tagS: Uint8Array): Uint8Array {
   need(body, CHALLENGE_BODY_LEN, 'body');
-  need(tag, TAG_LEN, 'tag');
+  need(tagC, TAG_LEN, 'tagC');
+  need(tagS, TAG_LEN, 'tagS');
   var b = new Uint8Array(CHALLENGE_LEN);
   b.set(body, 0);
-  b.set(tag, CHALLENGE_BODY_LEN);
+  b.set(tagC, CHALLENGE_BODY_LEN);
+  b.set(tagS, CHALLENGE_BODY_LEN + TAG_LEN);
   return b;
 }
 
@@ -228,8 +254,11 @@ export function decodeFrame(b: Uint8Array): DecodeResult {
       off += KEY_LEN;
     }
     f.ne = copyBytes(b, off, off + NONCE_LEN);
-    f.held = readU32(b, off + NONCE_LEN);
-    f.caps = b[plen - 1];
+    off += NONCE_LEN;
+    f.held = readU32(b, off);
+    f.caps = b[off + 4];
+    f.ctr = readU32(b, off + 5);
+    f.tag = copyBytes(b, plen - TAG_LEN, plen);
     return { code: 0, frame: f };
   }
   if (sid === 0) {
@@ -243,7 +272,8 @@ export function decodeFrame(b: Uint8Array): DecodeResult {
     if (sid === 0) return fail(E_FIELD);
     f.X = copyBytes(b, HDR_LEN, HDR_LEN + KEY_LEN);
     f.nc = copyBytes(b, HDR_LEN + KEY_LEN, CHALLENGE_BODY_LEN);
-    f.tag = copyBytes(b, CHALLENGE_BODY_LEN, CHALLENGE_LEN);
+    f.tag = copyBytes(b, CHALLENGE_BODY_LEN, CHALLENGE_BODY_LEN + TAG_LEN);
+    f.tagS = copyBytes(b, CHALLENGE_BODY_LEN + TAG_LEN, CHALLENGE_LEN);
     return { code: 0, frame: f };
   }
   if (type === T_PROOF) {
@@ -282,7 +312,7 @@ export function frameSummary(b: Uint8Array): string {
   if (!d.frame) return 'undecodable (' + codeName(d.code) + ', ' + (b ? b.length : 0) + ' bytes)';
   var f = d.frame;
   var s = TYPE_NAMES[f.type] + ' v' + f.version + ' suite ' + f.suite + (f.type === T_PRESENCE ? '' : ' sid ' + f.sid);
-  if (f.type === T_PRESENCE) s += ' E ' + short(f.E) + (f.Y ? ' Y ' + short(f.Y) : '') + ' Ne ' + short(f.ne) + ' held ' + f.held + ' caps ' + f.caps;
+  if (f.type === T_PRESENCE) s += ' E ' + short(f.E) + (f.Y ? ' Y ' + short(f.Y) : '') + ' Ne ' + short(f.ne) + ' held ' + f.held + ' caps ' + f.caps + ' ctr ' + f.ctr;
   else if (f.type === T_CHALLENGE) s += ' X ' + short(f.X) + ' Nc ' + short(f.nc);
   else if (f.type === T_CONFIG) s += ' fragment ' + ((f.idx as number) + 1) + '/' + f.count + ' ' + (f.sealed as Uint8Array).length + ' sealed bytes';
   return s + ' (' + b.length + ' bytes)';

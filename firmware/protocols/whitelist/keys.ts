@@ -10,6 +10,14 @@
  *   CONFIG fragment i: CCM(kCe, nonce(1, sid, i), AAD = frame header ‖ H3)
  *   ACK:               CCM(kEe, nonce(2, sid, 0), AAD = frame header ‖ H3)
  *
+ * Before any of that, two tags under the static secret ss = X25519(e, C) alone,
+ * which both sides hold without a scalar multiplication (the enrollee in its
+ * identity file, the configurator in its whitelist; README §4.1 "Stranding"):
+ *   tag_P = HMAC(ss, LABEL_P ‖ PRESENCE-without-tag)[0..16]    (enrollee → configurator)
+ *   tag_S = HMAC(ss, LABEL_S ‖ tag_P ‖ CHALLENGE[0..72))[0..16]  (configurator → enrollee; covers tag_C)
+ * so a frame forged without a key costs the receiver one HMAC and changes nothing.
+ * The two labels differ in their 14th byte, so no message is valid for both.
+ *
  * Version and suite sit in every header inside the transcript (threat 10); the
  * configurator→enrollee and enrollee→configurator keys are distinct slices, so
  * a frame reflected back to its sender never verifies (threat 2).
@@ -23,6 +31,9 @@ export var LABEL = utf8Encode('nowboard wl1 transcript');
 export var INFO = utf8Encode('nowboard wl1 keys: c2e-mac e2c-mac c2e-enc e2c-enc');
 /** Suite 2 (§9): same layout, its own label, ikm = ss ‖ es ‖ X25519(y, C) ‖ X25519(y, X). */
 export var INFO2 = utf8Encode('nowboard wl2 keys: c2e-mac e2c-mac c2e-enc e2c-enc');
+/** Domain labels of the two static tags (README §4). */
+export var LABEL_P = utf8Encode('nowboard wl1 presence');
+export var LABEL_S = utf8Encode('nowboard wl1 challenge');
 export var DIR_C2E = 1;
 export var DIR_E2C = 2;
 
@@ -53,6 +64,22 @@ export function deriveKeys(s: WhitelistSuiteCrypto, dhs: Uint8Array[], h1: Uint8
 
 export function macTag(s: WhitelistSuiteCrypto, key: Uint8Array, h: Uint8Array): Uint8Array {
   return copyBytes(s.hmac(key, h), 0, TAG_LEN);
+}
+
+/** tag_P over a PRESENCE body (the frame without its last 16 bytes). */
+export function presenceTag(s: WhitelistSuiteCrypto, ss: Uint8Array, body: Uint8Array): Uint8Array {
+  return copyBytes(s.hmac(ss, concatBytes([LABEL_P, body])), 0, TAG_LEN);
+}
+
+/**
+ * tag_S: proves the CHALLENGE comes from a holder of ss, checked before any
+ * X25519. It covers the PRESENCE it answers through that PRESENCE's tag_P (a MAC
+ * over every byte of it, under the same ss) and every other byte of the
+ * CHALLENGE (header with sid, X, Nc, tag_C), so no byte of a genuine CHALLENGE
+ * can be changed without failing here: 5 SHA-256 blocks, no transcript hash first.
+ */
+export function staticTag(s: WhitelistSuiteCrypto, ss: Uint8Array, presTag: Uint8Array, chalWithTagC: Uint8Array): Uint8Array {
+  return copyBytes(s.hmac(ss, concatBytes([LABEL_S, presTag, chalWithTagC])), 0, TAG_LEN);
 }
 
 export function chainHash(s: WhitelistSuiteCrypto, h: Uint8Array, tag: Uint8Array): Uint8Array {

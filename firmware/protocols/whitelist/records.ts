@@ -17,6 +17,26 @@ export type WlConfig = DeviceConfig;
 var MAGIC_IDENTITY = [0x4e, 0x57, 0x49, 1]; // "NWI" v1
 var MAGIC_CONFIGURATOR = [0x4e, 0x57, 0x4b, 1]; // "NWK" v1
 var MAGIC_WHITELIST = [0x4e, 0x57, 0x4c, 1]; // "NWL" v1
+var MAGIC_COUNTER = [0x4e, 0x57, 0x4e, 1]; // "NWN" v1
+
+/**
+ * The enrollee's presence-counter reservation (README §6): every PRESENCE counter
+ * the enrollee uses is at most the value stored here, so after a reboot it
+ * starts above every counter it ever sent (a configurator refuses older ones as
+ * replays, §4.1). magic ‖ u32.
+ */
+export function encodeCounter(n: number): Uint8Array {
+  if (typeof n !== 'number' || n < 0 || n > 0xffffffff || n % 1 !== 0) throw new Error('E_FIELD: counter must be 0..2^32-1');
+  var b = new Uint8Array(4);
+  writeU32(b, 0, n);
+  return withMagic(MAGIC_COUNTER, b);
+}
+
+export function decodeCounter(b: Uint8Array): { code: number; value: number } {
+  if (!hasMagic(MAGIC_COUNTER, b)) return { code: E_FILE_MAGIC, value: 0 };
+  if (b.length !== 8) return { code: E_FILE_LENGTH, value: 0 };
+  return { code: 0, value: readU32(b, 4) };
+}
 
 /**
  * Enrollee identity, written once by the host at keygen (§6):
