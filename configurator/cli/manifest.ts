@@ -77,7 +77,18 @@ export function validateManifest(v: unknown, file: string): Manifest {
   if (!v || typeof v !== 'object' || (v as { format?: unknown }).format !== MANIFEST_FORMAT) {
     throw new CliError('E_MANIFEST', `${file}: not a nowboard manifest (format must be "${MANIFEST_FORMAT}")`);
   }
-  return parseWith(manifestSchema, withManifestDefaults(v), file, 'E_MANIFEST') as Manifest;
+  const m = withManifestDefaults(v) as { protocol?: unknown; devices?: unknown };
+  // A device of another protocol would otherwise be parsed against that
+  // protocol's device object and reported by a field it lacks; name the real fault.
+  if (Array.isArray(m.devices)) {
+    m.devices.forEach((d, i) => {
+      const p = d && typeof d === 'object' ? (d as { protocol?: unknown }).protocol : undefined;
+      if (typeof p === 'string' && typeof m.protocol === 'string' && p !== m.protocol) {
+        throw new CliError('E_MANIFEST', `${file}: devices[${i}].protocol: "${p}" differs from the batch's "${m.protocol}"`);
+      }
+    });
+  }
+  return parseWith(manifestSchema, m, file, 'E_MANIFEST') as Manifest;
 }
 
 export function readManifest(file: string): Manifest {

@@ -136,7 +136,7 @@ describe('nowboard keygen --protocol ecqv', () => {
     fs.writeFileSync(mf, JSON.stringify({ ...m, devices: [m.devices[0], { ...m.devices[1], deviceId: m.devices[0].deviceId }] }));
     await expectCliError(() => readManifest(mf), 'E_MANIFEST', /duplicate deviceId/);
     fs.writeFileSync(mf, JSON.stringify({ ...m, devices: [{ ...m.devices[0], deviceId: 'xyz' }] }));
-    await expectCliError(() => readManifest(mf), 'E_FILE_CORRUPT', /deviceId/);
+    await expectCliError(() => readManifest(mf), 'E_MANIFEST', /devices\[0\]\.deviceId/);
     fs.writeFileSync(mf, JSON.stringify({ ...m, suite: 3 }));
     await expectCliError(() => readManifest(mf), 'E_MANIFEST', /suite 3/);
     fs.writeFileSync(mf, JSON.stringify({ ...m, configurator: { publicKey: '05' + m.configurator.publicKey.slice(2) } }));

@@ -194,7 +194,7 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
       for (const p of old) {
         const prev = w.conf.state;
         const r = w.net.step(w.conf, { t: 'frame', from: macOf(904), bytes: p });
-        expect(r.code).toBe(EC.E_REPLAY);
+        expect(r.code).toBe(EC.E_PRESENCE_REPLAY);
         expect(r.state).toBe(prev);
         expect(r.effects).toEqual([]);
       }

@@ -135,7 +135,7 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
     { from: 'WAIT_PROOF', event: 'forged PRESENCE with another nonce', to: 'WAIT_PROOF', code: EC.E_AUTH_PRESENCE, ev: (w) => { const e = presenceEv(w) as FrameEvent; const b = Uint8Array.from(e.bytes); b[40] ^= 1; return { ...e, bytes: b }; }, effects: [] },
     { from: 'WAIT_PROOF', event: 'same PRESENCE from another MAC', to: 'WAIT_PROOF', code: 0, ev: (w) => ({ ...(presenceEv(w) as FrameEvent), from: macOf(66) }), effects: ['send'] },
     { from: 'WAIT_PROOF', event: 'authentic PRESENCE, newer counter', to: 'WAIT_PROOF', code: 0, ev: (w) => ({ t: 'frame', from: w.enr.mac, bytes: presenceOf(suite, w.enr.state.id, { ne: new Uint8Array(16).fill(3), ctr: w.enr.state.ctr + 1 }) }), effects: ['cancel', 'report', 'send', 'arm'] },
-    { from: 'WAIT_PROOF', event: 'authentic PRESENCE, older counter (replay)', to: 'WAIT_PROOF', code: EC.E_REPLAY, ev: (w) => ({ t: 'frame', from: w.enr.mac, bytes: presenceOf(suite, w.enr.state.id, { ne: new Uint8Array(16).fill(3), ctr: w.enr.state.ctr - 1 }) }), effects: [] },
+    { from: 'WAIT_PROOF', event: 'authentic PRESENCE, older counter (replay)', to: 'WAIT_PROOF', code: EC.E_PRESENCE_REPLAY, ev: (w) => ({ t: 'frame', from: w.enr.mac, bytes: presenceOf(suite, w.enr.state.id, { ne: new Uint8Array(16).fill(3), ctr: w.enr.state.ctr - 1 }) }), effects: [] },
     { from: 'WAIT_PROOF', event: 'valid PROOF', to: 'WAIT_ACK', code: 0, ev: (w) => { w.net.run(() => w.net.inflight.some((f) => f.bytes[2] === T_PROOF)); return { t: 'frame', from: w.enr.mac, bytes: w.net.inflight.find((f) => f.bytes[2] === T_PROOF)!.bytes }; }, effects: ['send', 'arm', 'report'] },
     { from: 'WAIT_PROOF', event: 'ACK', to: 'WAIT_PROOF', code: EC.E_STATE, ev: (w) => ({ t: 'frame', from: w.enr.mac, bytes: new Uint8Array([1, 1, 5, 1, ...w.net.sent[1].bytes.subarray(4, 8), ...new Uint8Array(13)]) }) },
     { from: 'WAIT_PROOF', event: 'timer (retransmit)', to: 'WAIT_PROOF', code: 0, ev: (w) => ({ t: 'timer', id: SESSION_TIMER + hx(w) }), effects: ['send', 'arm'] },
@@ -192,7 +192,7 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
       expect(w.conf.audits.map((a) => a.code)).toEqual([EC.E_TIMEOUT]);
       expect(w.conf.state.wl[hx(w)].retryAt).toBe(w.net.now + w.conf.state.opt.cooldownMs);
       // Its PRESENCE is used up: a copy of it is a replay now.
-      expect(w.net.step(w.conf, presenceEv(w)).code).toBe(EC.E_REPLAY);
+      expect(w.net.step(w.conf, presenceEv(w)).code).toBe(EC.E_PRESENCE_REPLAY);
     });
   });
 }

@@ -13,7 +13,7 @@ export var E_AUTH_PROOF = 257;
 export var E_UNKNOWN_KEY = 258;
 export var I_WHITELIST = 259;
 export var E_AUTH_PRESENCE = 260;
-export var E_REPLAY = 261;
+export var E_PRESENCE_REPLAY = 261;
 export var E_KEY_CONFIRM = 262;
 
 export var WHITELIST_CODES: CodeTable = {
@@ -25,7 +25,7 @@ export var WHITELIST_CODES: CodeTable = {
     258: ['E_UNKNOWN_KEY', 'public-key hash not on the whitelist (ignored silently)'],
     259: ['I_WHITELIST', 'whitelist listing'],
     260: ['E_AUTH_PRESENCE', 'presence tag does not verify (not sent by the enrollee)'],
-    261: ['E_REPLAY', 'presence counter older than one already seen (replayed)'],
+    261: ['E_PRESENCE_REPLAY', 'presence counter older than one already seen (replayed)'],
     262: ['E_KEY_CONFIRM', 'challenge key confirmation fails (static tag valid, ephemeral keys differ)'],
   },
 };

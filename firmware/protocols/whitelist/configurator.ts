@@ -22,7 +22,7 @@ import {
   T_PRESENCE, T_PROOF, T_ACK, TYPE_NAMES, SUITE_X25519, HDR_LEN, AEAD_TAG_LEN, FRAG_MAX, TAG_LEN, WlFrame,
 } from './frames.ts';
 import { OK, E_STATE, E_NO_SESSION, E_REFLECT, E_BAD_POINT, E_AUTH_ACK, E_RATE, E_NO_RAND, E_REVOKED, E_UP_TO_DATE, E_BUSY, E_TIMEOUT, E_CRYPTO, E_NO_CONFIG, E_COOLDOWN, E_EVENT, E_STALE_TIMER, E_SUITE, E_FIELD, E_COMMAND, I_SESSION, I_CONFIRMED, I_NOT_PROVISIONED } from '../../codec/codes.ts';
-import { E_AUTH_PROOF, E_UNKNOWN_KEY, E_AUTH_PRESENCE, E_REPLAY, I_WHITELIST, codeName } from './codes.ts';
+import { E_AUTH_PROOF, E_UNKNOWN_KEY, E_AUTH_PRESENCE, E_PRESENCE_REPLAY, I_WHITELIST, codeName } from './codes.ts';
 import { WhitelistSuiteCrypto } from './suite.ts';
 import { transcriptH1, deriveKeys, macTag, chainHash, ccmNonce, presenceTag, staticTag, DIR_C2E, DIR_E2C, SessionKeys } from './keys.ts';
 import { isLowOrder25519 } from '../../crypto/x25519-low-order.ts';
@@ -306,7 +306,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
       return step(st, [{ t: 'send', to: copyBytes(from), bytes: s0.chal }], 'WAIT_PROOF -presence again-> WAIT_PROOF', 0);
     }
     var ctr0 = f.ctr as number;
-    if (ctr0 < rec.ctr) return reject(st, E_REPLAY, 'PRESENCE', true);
+    if (ctr0 < rec.ctr) return reject(st, E_PRESENCE_REPLAY, 'PRESENCE', true);
     var tgt0 = configFor(st, hx);
     var held0 = f.held as number;
     if (tgt0) {
