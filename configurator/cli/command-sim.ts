@@ -207,7 +207,7 @@ export function cmdSim(argv: string[], out: (s: string) => void): number {
     const lat = enr.map((d) => d.latencyMs).filter((x): x is number => x !== null);
     out('');
     out(`${ok}/${enr.length} enrollees provisioned; makespan ${fmtS(lat.length ? Math.max(...lat) : null)} virtual, ` +
-      `${r.medium.sent} frames sent, ${r.medium.dropped} dropped; seed "${r.seed}"; ${((Date.now() - t0) / 1000).toFixed(1)} s wall`);
+      `${r.medium.sent} frames sent (${r.medium.delivered} receptions, ${r.medium.dropped} missed: a broadcast counts once per board in range, lost or with its radio off); seed "${r.seed}"; ${((Date.now() - t0) / 1000).toFixed(1)} s wall`);
     if (r.after) for (const line of r.after.lines) out(line);
     out(batchLine(energy.batch));
     out(`CPU cost (${engine}): ${cost.table.basis}`);
