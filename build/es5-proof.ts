@@ -33,7 +33,7 @@ export interface ProofError {
   bundle: string;
   line: number;
   column: number;
-  /** Short kind of problem, stable for tests: 'syntax', 'label', 'global', 'member', 'helper', 'getter', 'with', 'hoist', 'ascii', 'keyword'. */
+  /** Short kind of problem, stable for tests: 'syntax', 'label', 'global', 'member', 'helper', 'getter', 'with', 'hoist', 'ascii', 'keyword', 'length'. */
   kind: string;
   /** The offending identifier or construct, e.g. 'Map', 'Math.imul', 'arrow function'. */
   what: string;
@@ -417,6 +417,16 @@ export function proveEs5(code: string, opts: ProofOptions): ProofError[] {
         report(node, 'getter', node.kind + ' ' + k, node.kind + 'ter `' + k + '` in an object literal (not supported reliably on the boards)');
       }
       c(node.value, st, 'Expression');
+    },
+    AssignmentExpression: function (node: N, st: St, c: Cb<St>) {
+      var l = node.left;
+      if (l.type === 'MemberExpression' && memberName(l) === 'length') {
+        // Espruino throws "Assignment to a constant" on `arr.length = n` (measured
+        // on its Linux build, 2v29): truncate with splice instead.
+        report(node, 'length', 'length', 'assignment to `.length` (Espruino throws "Assignment to a constant"; use splice)');
+      }
+      c(l, st, 'Pattern');
+      c(node.right, st, 'Expression');
     },
     LabeledStatement: function (node: N, st: St, c: Cb<St>) {
       report(node, 'label', node.label.name, 'label `' + node.label.name + ':` (Espruino fails labelled statements, docs/engines.md row 20)');

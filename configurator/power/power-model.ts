@@ -445,9 +445,10 @@ export function createBoardPower(board: string, params?: PowerParams, startMs?: 
         tos[kept] = froms[c2] === tos[c2] ? tos[c2] : b2;
         kept++;
       }
-      labels.length = kept;
-      froms.length = kept;
-      tos.length = kept;
+      // splice, not `.length = kept`: Espruino refuses writes to an array's length.
+      labels.splice(kept);
+      froms.splice(kept);
+      tos.splice(kept);
       var rows: OpRow[] = [];
       var rowOf: { [label: string]: OpRow } = {};
       for (var j = 0; j < labels.length; j++) {
