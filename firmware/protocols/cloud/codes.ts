@@ -1,0 +1,49 @@
+/**
+ * Codes of the border-router + Authentication Cloud protocol (paper 000), in its
+ * range of the one registry (firmware/codec/codes.ts): 768 … 1023, protocol id 3.
+ *
+ * 768 … 799 are the Authentication Cloud's answers (the `code` of a refused
+ * join, by name in the JSON API, by number in the border router's reports and
+ * audit lines); 800 … are what the node and border-router cores report.
+ */
+import { CodeTable, COMMON_CODES, namer } from '../../codec/codes.ts';
+import { PROTO_CLOUD } from '../../codec/protocol-ids.ts';
+
+export var E_AC_BAD_REQUEST = 768;
+export var E_AC_UNKNOWN_BR = 769;
+export var E_AC_BR_REVOKED = 770;
+export var E_AC_BR_SIG = 771;
+export var E_AC_BR_REPLAY = 772;
+export var E_AC_TS_WINDOW = 773;
+export var E_AC_REPLAY = 774;
+export var E_AC_UNKNOWN_SN = 775;
+export var E_AC_SN_REVOKED = 776;
+export var E_AC_NODE_SIG = 777;
+export var E_AC_MAC = 778;
+export var E_AC_DB = 779;
+export var E_AC_RESPONSE = 780;
+export var E_AC_TOO_LARGE = 781;
+
+export var CLOUD_CODES: CodeTable = {
+  proto: PROTO_CLOUD,
+  base: PROTO_CLOUD * 256,
+  rows: {
+    768: ['E_AC_BAD_REQUEST', 'malformed request to the Authentication Cloud (JSON, field types or lengths)'],
+    769: ['E_AC_UNKNOWN_BR', 'border router not registered in the Authentication Cloud'],
+    770: ['E_AC_BR_REVOKED', 'border router revoked in the Authentication Cloud'],
+    771: ['E_AC_BR_SIG', 'border router signature on the request does not verify'],
+    772: ['E_AC_BR_REPLAY', 'border router request id already used, or its time outside the window'],
+    773: ['E_AC_TS_WINDOW', 'node timestamp outside the acceptance window'],
+    774: ['E_AC_REPLAY', 'node request already accepted (same serial number and nonce)'],
+    775: ['E_AC_UNKNOWN_SN', 'serial number not in the trust list'],
+    776: ['E_AC_SN_REVOKED', 'serial number revoked in the trust list'],
+    777: ['E_AC_NODE_SIG', 'node signature does not verify with its registered public key'],
+    778: ['E_AC_MAC', 'MAC address does not match the trust list'],
+    779: ['E_AC_DB', 'Authentication Cloud database unavailable (nothing written; retry)'],
+    780: ['E_AC_RESPONSE', 'Authentication Cloud response not authentic (signature, request id or time)'],
+    781: ['E_AC_TOO_LARGE', 'request body over the size limit'],
+  },
+};
+
+/** Names of the codes a cloud core reports (common + this protocol's). */
+export var codeName = namer([COMMON_CODES, CLOUD_CODES]);
