@@ -44,7 +44,12 @@ export interface PoSimBatch {
   /** filled by prepareWorld */
   oob: OobMedium | null;
   sbs: { state(): SbsState } | null;
+  /** the host SBS's code for every flight 2 it answered (0 = re-keyed) */
+  sbsCodes: number[];
   installer: InstallerKnowledge;
+  /** tests only: rewrite or drop (null) an OOB message or an SBR-SBS message in transit */
+  tamperOob?: (from: string, to: string, bytes: Uint8Array) => Uint8Array | null;
+  tamperLink?: (dir: 'request' | 'answer', json: string) => string | null;
 }
 
 function makeBatch(o: BatchOptions): PoSimBatch {
@@ -63,7 +68,7 @@ function makeBatch(o: BatchOptions): PoSimBatch {
   var devices: { id: Uint8Array; nid: number; ik: Uint8Array }[] = [];
   for (var k = 0; k < es.length; k++) devices.push({ id: es[k].id, nid: nid, ik: es[k].ik });
   return {
-    nid: nid, configurators: cs, enrollees: es, hostSbs: true, oobLatencyMs: 200, oobLoss: 0, oob: null, sbs: null,
+    nid: nid, configurators: cs, enrollees: es, hostSbs: true, oobLatencyMs: 200, oobLoss: 0, oob: null, sbs: null, sbsCodes: [],
     installer: { devices: devices, air: [], link: [] },
   };
 }
@@ -132,7 +137,12 @@ function prepareWorld(world: World, batch: PoSimBatch): void {
     var hx = toHex(bytes.subarray(3, 11));
     for (var i = 0; i < batch.enrollees.length; i++) if (batch.enrollees[i].device === hx) return boardOf('enr', i);
     return null;
-  }, { latencyMs: batch.oobLatencyMs, loss: batch.oobLoss });
+  }, {
+    latencyMs: batch.oobLatencyMs, loss: batch.oobLoss,
+    tamper: function (from: string, to: string, bytes: Uint8Array) {
+      return batch.tamperOob ? batch.tamperOob(from, to, bytes) : bytes;
+    },
+  });
   // The installer's recorder: every frame put on the air by anyone.
   var medium: any = world.medium;
   var send = medium.send;
@@ -152,17 +162,27 @@ function prepareWorld(world: World, batch: PoSimBatch): void {
       return b;
     } }, function () {});
     batch.sbs = svc;
-    up = sbsUplink(svc, clock);
+    up = sbsUplink({
+      handle: function (f2: Uint8Array, done: (status: number, f3: Uint8Array | null, code: number) => void) {
+        svc.handle(f2, function (status: number, f3: Uint8Array | null, code: number) {
+          batch.sbsCodes.push(code);
+          done(status, f3, code);
+        });
+      },
+    }, clock);
   }
   var oob = batch.oob;
   world.options.extraModules = function (b: Board, call: (fn: any, args: any[]) => void) {
     var mods: { [name: string]: any } = { NowOob: oob.module(b, call) };
     if (up && b.role === 'configurator') {
       mods.NowUplink = {
-        request: function (path: string, json: string, done: (status: number, json: string | null) => void) {
+        request: function (path: string, json0: string, done: (status: number, json: string | null) => void) {
+          var json = batch.tamperLink ? batch.tamperLink('request', String(json0)) : String(json0);
+          if (json === null) return;
           batch.installer.link.push(json);
           world.clock.after(LINK_MS, function () {
-            up.request(path, json, function (status: number, out: string | null) {
+            up.request(String(path), json, function (status: number, out0: string | null) {
+              var out = out0 !== null && batch.tamperLink ? batch.tamperLink('answer', out0) : out0;
               if (out) batch.installer.link.push(out);
               world.clock.after(LINK_MS, function () {
                 call(done, [status, out]);

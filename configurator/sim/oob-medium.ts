@@ -18,6 +18,8 @@ export interface OobMediumOptions {
   latencyMs?: number;
   /** loss probability per message (default 0: the OOB binding is reliable) */
   loss?: number;
+  /** tests only: rewrite (or drop, null) a message in transit */
+  tamper?: (from: string, to: string, bytes: Uint8Array) => Uint8Array | null;
 }
 
 export interface OobMedium {
@@ -63,6 +65,14 @@ export function makeOobMedium(world: World, route: (from: Board, bytes: Uint8Arr
             return;
           }
           var dest = to;
+          if (opt.tamper) {
+            var t = opt.tamper(b.id, to, data);
+            if (!t) {
+              m.stats.dropped++;
+              return;
+            }
+            data = t;
+          }
           world.clock.after(latency, function () {
             var h = handlers[dest];
             var tb = world.board(dest);
