@@ -14,14 +14,14 @@
  */
 import { ctEqual, equalBytes, copyBytes, concatBytes, writeU32, toHex } from '../../bytes/bytes.ts';
 import { OK, CONFIG_FORMAT, CONFIG_STALE, E_STATE, E_NO_SESSION, E_AUTH_CONFIG, E_NO_RAND, E_TIMEOUT, E_CRYPTO, E_DUPLICATE, E_EVENT, E_STALE_TIMER, E_FIELD, E_COMMAND, I_PROVISIONED, I_JOIN_FAILED } from '../../codec/codes.ts';
-import { DeviceConfig, decodeConfig, encodeStoredConfig } from '../../codec/config-record.ts';
+import { DeviceConfig, decodeConfig, storedConfigOf } from '../../codec/config-record.ts';
 import { PROTO_PSK_OOB } from '../../codec/protocol-ids.ts';
 import { FrameEvent, OobEvent, TimerEvent, Role } from '../../runtime/events.ts';
 import {
   decodeFrame, f1Aad, f5Aad, withSealed, flightNonce, bandNonce, ackHeader,
   T_F1, T_F4, T_F5, T_CONFIG, T_ACK, TYPE_NAMES, TAG_LEN, RN_LEN, NONCE_LEN, PoFrame,
 } from './frames.ts';
-import { E_AUTH_F4, E_DEVICE_ID, I_REKEYED, codeName } from './codes.ts';
+import { E_AUTH_F4, E_DEVICE_ID, I_REKEYED, codeNumber as codeName } from './codes.ts';
 import { PskOobSuite } from './suite.ts';
 import { keyF1, keyF4, newPsk, sessionKeys } from './keys.ts';
 import { encodeKeyFile, PoIdentity, PoKey } from './records.ts';
@@ -68,6 +68,8 @@ export interface SbiSession {
   frags: (Uint8Array | null)[];
   got: number;
   pending: DeviceConfig | null;
+  /** the record's bytes as received: stored as they are (no encoder on the board) */
+  rec: Uint8Array | null;
   join: number;
   /** where the authentic CONFIG came from: the ACK goes there (a MAC is routing only) */
   peer: Uint8Array;
@@ -175,7 +177,7 @@ export function makeEnrollee(s: PskOobSuite): SbiCore {
     nst.f1 = null;
     nst.ph = SBI_WAIT_CONFIG;
     nst.last = null;
-    nst.se = { tid: tid, idc: idc, f4: copyBytes(bytes), f5: f5, c2e: k.c2e, e2c: k.e2c, count: 0, frags: [], got: 0, pending: null, join: 0, peer: new Uint8Array([255, 255, 255, 255, 255, 255]) };
+    nst.se = { tid: tid, idc: idc, f4: copyBytes(bytes), f5: f5, c2e: k.c2e, e2c: k.e2c, count: 0, frags: [], got: 0, pending: null, rec: null, join: 0, peer: new Uint8Array([255, 255, 255, 255, 255, 255]) };
     return step(nst, [
       // The new key is stored before anything is sent under it: after a reboot
       // we speak generation gen, which the SBS holds as pending (README "SBS").
@@ -224,7 +226,8 @@ export function makeEnrollee(s: PskOobSuite): SbiCore {
     if (nse.got < count) return step(nst, [{ t: 'arm', id: TIMER_SESSION, ms: st.opt.sessionMs }], 'WAIT_CONFIG -fragment', 0);
     var parts: Uint8Array[] = [];
     for (var i = 0; i < count; i++) parts.push(nse.frags[i] as Uint8Array);
-    var d = decodeConfig(concatBytes(parts));
+    var rec = concatBytes(parts);
+    var d = decodeConfig(rec);
     var effects: PoEffect[] = [];
     // After a re-key the same version may come again (proven again by a join); an older one never.
     if (!d.config || d.config.version < held(st)) {
@@ -234,6 +237,7 @@ export function makeEnrollee(s: PskOobSuite): SbiCore {
       return endSession(nst, effects, 'WAIT_CONFIG -bad config', why);
     }
     nse.pending = d.config;
+    nse.rec = rec;
     nse.frags = [];
     nse.join = st.joins + 1;
     nst.joins = nse.join;
@@ -253,7 +257,7 @@ export function makeEnrollee(s: PskOobSuite): SbiCore {
     var nst = clone(st);
     if (result === OK) {
       nst.cfg = cfg;
-      effects.push({ t: 'store', file: CONFIG_FILE, bytes: encodeStoredConfig(cfg) });
+      effects.push({ t: 'store', file: CONFIG_FILE, bytes: storedConfigOf(se.rec as Uint8Array) });
       effects.push(report(I_PROVISIONED, 'version ' + cfg.version + ' ssid ' + cfg.ssid));
     } else effects.push(report(I_JOIN_FAILED, codeName(result) + '; keeping version ' + held(st)));
     sendAck(nst, se, result, cfg.version, effects);
