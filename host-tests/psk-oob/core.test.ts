@@ -88,3 +88,30 @@ describe('psk-oob happy path', () => {
     expect(w.sbis[0].state.cfg).toEqual(CONFIG);
   });
 });
+
+describe('the AES-only enrollee names its codes like the registry', () => {
+  it('every name it knows equals the registry name; others are CODE_<n>', async () => {
+    const { enrolleeCodeName } = await import('../../firmware/protocols/psk-oob/codes.ts');
+    const { codeName } = await import('../../firmware/protocols/registry.ts');
+    let known = 0;
+    for (let c = 0; c < 1280; c++) {
+      const n = enrolleeCodeName(c);
+      if (n.startsWith('CODE_')) continue;
+      known++;
+      expect(n, String(c)).toBe(codeName(c));
+    }
+    expect(known).toBeGreaterThan(25);
+    expect(enrolleeCodeName(1025)).toBe('CODE_1025');
+  });
+  it('every code an enrollee step reports in the core tests is one it can name', async () => {
+    const w = makeWorld(2);
+    bootAll(w);
+    run(w);
+    stepSbi(w, 0, { t: 'command', op: 'nope' } as any);
+    stepSbi(w, 0, { t: 'frame', from: new Uint8Array(6), bytes: new Uint8Array([4, 1, 9]) });
+    const { enrolleeCodeName } = await import('../../firmware/protocols/psk-oob/codes.ts');
+    const codes = w.sbis.flatMap((s) => reportsOf(s.steps));
+    expect(codes.length).toBeGreaterThan(4);
+    for (const c of codes) expect(enrolleeCodeName(c), String(c)).not.toMatch(/^CODE_/);
+  });
+});

@@ -215,3 +215,20 @@ describe('psk-oob attacks (built bundles)', () => {
     for (const b of r.boards) expect(b.crashes, b.id).toEqual([]);
   }, 300000);
 });
+
+describe('psk-oob on the JerryScript bundles', () => {
+  it('4 enrollees at 10 % loss provisioned through the optional OOB and uplink natives; the installer learns nothing', async () => {
+    const jb = {
+      enrollee: fs.readFileSync(path.join(ROOT, 'dist/jerryscript/psk-oob/enrollee.js'), 'utf8'),
+      configurator: fs.readFileSync(path.join(ROOT, 'dist/jerryscript/psk-oob/configurator.js'), 'utf8'),
+    };
+    const { result: r, batch } = await runBatchAsync<PoSimBatch>({
+      protocol: pskOobBatch, seed: 'psk-oob-jerry', enrollees: 4, bundles: jb, platform: 'jerryscript', loadBundle: vmLoader(), loss: 0.1, maxMs: 3600 * 1000,
+    });
+    expect(r.ok, explain(r)).toBe(true);
+    for (const b of r.boards) expect(b.crashes, b.id).toEqual([]);
+    expect(batch.oob!.stats.delivered).toBeGreaterThanOrEqual(12);
+    const att = installerAttack(batch.installer);
+    expect([att.linkOpened, att.configsOpened, att.psksDerived.length]).toEqual([0, 0, 0]);
+  }, 300000);
+});

@@ -9,13 +9,13 @@ import { decodeStoredConfig, DeviceConfig } from '../../codec/config-record.ts';
 import { decodeIdentity, decodeKeyFile, PoKey } from '../../protocols/psk-oob/records.ts';
 import { makeEnrollee, enrolleeInitial, CONFIG_FILE, KEY_FILE, SbiState, SbiOptions } from '../../protocols/psk-oob/enrollee.ts';
 import { firmwareSuite } from '../../protocols/psk-oob/suite.ts';
-import { codeNumber } from '../../protocols/psk-oob/codes.ts';
+import { enrolleeCodeName } from '../../protocols/psk-oob/codes.ts';
 import { EnrolleeSpec, EnrolleeBoot, IDENTITY_FILE } from '../enrollee-app.ts';
 
 export function pskOobEnrollee(mac: Uint8Array, timing?: SbiOptions): EnrolleeSpec {
   return {
     configFile: CONFIG_FILE,
-    codeName: codeNumber,
+    codeName: enrolleeCodeName,
     load: function (st: StoragePort): EnrolleeBoot {
       var raw = st.read(IDENTITY_FILE);
       var id = raw ? decodeIdentity(raw) : null;

@@ -50,10 +50,18 @@ export var PSK_OOB_CODES: CodeTable = {
 export var codeName = /* @__PURE__ */ namer([COMMON_CODES, PSK_OOB_CODES]);
 
 /**
- * The AES-only enrollee names codes by number only: the code tables' texts
- * would be a third of its bundle (README "Bundle"). The host names every
- * code from its number (firmware/protocols/registry.ts).
+ * Names (no texts) of the codes the AES-only enrollee can report: the code
+ * tables' texts would be a fifth of its bundle (README "Bundle"). Host tools
+ * match report lines by these names; a test checks each equals the registry's.
  */
-export function codeNumber(code: number): string {
-  return 'CODE_' + code;
+var SBI_NAMES: { [code: number]: string } = {
+  0: 'OK', 1: 'WIFI_NO_AP', 2: 'WIFI_AUTH_FAIL', 3: 'WIFI_TIMEOUT', 16: 'CONFIG_FORMAT', 17: 'CONFIG_STALE',
+  32: 'E_SHORT', 33: 'E_LONG', 34: 'E_VERSION', 35: 'E_TYPE', 37: 'E_FIELD', 38: 'E_PROTOCOL',
+  48: 'E_STATE', 49: 'E_NO_SESSION', 55: 'E_AUTH_CONFIG', 58: 'E_NO_RAND', 63: 'E_TIMEOUT', 64: 'E_CRYPTO', 65: 'E_DUPLICATE',
+  68: 'E_EVENT', 69: 'E_STALE_TIMER', 81: 'I_SESSION', 82: 'I_PROVISIONED', 83: 'I_JOIN_FAILED', 96: 'E_FILE_MAGIC', 97: 'E_FILE_LENGTH',
+  98: 'E_FILE_FIELD', 99: 'E_COMMAND', 1027: 'E_AUTH_F4', 1036: 'I_REKEYED', 1037: 'E_DEVICE_ID',
+};
+
+export function enrolleeCodeName(code: number): string {
+  return SBI_NAMES[code] || 'CODE_' + code;
 }

@@ -13,7 +13,7 @@
  * caller's state unchanged with a non-zero code.
  */
 import { ctEqual, equalBytes, copyBytes, concatBytes, writeU32, toHex } from '../../bytes/bytes.ts';
-import { OK, CONFIG_FORMAT, CONFIG_STALE, E_STATE, E_NO_SESSION, E_AUTH_CONFIG, E_NO_RAND, E_TIMEOUT, E_CRYPTO, E_DUPLICATE, E_EVENT, E_STALE_TIMER, E_FIELD, E_COMMAND, I_PROVISIONED, I_JOIN_FAILED } from '../../codec/codes.ts';
+import { OK, CONFIG_FORMAT, CONFIG_STALE, E_STATE, E_NO_SESSION, E_AUTH_CONFIG, E_NO_RAND, E_TIMEOUT, E_CRYPTO, E_DUPLICATE, E_EVENT, E_STALE_TIMER, E_FIELD, E_COMMAND, I_SESSION, I_PROVISIONED, I_JOIN_FAILED } from '../../codec/codes.ts';
 import { DeviceConfig, decodeConfig, storedConfigOf } from '../../codec/config-record.ts';
 import { PROTO_PSK_OOB } from '../../codec/protocol-ids.ts';
 import { FrameEvent, OobEvent, TimerEvent, Role } from '../../runtime/events.ts';
@@ -21,7 +21,7 @@ import {
   decodeFrame, f1Aad, f5Aad, withSealed, flightNonce, bandNonce, ackHeader,
   T_F1, T_F4, T_F5, T_CONFIG, T_ACK, TYPE_NAMES, TAG_LEN, RN_LEN, NONCE_LEN, PoFrame,
 } from './frames.ts';
-import { E_AUTH_F4, E_DEVICE_ID, I_REKEYED, codeNumber as codeName } from './codes.ts';
+import { E_AUTH_F4, E_DEVICE_ID, I_REKEYED, enrolleeCodeName as codeName } from './codes.ts';
 import { PskOobSuite } from './suite.ts';
 import { keyF1, keyF4, newPsk, sessionKeys } from './keys.ts';
 import { encodeKeyFile, PoIdentity, PoKey } from './records.ts';
@@ -185,7 +185,8 @@ export function makeEnrollee(s: PskOobSuite): SbiCore {
       { t: 'cancel', id: TIMER_F1 },
       { t: 'oob', bytes: f5 },
       { t: 'arm', id: TIMER_SESSION, ms: st.opt.sessionMs },
-      report(I_REKEYED, 'generation ' + gen + ' with controller ' + toHex(idc)),
+      report(I_SESSION, 'controller ' + toHex(idc)),
+      report(I_REKEYED, 'generation ' + gen),
     ], 'WAIT_F4 -F4-> WAIT_CONFIG', 0);
   }
 
