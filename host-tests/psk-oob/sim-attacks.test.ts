@@ -232,3 +232,37 @@ describe('psk-oob on the JerryScript bundles', () => {
     expect([att.linkOpened, att.configsOpened, att.psksDerived.length]).toEqual([0, 0, 0]);
   }, 300000);
 });
+
+describe('psk-oob later re-key on the built bundles', () => {
+  it('nb.rekey at boot re-keys under the PSK: the SBS commits the first PSK and forgets IK; the installer still learns nothing', async () => {
+    const { result: r, batch } = await run({ seed: 'psk-oob-rekey', enrollees: 3 });
+    expect(r.ok, explain(r)).toBe(true);
+    const w = r.world;
+    const enr = w.boards.filter((b) => b.role === 'enrollee');
+    const cfg = w.boards.find((b) => b.role === 'configurator')!;
+    const oks = () => cfg.reports.filter((x) => x.ev === 'audit' && x.code === 0).length;
+    expect(oks()).toBe(3);
+    for (const b of enr) {
+      writeFiles(b.storage, slotFiles({ 'nb.rekey': new Uint8Array([1]) }));
+      w.boot(b, 1000);
+    }
+    const done = w.runUntil(() => oks() === 6, 600000);
+    expect(done, summaryText(r).slice(0, 3000)).toBe(true);
+    for (const b of enr) {
+      expect(b.crashes).toEqual([]);
+      expect(b.reports.filter((x) => x.ev === 'report' && x.name === 'I_REKEYED'), b.id).toHaveLength(2);
+      expect(b.reports.filter((x) => x.ev === 'provisioned'), b.id).toHaveLength(2);
+    }
+    // The SBS: generation 1 (the first PSK) is current, IK is gone, the second PSK pending.
+    const st = batch.sbs!.state();
+    for (const e of batch.enrollees) {
+      const d = st.dev[e.device];
+      expect(d.gen, e.device).toBe(1);
+      expect(Buffer.from(d.key).equals(Buffer.from(e.ik))).toBe(false);
+      expect(d.pend).toHaveLength(1);
+    }
+    const att = installerAttack(batch.installer);
+    expect(att.configFrames).toBeGreaterThanOrEqual(6);
+    expect([att.linkOpened, att.configsOpened, att.psksDerived.length]).toEqual([0, 0, 0]);
+  }, 300000);
+});

@@ -3,8 +3,14 @@
 import { bindPorts, bindOob, engineNatives } from 'nowboard-platform';
 import { installAccelerations } from '../engine-accel.ts';
 import { startEnrollee } from '../enrollee-app.ts';
-import { pskOobEnrollee } from './enrollee-spec.ts';
+import { pskOobEnrollee, REKEY_FILE } from './enrollee-spec.ts';
 
 var ports = bindPorts();
 ports.oob = bindOob();
-startEnrollee(ports, installAccelerations(engineNatives()), pskOobEnrollee(ports.radio.mac()));
+var rt = startEnrollee(ports, installAccelerations(engineNatives()), pskOobEnrollee(ports.radio.mac()));
+// A later re-key (README §2): the file `nb.rekey` present at boot (written from the
+// console, like nb.reset) starts the flow again under the current PSK.
+if (rt && ports.storage.read(REKEY_FILE)) {
+  ports.storage.erase(REKEY_FILE);
+  rt.dispatch({ t: 'command', op: 'rekey' } as any);
+}

@@ -12,6 +12,9 @@ import { firmwareSuite } from '../../protocols/psk-oob/suite.ts';
 import { enrolleeCodeName } from '../../protocols/psk-oob/codes.ts';
 import { EnrolleeSpec, EnrolleeBoot, IDENTITY_FILE } from '../enrollee-app.ts';
 
+/** Present at boot: re-key under the current PSK (enrollee-main.ts). */
+export var REKEY_FILE = 'nb.rekey';
+
 export function pskOobEnrollee(mac: Uint8Array, timing?: SbiOptions): EnrolleeSpec {
   return {
     configFile: CONFIG_FILE,
