@@ -266,3 +266,13 @@ describe('psk-oob later re-key on the built bundles', () => {
     expect([att.linkOpened, att.configsOpened, att.psksDerived.length]).toEqual([0, 0, 0]);
   }, 300000);
 });
+
+describe('psk-oob with a lossy OOB binding', () => {
+  it('20 % OOB loss and 10 % in-band loss: every enrollee still re-keyed and provisioned (F1 and F4 re-sent on timers)', async () => {
+    const lossy = { ...pskOobBatch, makeBatch: (o: any) => ({ ...pskOobBatch.makeBatch(o), oobLoss: 0.2 }) };
+    const { result: r, batch } = await runBatchAsync<PoSimBatch>({ protocol: lossy, seed: 'psk-oob-lossy-oob', enrollees: 8, bundles, loadBundle: vmLoader(), loss: 0.1, maxMs: 3600 * 1000 });
+    expect(r.ok, explain(r)).toBe(true);
+    expect(batch.oob!.stats.dropped).toBeGreaterThan(0);
+    for (const b of r.boards) expect(b.crashes, b.id).toEqual([]);
+  }, 300000);
+});
