@@ -90,6 +90,7 @@ function boardTargets(): Target[] {
 export var ENGINE_BATCHES: { [protocol: string]: string } = {
   whitelist: 'configurator/batch/whitelist-batch.ts#whitelistBatch',
   ecqv: 'configurator/batch/ecqv-batch.ts#ecqvBatch',
+  'psk-oob': 'configurator/batch/psk-oob-batch.ts#pskOobBatch',
 };
 
 /** The engine scenario's target name and output, e.g. "engines/whitelist/scenario-jerryscript". */
