@@ -205,7 +205,7 @@ export var pskOobBatch: BatchProtocol<PoSimBatch> = {
 };
 
 /** What `nowboard sim` prints after the batch: the OOB medium and what the eavesdropping installer learned. */
-export function pskOobAfterBatch(world: World, batch: PoSimBatch): { ok: boolean; lines: string[] } {
+export function pskOobAfterBatch(_world: World, batch: PoSimBatch): { ok: boolean; lines: string[] } {
   var r = installerAttack(batch.installer);
   var oobMsgs: Uint8Array[] = [];
   if (batch.oob) for (var i = 0; i < batch.oob.log.length; i++) oobMsgs.push(batch.oob.log[i].bytes);
@@ -217,6 +217,5 @@ export function pskOobAfterBatch(world: World, batch: PoSimBatch): { ok: boolean
     ' SBR-SBS messages): ' + r.linkOpened + ' link messages opened, ' + r.configsOpened + '/' + r.configFrames + ' CONFIG fragments decrypted, ' +
     r.psksDerived.length + ' PSKs derived' + (r.configsOpened === 0 && r.linkOpened === 0 ? ' - learned nothing' : ' - LEAK'));
   lines.push('control (the same attacker also given the OOB messages): ' + ctl.configsOpened + '/' + ctl.configFrames + ' fragments decrypted, ' + ctl.psksDerived.length + ' PSKs derived');
-  void world;
   return { ok: r.configsOpened === 0 && r.linkOpened === 0 && r.psksDerived.length === 0, lines: lines };
 }
