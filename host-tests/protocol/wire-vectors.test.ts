@@ -51,11 +51,11 @@ describe('wire vectors', () => {
     expect(u32(sid, 0)).toBe(inp.sid);
 
     // PRESENCE: header 01 (protocol whitelist) 01 01 01 00000000, E, Ne, held 0, caps 3 (wifi | settings),
-    // counter 1 (the first of a fresh enrollee), listen window 250 ms and gap 20 s (issue 14: the backoff
+    // counter 1 (the first of a fresh enrollee), listen window 120 ms and gap 20 s (issue 14: the backoff
     // cap 16 s + 25 % jitter), tag_P = HMAC(ss, "nowboard wl1 presence" ‖ the 69 bytes before it).
     const p = f.PRESENCE;
     expect(p.length).toBe(85);
-    expect(inp.win).toBe(250);
+    expect(inp.win).toBe(120);
     expect(inp.gap).toBe(20);
     expect(Array.from(p.subarray(0, 8))).toEqual([1, 1, 1, 1, 0, 0, 0, 0]);
     expect(p.subarray(8, 40)).toEqual(E);
