@@ -158,6 +158,20 @@ export interface ConfiguratorState {
   opt: ConfiguratorOptions;
 }
 
+/**
+ * CHALLENGE sends before a WAIT_PROOF session is dropped. A duty-cycled
+ * enrollee (README §2.1: its PRESENCE announces a window) hears a CHALLENGE
+ * only inside a window: if ours was not ready in time (our X25519s outlasted
+ * it) or was lost, it is re-sent when the next PRESENCE comes, at most `gap` s
+ * later — so the session first waits that long, then the usual maxTries for
+ * the enrollee's own X25519 and its PROOF.
+ */
+export function challengeTries(o: ConfiguratorOptions, presence: Uint8Array): number {
+  var p = decodeFrame(presence).frame;
+  if (!p || !p.win) return o.maxTries;
+  return o.maxTries + Math.ceil(((p.gap as number) * 1000 + p.win) / o.proofMs);
+}
+
 export function configuratorInitial(id: ConfiguratorIdentity, entries: WhitelistEntry[], opt?: ConfiguratorOptions): ConfiguratorState {
   var o = opt || CONFIGURATOR_DEFAULTS;
   var wl: { [hx: string]: WlRecord } = {};
@@ -506,7 +520,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     if (!has(st.sess, hx)) return reject(st, E_STALE_TIMER, 'timer', true);
     var s = st.sess[hx];
     var now = typeof ev.now === 'number' ? ev.now : 0;
-    if (s.tries >= (s.st === CS_WAIT_PROOF ? st.opt.maxTries : st.opt.ackTries)) {
+    if (s.tries >= (s.st === CS_WAIT_PROOF ? challengeTries(st.opt, s.pres) : st.opt.ackTries)) {
       var effects: WlEffect[] = [];
       if (s.st === CS_WAIT_PROOF) {
         // Nobody proved the key: the PRESENCE may have been a copy, so this says
