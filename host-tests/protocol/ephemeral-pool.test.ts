@@ -172,14 +172,30 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
     expect(b.m.n.dhPub).toBe(before);
   });
 
-  it('with an empty pool a session pays for its own ephemeral, which then serves the next ones', () => {
+  it('with an empty pool a PRESENCE waits for the idle step to compute the ephemeral (no two X25519s in one step); without a queue it pays for it', () => {
     const b = bench(5, POOL, 2, false);
+    const tok = b.conf.state.tok;
     const r = b.net.step(b.conf, { t: 'frame', from: macOf(7), bytes: presenceOf(suite, b.ids[0], { ne: b.net.rand(16) }) });
-    expect(r.code).toBe(0);
-    expect(b.m.n.dhPub).toBe(1);
-    b.net.step(b.conf, { t: 'frame', from: macOf(8), bytes: presenceOf(suite, b.ids[1], { ne: b.net.rand(16) }) });
-    expect(b.m.n.dhPub).toBe(1);
-    expect(b.m.n.dh).toBe(2);
+    expect(r.code).toBe(EC.E_RATE);
+    expect(b.m.mults()).toBe(0);
+    expect(b.conf.state.tok).toBe(tok);
+    expect(b.conf.state.q.length).toBe(1);
+    expect(r.effects).toEqual([{ t: 'arm', id: POOL_TIMER, ms: 0 }]);
+    // Idle step 1: the ephemeral (one X25519); idle step 2: the queued session (one X25519).
+    const i1 = b.net.fire(b.conf, POOL_TIMER);
+    expect(i1.tr).toBe('idle -precompute');
+    expect([b.m.n.dhPub, b.m.n.dh]).toEqual([1, 0]);
+    const i2 = b.net.fire(b.conf, POOL_TIMER);
+    expect(i2.tr).toBe('idle -queued presence-> WAIT_PROOF');
+    expect([b.m.n.dhPub, b.m.n.dh]).toEqual([1, 1]);
+    expect(b.conf.state.q.length).toBe(0);
+
+    const nq = bench(5, { ...POOL, queueMax: 0 }, 2, false);
+    const r2 = nq.net.step(nq.conf, { t: 'frame', from: macOf(7), bytes: presenceOf(suite, nq.ids[0], { ne: nq.net.rand(16) }) });
+    expect(r2.code).toBe(0);
+    expect([nq.m.n.dhPub, nq.m.n.dh]).toEqual([1, 1]);
+    nq.net.step(nq.conf, { t: 'frame', from: macOf(8), bytes: presenceOf(suite, nq.ids[1], { ne: nq.net.rand(16) }) });
+    expect([nq.m.n.dhPub, nq.m.n.dh]).toEqual([1, 2]);
   });
 
   it('busy: authenticated PRESENCEs wait in a bounded queue, forged ones never enter it, and the idle step starts them', () => {
@@ -220,8 +236,9 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
 
   it('stale queued PRESENCEs are dropped after queueMs', () => {
     const b = bench(7, { ...POOL, maxPending: 1, queueMax: 4, queueMs: 5000 }, 3, false);
+    // No ephemeral is ready yet: all three wait.
     for (const id of b.ids) b.net.step(b.conf, { t: 'frame', from: macOf(9), bytes: presenceOf(suite, id, { ne: b.net.rand(16) }) });
-    expect(b.conf.state.q.length).toBe(2);
+    expect(b.conf.state.q.length).toBe(3);
     b.net.now += 5000;
     b.net.fire(b.conf, POOL_TIMER);
     expect(b.conf.state.q.length).toBe(0);

@@ -568,6 +568,16 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
         // pool with nothing usable left computes one here.
         var pool = prune(nst2, nst2.pool, now);
         if (pool === nst2.pool) pool = pool.slice(0);
+        if (!pool.length && !fromQueue && (st1.opt.queueMax || 0) > 0) {
+          // Nothing ready: rather than two X25519s in this step, queue the PRESENCE
+          // (token not spent) and let the idle step compute the ephemeral first.
+          var qst = enqueue(st1, hx, bytes, from, now);
+          if (qst !== st1) {
+            qst = clone(qst);
+            qst.pool = pool;
+            return step(qst, out.concat([{ t: 'arm', id: POOL_TIMER, ms: 0 }]), 'PRESENCE -x no ephemeral ready, queued', E_RATE);
+          }
+        }
         if (!pool.length) {
           // Nothing ready (the idle step has not run since the last one retired):
           // this session pays for its ephemeral, which then joins the pool.
@@ -642,10 +652,11 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
   /**
    * The idle step (timer POOL_TIMER, pool on only; README §4.6): retire
    * ephemerals past their window (wiped), drop stale queued PRESENCEs, then do
-   * at most one piece of work — compute a missing spare ephemeral, else start
-   * the oldest queued PRESENCE that a free slot and a token allow. The core
-   * never does pool work on a frame: only here, when the runtime has nothing
-   * older to deliver.
+   * at most one piece of work, in this order: compute an ephemeral when none is
+   * usable; start the oldest queued PRESENCE that a free slot and a token allow;
+   * compute a spare when nothing can start (the CPU would wait for PROOFs
+   * anyway). The core never does pool work on a frame: only here, when the
+   * runtime has nothing older to deliver.
    */
   function onIdle(st: ConfiguratorState, ev: TimerEvent): WlStep<ConfiguratorState> {
     if (!poolOn(st)) return reject(st, E_STALE_TIMER, 'timer', true);
@@ -656,47 +667,51 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     var q: QueuedPresence[] = [];
     for (var i = 0; i < st.q.length; i++) if (now - st.q[i].at < (o.queueMs || 0)) q.push(st.q[i]);
     nst.q = q;
-    var arm: WlEffect = { t: 'arm', id: POOL_TIMER, ms: o.idleMs || 1000 };
+    var idle: WlEffect = { t: 'arm', id: POOL_TIMER, ms: o.idleMs || 1000 };
+    var soon: WlEffect = { t: 'arm', id: POOL_TIMER, ms: 0 };
+    if (nst.pool.length > 0) {
+      while (nst.q.length) {
+        var e0 = nst.q[0];
+        var d = decodeFrame(e0.bytes);
+        if (!d.frame) {
+          nst.q = nst.q.slice(1);
+          continue;
+        }
+        var r = onPresence(nst, d.frame, e0.from, e0.bytes, ev, true);
+        if (r.code === 0 && r.state !== nst) {
+          // Started: come back at once for the next one (after whatever the runtime holds).
+          r.effects.push(r.state.q.length ? soon : idle);
+          return step(r.state, r.effects, 'idle -queued presence-> WAIT_PROOF', 0);
+        }
+        if (r.code === E_RATE) {
+          // No slot or token yet: it keeps its place; meanwhile a spare may be computed.
+          nst = r.state;
+          break;
+        }
+        // Anything else (up to date, revoked, superseded, cooldown, ...): it no longer waits.
+        var left: QueuedPresence[] = [];
+        for (var j = 0; j < r.state.q.length; j++) if (r.state.q[j].hx !== e0.hx) left.push(r.state.q[j]);
+        nst = clone(r.state);
+        nst.q = left;
+      }
+    }
     if (nst.pool.length < (o.poolSize || 1)) {
       var rand = randOf(ev as WlEvent, 32);
-      if (!rand) return step(nst, [report(E_NO_RAND, 'idle: ' + codeName(E_NO_RAND)), arm], 'idle -x', E_NO_RAND);
+      if (!rand) return step(nst, [report(E_NO_RAND, 'idle: ' + codeName(E_NO_RAND)), idle], 'idle -x', E_NO_RAND);
       var x = copyBytes(rand, 0, 32);
       var X: Uint8Array;
       try {
         X = suite.dhPub(x);
       } catch (e) {
         wipe(x);
-        return step(nst, [arm], 'idle -x precompute', E_CRYPTO);
+        return step(nst, [idle], 'idle -x precompute', E_CRYPTO);
       }
+      nst = clone(nst);
       nst.pool = nst.pool.concat([{ x: x, X: X, uses: 0, first: -1, es: {} }]);
-      // More to do (another spare, or a queue): come back at once, after whatever waits.
-      if (nst.pool.length < (o.poolSize || 1) || q.length) arm = { t: 'arm', id: POOL_TIMER, ms: 0 };
-      return step(nst, [arm], 'idle -precompute', 0);
+      // The first ephemeral of an empty pool: queued PRESENCEs can start now.
+      return step(nst, [nst.pool.length === 1 && nst.q.length ? soon : idle], 'idle -precompute', 0);
     }
-    while (nst.q.length) {
-      var e0 = nst.q[0];
-      var d = decodeFrame(e0.bytes);
-      var rest = nst.q.slice(1);
-      if (!d.frame) {
-        nst.q = rest;
-        continue;
-      }
-      var r = onPresence(nst, d.frame, e0.from, e0.bytes, ev, true);
-      if (r.code === 0 && r.state !== nst) {
-        // Started: see at once whether another queued PRESENCE can start too.
-        r.effects.push(r.state.q.length ? { t: 'arm', id: POOL_TIMER, ms: 0 } : arm);
-        return step(r.state, r.effects, 'idle -queued presence-> WAIT_PROOF', 0);
-      }
-      if (r.code === E_RATE) {
-        // Still no slot or token: it keeps its place; try again at the next idle step.
-        return step(r.state, [arm], 'idle (busy)', 0);
-      }
-      // Anything else (up to date, revoked, superseded, cooldown, ...): it no longer waits.
-      nst = clone(r.state);
-      nst.q = [];
-      for (var j = 0; j < r.state.q.length; j++) if (r.state.q[j].hx !== e0.hx) nst.q.push(r.state.q[j]);
-    }
-    return step(nst, [arm], 'idle', 0);
+    return step(nst, [idle], 'idle', 0);
   }
 
   function sessionFor(st: ConfiguratorState, f: WlFrame): ConfiguratorSession | null {
