@@ -2,7 +2,7 @@
  * Issue 13 part 5 on the built bundles (dist/espruino/whitelist/*.js in node:vm,
  * the simulator's CPU model for Espruino on an ESP32): the standalone
  * configurator provisions a batch at 10 % loss with its ephemeral pool
- * (firmware/protocols/whitelist/README.md §4.6), and no step of it — in
+ * (firmware/protocols/whitelist/README.md §4.5), and no step of it — in
  * particular no step that answers a PRESENCE with a CHALLENGE, a session's
  * critical path — does more than one X25519. The X25519s are counted with the
  * work counters (firmware/crypto/work-counters.ts) the runtime reports after

@@ -1,6 +1,6 @@
 /**
  * Issue 13 part 5: the configurator's ephemeral key pool, PRESENCE queue and
- * key-lookup cache (firmware/protocols/whitelist/README.md §4.6), on the pure
+ * key-lookup cache (firmware/protocols/whitelist/README.md §4.5), on the pure
  * core with both suite implementations. What is asserted:
  *   - an ephemeral serves at most ephUses sessions and only within ephMs of its
  *     first use; then its bytes are zeroed (in every state that refers to it);

@@ -26,7 +26,7 @@ export var CONFIGURATOR_TIMING: ConfiguratorOptions = withDefaults(CONFIGURATOR_
   ackTries: 3,
   cooldownMs: 10000,
   // Each new session costs the configurator one X25519 (es = x·E; x·9 comes
-  // from the ephemeral pool, README §4.6), about 17 s on Espruino: a token per
+  // from the ephemeral pool, README §4.5), about 17 s on Espruino: a token per
   // 12 s never binds an honest batch (the CPU does) but still bounds what
   // authentic-but-replayed announcements can start.
   bucketSize: 2,

@@ -85,7 +85,7 @@ export interface ConfiguratorOptions {
    */
   maxPending: number;
   /**
-   * Ephemeral key pool (README §4.6): sessions one ephemeral x serves before it is
+   * Ephemeral key pool (README §4.5): sessions one ephemeral x serves before it is
    * wiped; 0 = no pool, a fresh x per session (two X25519s on the session's
    * critical path, full forward secrecy per session). The standalone ESP32
    * configurator sets 16 (POOL_DEFAULTS); host-speed configurators leave it off.
@@ -126,7 +126,7 @@ export var CONFIGURATOR_DEFAULTS: ConfiguratorOptions = {
 
 /**
  * The ephemeral pool and PRESENCE queue of a configurator whose X25519 takes
- * seconds (README §4.6): an ephemeral serves at most 16 sessions within 5 min of
+ * seconds (README §4.5): an ephemeral serves at most 16 sessions within 5 min of
  * its first use, one spare is computed in an idle step, and up to 32 authenticated
  * PRESENCEs wait (30 s at most) for a free slot instead of for their sender's next
  * announcement.
@@ -204,7 +204,7 @@ export interface WlRecord {
    */
   ctr: number;
   /**
-   * The last PRESENCE of this enrollee whose tag verified (pool on only, §4.6): a
+   * The last PRESENCE of this enrollee whose tag verified (pool on only, §4.5): a
    * byte-identical repeat is authentic without the HMAC. RAM only.
    */
   ap?: Uint8Array | null;
@@ -356,7 +356,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     return c;
   }
 
-  /** True when this configurator keeps an ephemeral pool (README §4.6). */
+  /** True when this configurator keeps an ephemeral pool (README §4.5). */
   function poolOn(st: ConfiguratorState): boolean {
     return (st.opt.ephUses || 0) > 0;
   }
@@ -378,7 +378,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
   /**
    * Forget an ephemeral for good: x and every cached es are zeroed in place.
    * This is the core's one write into memory a caller's state may still refer
-   * to, on purpose: a retired ephemeral must be gone from every copy (§4.6), and
+   * to, on purpose: a retired ephemeral must be gone from every copy (§4.5), and
    * `usable` refuses a zeroed x wherever it is found.
    */
   function wipeKey(k: PoolKey): void {
@@ -449,7 +449,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     if (!accepted) return reject(st, E_SUITE, 'PRESENCE', true);
     var E = f.E as Uint8Array;
     // A key seen in an authenticated PRESENCE is looked up without hashing it
-    // again (pool on, §4.6): an enrollee waiting its turn repeats itself often.
+    // again (pool on, §4.5): an enrollee waiting its turn repeats itself often.
     var hexE = toHex(E);
     var hx = has(st.ek, hexE) ? st.ek[hexE] : toHex(suite.sha256(E));
     // Unknown and revoked keys: no effects at all (threat 9; another
@@ -503,7 +503,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
       rec = cr;
       out.push(storeWhitelist(st1));
     }
-    // The last PRESENCE whose tag verified, byte for byte, is authentic (§4.6).
+    // The last PRESENCE whose tag verified, byte for byte, is authentic (§4.5).
     var known = fromQueue || (rec.ap ? equalBytes(rec.ap, bytes) : false);
     if (!known && !ctEqual(presenceTag(suite, ss, body), f.tag as Uint8Array)) {
       if (st1 === st) return reject(st, E_AUTH_PRESENCE, 'PRESENCE', true);
@@ -549,7 +549,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     var pending = 0;
     for (var ph in st1.sess) if (has(st1.sess, ph) && st1.sess[ph].st === CS_WAIT_PROOF) pending++;
     // Busy (pending cap, empty bucket): with a queue, the authenticated PRESENCE
-    // waits there and the idle step starts it as soon as a slot is free (§4.6).
+    // waits there and the idle step starts it as soon as a slot is free (§4.5).
     if (pending >= (st1.opt.maxPending || 1)) return step(enqueue(st1, hx, bytes, from, now), out, 'PRESENCE -x pending cap', E_RATE);
     var rand = randOf(ev as WlEvent, CONFIGURATOR_RAND);
     if (!rand) return step(st1, out.concat([report(E_NO_RAND, 'PRESENCE: ' + codeName(E_NO_RAND))]), 'PRESENCE -x', E_NO_RAND);
@@ -563,7 +563,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     var fresh = true;
     try {
       if (poolOn(nst2)) {
-        // An ephemeral from the pool (§4.6): x·9 was computed in an idle step, and
+        // An ephemeral from the pool (§4.5): x·9 was computed in an idle step, and
         // es is cached if this enrollee already had a session with this x. Only a
         // pool with nothing usable left computes one here.
         var pool = prune(nst2, nst2.pool, now);
@@ -650,7 +650,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
   }
 
   /**
-   * The idle step (timer POOL_TIMER, pool on only; README §4.6): retire
+   * The idle step (timer POOL_TIMER, pool on only; README §4.5): retire
    * ephemerals past their window (wiped), drop stale queued PRESENCEs, then do
    * at most one piece of work, in this order: compute an ephemeral when none is
    * usable; start the oldest queued PRESENCE that a free slot and a token allow;
@@ -759,7 +759,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     for (var j = 0; j < frames.length; j++) effects.push({ t: 'send', to: ns.peer, bytes: frames[j] });
     effects.push({ t: 'arm', id: SESSION_TIMER + s.hx, ms: st.opt.ackMs });
     effects.push(report(I_SESSION, 'enrollee ' + s.hx.substring(0, 16) + ' proved its key'));
-    // A slot is free: a queued PRESENCE may start (the idle step, after this one, §4.6).
+    // A slot is free: a queued PRESENCE may start (the idle step, after this one, §4.5).
     if (poolOn(st) && st.q.length) effects.push({ t: 'arm', id: POOL_TIMER, ms: 0 });
     return step(nst, effects, 'WAIT_PROOF -proof-> WAIT_ACK', 0);
   }
@@ -931,7 +931,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
         var b = clone(st);
         b.ph = CF_RUN;
         b.tokAt = typeof ev.now === 'number' ? ev.now : 0;
-        // With a pool, the idle step runs from now on (README §4.6): its first run computes the spares.
+        // With a pool, the idle step runs from now on (README §4.5): its first run computes the spares.
         return step(b, poolOn(b) ? [{ t: 'arm', id: POOL_TIMER, ms: 0 }] : [], CF_STATE_NAMES[st.ph] + ' -boot-> RUN', 0);
       }
       if (ev.t === 'command') return onCommand(st, ev);
