@@ -198,13 +198,13 @@ describe('energy per provisioning of a real batch (built bundles in node:vm)', (
       expect(pe.steps['key agreement'].by['cpu active'].seconds).toBeGreaterThan(1);
       expect(pe.steps.join.seconds).toBeGreaterThan(0);
     }
-    // The symptom of issue 14: whole-run figures hardly tell the enrollees apart (before the duty cycle
-    // they were all alike to 1 %; now every board sleeps most of the run either way), while the
-    // per-provisioning ones follow each enrollee's latency.
+    // The symptom of issue 14 was whole-run figures that hardly told the enrollees apart (all
+    // alike to 1 % with the receiver always on). Since the duty cycle and the configurator's
+    // ephemeral pool, what a board spends depends on its own work and waits (in this batch two
+    // enrollees spend 2.4× what the others do, boot to provisioned), and the per-provisioning figures follow each enrollee's latency more closely than the
+    // whole-run ones.
     const whole = enr.map((x) => x.wholeRunMj);
     const per = enr.map((x) => x.toProvisioned!.mJ);
-    expect(Math.max(...whole) / Math.min(...whole)).toBeLessThan(1.2);
-    // (Waiting costs little asleep: the spread was over 1.5 with the receiver always on, 1.29 now.)
     expect(Math.max(...per) / Math.min(...per)).toBeGreaterThan(1.15);
     expect(Math.max(...per) / Math.min(...per)).toBeGreaterThan(Math.max(...whole) / Math.min(...whole));
     const byLatency = enr.slice().sort((a, b) => (a.provisionedMs! - a.bootMs) - (b.provisionedMs! - b.bootMs));
