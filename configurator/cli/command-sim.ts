@@ -18,12 +18,15 @@ import { batchScenarioOptions, BatchScenarioOptions } from '../batch/batch-scena
 import { hostProtocol, protocolNames, bundlePath, DEFAULT_PROTOCOL, HostProtocol } from '../protocols/index.ts';
 import { CostTable, cpuSecondsFor, ENGINE_JS, ENGINE_NATIVE } from '../power/cost-table.ts';
 import { loadCostTable } from '../power/calibration.ts';
+import { configuratorKinds, runHostSim, ConfiguratorRow, CONFIGURATOR_HEADERS, configuratorCells, HostSimRun } from './sim-configurators.ts';
+import { X25519_FMULS } from '../power/cost-table.ts';
 import { runEnergy, RunEnergy, provisioningMarkdown, costMarkdown, batchLine, J, ProtocolRun, compareMarkdown, compareRows, COMPARE_HEADERS } from '../power/provisioning-report.ts';
 
 export const simFlags: Record<string, FlagSpec> = {
   protocol: { type: 'string', default: DEFAULT_PROTOCOL, help: `provisioning protocol of the batch (${protocolNames().join(', ')}); several (a,b) or "all" run the same batch per protocol and compare them` },
   count: { type: 'int', default: 16, min: 1, max: 1000, help: 'enrollees in the batch' },
   configurators: { type: 'int', default: 1, min: 1, max: 8, help: 'configurators (each owns a share of the batch)' },
+  configurator: { type: 'string', default: 'esp32', help: 'which configurator serves the batch: esp32 (the bundle on a simulated ESP32), host (nowboard serve over the simulator), or host,esp32 (both, side by side; whitelist only)' },
   loss: { type: 'float', default: 0.1, min: 0, max: 0.95, help: 'frame loss probability per link' },
   seed: { type: 'string', default: 'nowboard', help: 'simulator seed (same seed, same run)' },
   out: { type: 'string', default: 'reports', help: 'report directory' },
@@ -167,9 +170,18 @@ export function simProtocols(spec: string): HostProtocol[] {
   });
 }
 
-export function cmdSim(argv: string[], out: (s: string) => void): number {
+export async function cmdSim(argv: string[], out: (s: string) => void): Promise<number> {
   const { flags } = parseFlags(argv, simFlags, 'sim');
   const protos = simProtocols(flags.protocol as string);
+  const kinds = configuratorKinds(flags.configurator as string);
+  if (kinds.includes('host')) {
+    // serve's engine speaks the whitelist protocol, and is one configurator.
+    if (protos.length !== 1 || protos[0].name !== 'whitelist') {
+      throw new CliError('E_FLAG_VALUE', `--configurator host: nowboard serve runs the whitelist protocol only (got --protocol ${flags.protocol})`);
+    }
+    if ((flags.configurators as number) !== 1) throw new CliError('E_FLAG_VALUE', `--configurator host: serve is one configurator (got --configurators ${flags.configurators})`);
+    return cmdSimConfigurators(kinds, flags, out);
+  }
   // A list or "all" compares (even when only one protocol is registered); one name is one report.
   const compare = flags.protocol === 'all' || (flags.protocol as string).indexOf(',') >= 0;
   const cost = loadCostTable(flags.calibration as string | undefined, REPO_ROOT);
@@ -225,6 +237,65 @@ export function cmdSim(argv: string[], out: (s: string) => void): number {
     out('');
     out(renderTable(COMPARE_HEADERS, compareRows(runs), COMPARE_HEADERS.map((_, i) => i > 0)));
     out(`comparison: ${path.join(dir, 'compare.md')}`);
+  }
+  return status;
+}
+
+/** `--configurator host` or `host,esp32`: serve's engine over the simulator, and the bundle beside it when asked. */
+async function cmdSimConfigurators(kinds: string[], flags: Record<string, unknown>, out: (s: string) => void): Promise<number> {
+  const count = flags.count as number;
+  const engine = flags['native-crypto'] ? ENGINE_NATIVE : ENGINE_JS;
+  const maxMs = (flags['max-minutes'] as number) * 60000;
+  const rows: ConfiguratorRow[] = [];
+  let status = 0;
+  for (const kind of kinds) {
+    out(`--- configurator ${kind}`);
+    const bar = flags.quiet ? null : progressBar(process.stdout, count, 'provisioning');
+    if (kind === 'host') {
+      const h: HostSimRun = await runHostSim({ count, seed: flags.seed as string, loss: flags.loss as number, maxMs, engine });
+      bar?.end();
+      out(renderTable(['device', 'result', 'attempts', 'done at', 'mac'],
+        h.result.devices.map((d) => [d.id, d.result, d.attempts, fmtS(d.doneMs), d.mac]), [false, false, true, true, false]));
+      out('');
+      out(`${h.provisioned}/${h.total} enrollees provisioned by the host configurator; makespan ${fmtS(h.makespanMs)} virtual; ` +
+        `serve's CPU ${fmtS(h.cpuBusyMs)} busy, ${h.x25519} X25519 for ${h.sessions} sessions; ${h.frames} frames sent; seed "${flags.seed}"; ${(h.wallMs / 1000).toFixed(1)} s wall`);
+      rows.push({ kind: 'host', provisioned: h.provisioned, total: h.total, makespanMs: h.makespanMs, sessions: h.sessions, cpuBusyMs: h.cpuBusyMs, x25519: h.x25519, frames: h.frames });
+      if (h.provisioned !== h.total) status = 1;
+    } else {
+      const cost = loadCostTable(flags.calibration as string | undefined, REPO_ROOT);
+      const t0 = Date.now();
+      const r = runSimBatch(
+        {
+          protocol: 'whitelist', seed: flags.seed as string, enrollees: count, configurators: 1, loss: flags.loss as number, maxMs,
+          nativeCrypto: flags['native-crypto'] ? nodeNativeCrypto : undefined, engine, costTable: cost.table,
+        },
+        (done, total, tMs) => bar?.update(done, `virtual ${(tMs / 1000).toFixed(0)} s`),
+      );
+      bar?.end();
+      const rowsD = deviceRows(r);
+      const enr = rowsD.filter((d) => d.role === 'enrollee');
+      const ok = enr.filter((d) => d.result === 'provisioned').length;
+      const cfg = r.world.boards.find((b) => b.role === 'configurator')!;
+      const okT = cfg.reports.filter((x) => x.ev === 'audit' && x.code === 0).map((x) => x.t);
+      const sessions = cfg.reports.filter((x) => x.ev === 'report' && x.name === 'I_SESSION').length;
+      const x25519 = (cfg.workTotals.fmul25519 ?? 0) / X25519_FMULS;
+      out(renderTable(['device', 'role', 'result', 'attempts', 'latency', 'frames'],
+        rowsD.map((d) => [d.id, d.role, d.result, d.attempts, fmtS(d.latencyMs), d.frames]), [false, false, false, true, true, true]));
+      out('');
+      const makespan = ok === enr.length && okT.length ? Math.max(...okT) : null;
+      out(`${ok}/${enr.length} enrollees provisioned by the ESP32 configurator bundle; makespan ${fmtS(makespan)} virtual; ` +
+        `its CPU ${fmtS(cfg.cpuBusyMs)} busy (${engine}), ${x25519.toFixed(1)} X25519 for ${sessions} sessions; ${r.medium.sent} frames sent; seed "${r.seed}"; ${((Date.now() - t0) / 1000).toFixed(1)} s wall`);
+      rows.push({ kind: 'esp32', provisioned: ok, total: enr.length, makespanMs: makespan, sessions, cpuBusyMs: cfg.cpuBusyMs, x25519, frames: r.medium.sent });
+      if (ok !== enr.length || r.boards.some((b) => b.crashes.length)) status = 1;
+    }
+  }
+  if (rows.length > 1) {
+    out('');
+    out(`The same batch size for each configurator: ${count} enrollees, loss ${flags.loss}, seed "${flags.seed}", enrollees on ${engine}:`);
+    out(renderTable(CONFIGURATOR_HEADERS, configuratorCells(rows), CONFIGURATOR_HEADERS.map((_, i) => i > 0)));
+    const h = rows.find((x) => x.kind === 'host')!;
+    const e = rows.find((x) => x.kind === 'esp32')!;
+    if (h.makespanMs && e.makespanMs) out(`host makespan = ${(h.makespanMs / e.makespanMs).toFixed(3)} × the ESP32 configurator's`);
   }
   return status;
 }

@@ -20,7 +20,7 @@
  * `speed`: 0 runs virtual time as fast as the host can; N > 0 holds virtual time
  * to N × real time (a demo, or a test that must interrupt a run midway).
  */
-import { makeWorld, World, Board } from '../sim/sim-world.ts';
+import { makeWorld, World, Board, CpuSecondsFor } from '../sim/sim-world.ts';
 import { vmLoader } from '../sim/vm-board.ts';
 import { writeFiles } from '../batch/batch-protocol.ts';
 import { cpuSecondsFor, ENGINE_HOST } from '../power/cost-table.ts';
@@ -47,6 +47,8 @@ export interface SimTransportOptions {
   speed?: number;
   /** board engine for the enrollees' CPU model (default the simulator's: espruino-esp32-js) */
   engine?: string;
+  /** the enrollees' CPU cost (default the simulator's estimates; a calibrated table for bench:energy) */
+  cpuSecondsFor?: CpuSecondsFor;
   /** enrollees sit on a circle of this radius (m) around serve; default 5 */
   radiusM?: number;
   /** boot times spread over [0, bootSpreadMs); default 200 */
@@ -176,6 +178,7 @@ export function simTransport(o: SimTransportOptions): SimTransport {
         medium: { link: { loss: o.loss } },
         accessPoints: aps,
         engine: o.engine,
+        cpuSecondsFor: o.cpuSecondsFor,
         traceFrames: false,
       });
       world = wd;

@@ -30,6 +30,13 @@ export interface BoardServices {
   hwRand(): number;
   /** Module objects by require() name; a missing name is "not found". */
   modules: { [name: string]: any };
+  /**
+   * Light sleep for up to ms (issue 14): the receiver is off and the CPU rests at
+   * the light-sleep current until the board's next callback or ms, whichever is
+   * first. Offered to bindings that have a native for it (JerryScript's
+   * nb_light_sleep); stock Espruino has none (docs/bindings.md).
+   */
+  lightSleep?(ms: number): boolean;
 }
 
 /** The names makeEspruinoGlobals defines: what an Espruino bundle may read beyond ES5. */

@@ -20,7 +20,7 @@ import { toStorageBytes } from './flash-storage.ts';
 export var JERRY_GLOBAL_NAMES = [
   'nb_mac', 'nb_radio_send', 'nb_radio_on_recv', 'nb_now_ms', 'nb_set_timer', 'nb_clear_timer', 'nb_random',
   'nb_storage_read', 'nb_storage_write', 'nb_storage_erase', 'nb_storage_list', 'nb_log', 'nb_wifi_join', 'nb_wifi_leave',
-  'nb_sha256', 'nb_aes128_ecb', 'print', 'console',
+  'nb_sha256', 'nb_aes128_ecb', 'nb_radio_listen', 'nb_light_sleep', 'print', 'console',
   // optional (psk-oob): the world's private OOB medium and server link (firmware/platform/jerryscript/oob-natives.d.ts)
   'nb_oob_send', 'nb_oob_on_recv', 'nb_uplink_request',
 ];
@@ -66,6 +66,13 @@ export function makeJerryGlobals(svc: BoardServices): { [name: string]: any } {
         throw e;
       }
       return true;
+    },
+    // Issue 14: receiver on/off (ESP-NOW keeps sending either way) and light sleep until the next timer.
+    nb_radio_listen: function (on: boolean) {
+      espnow.listen(!!on);
+    },
+    nb_light_sleep: function (ms: number) {
+      return svc.lightSleep ? svc.lightSleep(+ms || 0) : false;
     },
     nb_radio_on_recv: function (cb: any) {
       espnow.on('recv', function (mac: any, data: any, rssi: number) {

@@ -24,6 +24,11 @@
  * (NowMeter.state) are logged but the simulator's states are authoritative,
  * except that the app may switch the radio off ('off') and on ('rx'); while
  * it is off, an idle CPU rests in light sleep (options.radioOffIdle).
+ * Issue 14: the receiver also follows ESPNOW.listen(on) (the JerryScript
+ * nb_radio_listen), and a board put to light sleep (nb_light_sleep) hears
+ * nothing and rests at the light-sleep current until its next callback or the
+ * sleep's end. The hardware rule holds throughout: a receiver that is off
+ * receives nothing (the medium drops the frame, trace 'radio-off').
  * Unknown work units are firmware bugs: the power model throws and the board
  * crashes with that error.
  *
@@ -210,6 +215,20 @@ export interface Board {
   /** Received frames now waiting, and frames dropped because the queue was full. */
   rxWaiting: number;
   rxDropped: number;
+  /** The receiver as the app last switched it (ESPNOW.listen, NowMeter radio state); on at boot. */
+  listening: boolean;
+  /** In light sleep (lightSleep): receiver off, CPU at the light-sleep floor, until the next callback or sleepUntil. */
+  asleep: boolean;
+  sleepUntil: number;
+  /** Light sleeps asked for. */
+  sleeps: number;
+  /**
+   * Receiver switch and light sleep asked for by the running callback: like its
+   * frames, they take effect when its CPU time is over (the runtime carries out
+   * a core's effects after the step's computation), not at its start.
+   */
+  pendingListen: boolean | null;
+  pendingSleepMs: number;
 }
 
 export interface World {
@@ -292,9 +311,57 @@ export function makeWorld(options: WorldOptions): World {
 
   var radioOffIdle = options.radioOffIdle === undefined ? 'lightsleep' : options.radioOffIdle;
 
-  /** The CPU's resting state now: light sleep while the radio is off (radioOffIdle), else idle. */
+  /** The CPU's resting state now: light sleep when asked (lightSleep) or while the radio is off (radioOffIdle), else idle. */
   function cpuFloor(b: Board): string {
+    if (b.asleep) return 'lightsleep';
     return b.radioState === 'off' ? radioOffIdle : 'idle';
+  }
+
+  /** The medium hears for the board only while it listens and is awake (the hardware rule, issue 14). */
+  function applyReceiver(b: Board): void {
+    medium.setRadio(b.id, b.alive && b.listening && !b.asleep);
+  }
+
+  /** The CPU rests at its current floor from t (unless a callback's work is still running then). */
+  function refloorCpu(b: Board, t: number): void {
+    var cpu = b.power.stateOf('cpu');
+    if (!b.alive || cpu === 'off') return;
+    var at = b.busyUntil > t ? b.busyUntil : t;
+    var lastCpu = b.lastStateT.cpu;
+    if (lastCpu !== undefined && at < lastCpu) return;
+    b.lastStateT.cpu = at;
+    b.power.setState('cpu', cpuFloor(b), at);
+  }
+
+  function startSleep(b: Board, gen: number, ms: number): void {
+    b.sleeps++;
+    b.asleep = true;
+    b.sleepUntil = clock.now() + ms;
+    var until = b.sleepUntil;
+    clock.at(until, function () {
+      if (b.generation === gen && b.asleep && b.sleepUntil === until) wake(b);
+    });
+  }
+
+  /** A callback's receiver switch and sleep, at the end of its CPU time. */
+  function applyPending(b: Board, gen: number): void {
+    var on = b.pendingListen;
+    var ms = b.pendingSleepMs;
+    b.pendingListen = null;
+    b.pendingSleepMs = 0;
+    if (!b.alive || b.generation !== gen) return;
+    if (on !== null) b.listening = on;
+    if (ms > 0) startSleep(b, gen, ms);
+    applyReceiver(b);
+    refloorCpu(b, clock.now());
+  }
+
+  function wake(b: Board): void {
+    if (!b.asleep) return;
+    b.asleep = false;
+    applyReceiver(b);
+    // Woken with the receiver still off (the app did not listen): the CPU leaves light sleep all the same.
+    refloorCpu(b, clock.now());
   }
 
   function meter(b: Board, ev: MeterEvent): void {
@@ -308,7 +375,7 @@ export function makeWorld(options: WorldOptions): World {
         // A resting CPU follows the radio (sleeps while it is off); a busy one
         // rests in the new floor when its callback's work ends.
         var cpu = b.power.stateOf('cpu');
-        if (b.alive && cpu !== 'off' && radioOffIdle !== 'idle') {
+        if (b.alive && cpu !== 'off' && (radioOffIdle !== 'idle' || b.asleep || cpu === 'lightsleep')) {
           var at = b.busyUntil > ev.t ? b.busyUntil : ev.t;
           if (cpu !== 'cpu' || at > ev.t) {
             var lastCpu = b.lastStateT.cpu;
@@ -338,6 +405,9 @@ export function makeWorld(options: WorldOptions): World {
     b.waiting = [];
     b.rxWaiting = 0;
     b.assoc = 0;
+    b.asleep = false;
+    b.pendingListen = null;
+    b.pendingSleepMs = 0;
     medium.setRadio(b.id, false);
     meterRadio(b, clock.now());
     if (kind === 'power-cut') {
@@ -428,6 +498,8 @@ export function makeWorld(options: WorldOptions): World {
   }
 
   function runCall(b: Board, gen: number, fn: any, args: any[]): void {
+    // Any callback (a timer, a send status, a Wi-Fi result) wakes a sleeping board first.
+    wake(b);
     var now = clock.now();
     current = b;
     b.callDelta = {};
@@ -455,6 +527,13 @@ export function makeWorld(options: WorldOptions): World {
     var sends = b.pendingSends;
     b.pendingSends = [];
     for (var i = 0; i < sends.length; i++) queueSend(b, gen, sends[i].to, sends[i].payload, sends[i].cb, now + busyMs);
+    if (b.pendingListen !== null || b.pendingSleepMs > 0) {
+      if (busyMs > 0) {
+        clock.at(now + busyMs, function () {
+          applyPending(b, gen);
+        });
+      } else applyPending(b, gen);
+    }
   }
 
   function queueSend(b: Board, gen: number, to: Uint8Array, payload: Uint8Array, cb: any, notBefore: number): void {
@@ -501,6 +580,16 @@ export function makeWorld(options: WorldOptions): World {
     meter(b, { t: t, source: 'sim', kind: 'state', component: 'radio', state: st });
   }
 
+  /** Inside a callback the switch waits for the end of its CPU time (pendingListen); outside, now. */
+  function setListen(b: Board, on: boolean): void {
+    if (current === b) {
+      b.pendingListen = on;
+      return;
+    }
+    b.listening = on;
+    applyReceiver(b);
+  }
+
   function espnowModule(b: Board): any {
     return {
       mac: function () {
@@ -516,6 +605,11 @@ export function makeWorld(options: WorldOptions): World {
       },
       on: function (ev: string, fn: any) {
         if (ev === 'recv') b.recvHandler = fn;
+      },
+      /** Issue 14 (the native module's listen, docs/espnow-module.md): receiver on or off; sending works either way. */
+      listen: function (on: any) {
+        if (dead(b)) throw powerOffError();
+        setListen(b, !!on);
       },
     };
   }
@@ -569,8 +663,7 @@ export function makeWorld(options: WorldOptions): World {
         // The runtime reports cpu/idle around every step; kept only on request (the sim's own states rule).
         if (options.logAppStates) meter(b, { t: clock.now(), source: 'app', kind: 'state', component: String(component), state: String(state) });
         // The app switches the radio; airtime ('tx') is the medium's business.
-        if (component === 'radio' && state === 'off') medium.setRadio(b.id, false);
-        else if (component === 'radio' && state === 'rx') medium.setRadio(b.id, true);
+        if (component === 'radio' && (state === 'off' || state === 'rx')) setListen(b, state === 'rx');
       },
       work: function (unit: string, count: number) {
         if (options.keepMeterLog) meter(b, { t: clock.now(), source: 'app', kind: 'work', unit: String(unit), count: count });
@@ -646,6 +739,17 @@ export function makeWorld(options: WorldOptions): World {
       hwRand: function () {
         return hw.i32();
       },
+      lightSleep: function (ms: number) {
+        if (dead(b)) throw powerOffError();
+        if (!(ms > 0)) return false;
+        if (current === b) b.pendingSleepMs = ms;
+        else {
+          startSleep(b, gen, ms);
+          applyReceiver(b);
+          refloorCpu(b, clock.now());
+        }
+        return true;
+      },
       modules: {
         Storage: b.storage,
         ESPNOW: espnowModule(b),
@@ -678,6 +782,8 @@ export function makeWorld(options: WorldOptions): World {
     b.nextTimerId = 0;
     b.recvHandler = null;
     b.flash.restorePower();
+    b.listening = true;
+    b.asleep = false;
     medium.setRadio(b.id, true);
     boardEvent(b, 'boot', 'life ' + b.boots + ' role ' + b.role + ' mac ' + b.macText);
     meter(b, { t: clock.now(), source: 'sim', kind: 'state', component: 'cpu', state: 'idle' });
@@ -708,6 +814,7 @@ export function makeWorld(options: WorldOptions): World {
         nativeCryptoCalls: 0,
         timers: {}, nextTimerId: 0, recvHandler: null, callDelta: {}, callOps: {}, lastStateT: {}, pendingSends: [],
         waiting: [], drainScheduled: false, rxWaiting: 0, rxDropped: 0, radioState: 'off',
+        listening: true, asleep: false, sleepUntil: 0, sleeps: 0, pendingListen: null, pendingSleepMs: 0,
       };
       flash.onPowerCut = function () {
         // The chip lost power: the board dies with it, whether or not the firmware catches the error.

@@ -36,6 +36,21 @@ export interface RadioPort {
   send(to: Mac, payload: Uint8Array, done?: (ok: boolean) => void): void;
   /** Install the one receive handler (a second call replaces the first). */
   onReceive(handler: (from: Mac, payload: Uint8Array, rssi: number) => void): void;
+  /**
+   * Optional (issue 14): switch the receiver on or off. While it is off no frame
+   * is received (the handler is not called); `send` still works. A radio
+   * without it listens all the time (docs/bindings.md says which bindings have it).
+   */
+  listen?(on: boolean): void;
+}
+
+/**
+ * Optional power control (issue 14). `lightSleep(ms)`: nothing needs the CPU for
+ * up to `ms`; the chip may light-sleep (RAM kept, radio off) until then or its
+ * next timer. Returns false when the board cannot sleep now (then it idles).
+ */
+export interface PowerPort {
+  lightSleep(ms: number): boolean;
 }
 
 /** Monotonic milliseconds and one-shot timers. */
@@ -141,4 +156,6 @@ export interface Ports {
   uplink?: UplinkPort;
   /** only on boards with an out-of-band channel */
   oob?: OobPort;
+  /** only on boards that can light-sleep (issue 14) */
+  power?: PowerPort;
 }

@@ -134,9 +134,31 @@ export interface PairwiseEffect {
   key: Uint8Array;
 }
 
+/**
+ * Switch the radio's receiver on (listen for frames) or off (issue 14, a
+ * duty-cycled enrollee). Sending needs no `on`: a send wakes the transmitter
+ * for its frame whatever the receiver does. A receiver that is off receives
+ * nothing: a frame sent to it meanwhile is lost, as on the air.
+ */
+export interface RadioEffect {
+  t: 'radio';
+  on: boolean;
+}
+/**
+ * Nothing needs the CPU for `ms`: the board may light-sleep until then or until
+ * its next timer, whichever comes first (a timer wakes it). Light sleep also
+ * keeps the receiver off; the core switches it off first (RadioEffect) and on
+ * again when it wants to hear. A board that cannot sleep just idles.
+ */
+export interface SleepEffect {
+  t: 'sleep';
+  ms: number;
+}
+
 export type CoreEffect =
   | SendEffect | ArmEffect | CancelEffect | StoreEffect | EraseEffect | JoinEffect
-  | ReportEffect | AuditEffect | UplinkEffect | OobEffect | PairwiseEffect;
+  | ReportEffect | AuditEffect | UplinkEffect | OobEffect | PairwiseEffect
+  | RadioEffect | SleepEffect;
 
 /** One step of a core: the next state, the effects in order, a transition name for the log, and a code (0 = accepted). */
 export interface Step<S> {

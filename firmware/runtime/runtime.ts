@@ -14,7 +14,7 @@
  * work the step did (from the counters in firmware/crypto/work-counters.ts), so
  * the power model can cost it.
  */
-import { Ports, LOG_ERROR, LOG_WARN, LOG_DEBUG, CPU_ACTIVE, CPU_IDLE } from '../ports/ports.ts';
+import { Ports, LOG_ERROR, LOG_WARN, LOG_DEBUG, CPU_ACTIVE, CPU_IDLE, RADIO_RX, RADIO_OFF } from '../ports/ports.ts';
 import { work, WORK_UNITS } from '../crypto/work-counters.ts';
 import { protocolOf } from '../codec/protocol-ids.ts';
 import { E_PROTOCOL } from '../codec/codes.ts';
@@ -164,6 +164,18 @@ export function startRuntime(ports: Ports, roles: RoleInstance[], opts: RuntimeO
       case 'oob':
         if (ports.oob) ports.oob.send(e.bytes);
         else ports.log.log(LOG_ERROR, 'oob: no out-of-band channel on this board');
+        return;
+      case 'radio':
+        // Issue 14: the receiver follows the core. A radio that cannot switch
+        // keeps listening (more energy, never a lost frame); the meter is told
+        // only what really happened.
+        if (ports.radio.listen) {
+          ports.radio.listen(e.on);
+          ports.meter.state('radio', e.on ? RADIO_RX : RADIO_OFF);
+        } else ports.log.log(LOG_DEBUG, 'radio: this board cannot switch its receiver');
+        return;
+      case 'sleep':
+        if (ports.power && e.ms > 0) ports.power.lightSleep(e.ms);
         return;
       case 'report':
       case 'audit':

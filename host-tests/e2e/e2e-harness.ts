@@ -5,6 +5,7 @@ import { vmLoader } from '../../configurator/sim/vm-board.ts';
 import { runBatchScenario, batchScenarioOptions, BatchScenarioOptions } from '../../configurator/batch/batch-scenario.ts';
 import { summaryText, startScenario, ScenarioResult, BoardSummary } from '../../configurator/sim/sim-scenario.ts';
 import { SimBatch } from '../../configurator/batch/batch-protocol.ts';
+import type { LoadBundle } from '../../configurator/sim/sim-world.ts';
 
 const ROOT = path.resolve(__dirname, '../..');
 export const bundles = {
@@ -12,9 +13,28 @@ export const bundles = {
   configurator: fs.readFileSync(path.join(ROOT, 'dist/espruino/whitelist/configurator.js'), 'utf8'),
 };
 
-export function runBatch(o: Omit<BatchScenarioOptions, 'bundles' | 'loadBundle'>) {
-  const r = runBatchScenario({ ...o, bundles, loadBundle: vmLoader() });
+export function runBatch(o: Omit<BatchScenarioOptions, 'bundles' | 'loadBundle'> & { alwaysListening?: boolean }) {
+  const r = runBatchScenario({ ...o, bundles, loadBundle: o.alwaysListening ? alwaysListeningLoader() : vmLoader() });
   return r;
+}
+
+/**
+ * The node:vm loader for boards whose ESP-NOW module has no `listen` (a binding
+ * that cannot switch its receiver, docs/bindings.md): the runtime then leaves
+ * the receiver on whatever the core asks (issue 14).
+ */
+export function alwaysListeningLoader(): LoadBundle {
+  const vm = vmLoader();
+  return (src, globals, id) => {
+    const req = globals.require;
+    const g = { ...globals, require: (name: string) => {
+      const m = req(name);
+      if (name !== 'ESPNOW' || !m) return m;
+      const { listen: _drop, ...rest } = m;
+      return rest;
+    } };
+    vm(src, g, id);
+  };
 }
 
 /**

@@ -16,7 +16,7 @@ describe('whitelist fuzzer (slice)', () => {
     expect(s.frames).toBe(20000);
     expect(s.events).toBeGreaterThan(500);
     // Every target (role × phase × suite) was hit, inputs reached the cores' own checks, and copies were seen.
-    expect(s.phases.length).toBe(40);
+    expect(s.phases.length).toBe(44);
     expect(s.forged).toBeGreaterThan(15000);
     expect(s.authentic).toBeGreaterThan(500);
     const reached = (code: string) => Object.keys(s.outcomes).some((k) => k.endsWith(' ' + code));

@@ -146,7 +146,7 @@ function buildTargets(suite: WhitelistSuiteCrypto, seed: number): Target[] {
   for (const suiteId of [1, 2]) {
     for (const cachedSs of [true, false]) {
       const tag = `suite ${suiteId}${cachedSs ? '' : ', hash-only entry'}`;
-      // Enrollee phases: OFF (not booted), ANNOUNCE, AWAIT_CONFIG, JOINING, ANNOUNCE after an ACK (it keeps `last`).
+      // Enrollee phases: OFF (not booted), ANNOUNCE, KEYING (issue 14), AWAIT_CONFIG, JOINING, ANNOUNCE after an ACK (it keeps `last`).
       // Configurator phases: OFF, no session, WAIT_PROOF, WAIT_ACK, after the session.
       const off = makeWorld(suite, suiteId, seed + suiteId, { cachedSs });
       const offEnr = off.net.addEnrollee('enr-off', off.enr.state.id, null, undefined, suiteId === 2 ? { ...suite, id: 2 } : suite);
@@ -154,7 +154,7 @@ function buildTargets(suite: WhitelistSuiteCrypto, seed: number): Target[] {
       const w = makeWorld(suite, suiteId, seed + suiteId, { cachedSs, big: suiteId === 2 });
       snap(`enrollee ANNOUNCE (${tag})`, w.enr, w.conf, w, !cachedSs);
       snap(`configurator session none (${tag})`, w.conf, w.enr, w, !cachedSs);
-      for (const ph of ['AWAIT_CONFIG', 'JOINING']) {
+      for (const ph of ['KEYING', 'AWAIT_CONFIG', 'JOINING']) {
         w.net.run(() => EN_STATE_NAMES[w.enr.state.ph] === ph, 500);
         if (EN_STATE_NAMES[w.enr.state.ph] !== ph) throw new Error('fuzz set-up: enrollee never reached ' + ph);
         snap(`enrollee ${ph} (${tag})`, w.enr, w.conf, w, !cachedSs);
@@ -195,7 +195,8 @@ function structured(r: Rand, t: Target): Uint8Array {
   try {
     if (type === T_PRESENCE) {
       const E = p[3] & 1 ? t.keys[p[2] % t.keys.length] : r(32);
-      const body = encodePresenceBody(suite === 2 ? 2 : 1, E, r(16), p[3] & 7, p[0], p[1] % 4, suite === 2 ? r(32) : undefined);
+      const wg = r(4);
+      const body = encodePresenceBody(suite === 2 ? 2 : 1, E, r(16), p[3] & 7, p[0], p[1] % 4, suite === 2 ? r(32) : undefined, (wg[0] << 8) | wg[1], (wg[2] << 8) | wg[3]);
       const b = encodePresence(body, r(16));
       b[3] = suite;
       return b;
@@ -263,7 +264,7 @@ function mutate(r: Rand, seeds: Uint8Array[]): Uint8Array {
 function strayEvent(r: Rand): WlEvent {
   const p = r(4);
   const k = p[0] % 6;
-  if (k === 0) return { t: 'timer', id: ['presence', 'session', 'join', 's:' + toHex(r(32)), 's:', String(p[1])][p[1] % 6] } as WlEvent;
+  if (k === 0) return { t: 'timer', id: ['presence', 'session', 'join', 'listen', 'keying', 's:' + toHex(r(32)), 's:', String(p[1])][p[1] % 8] } as WlEvent;
   if (k === 1) return { t: 'wifi', result: [0, 1, 2, 3, 99, -1, 1.5][p[1] % 7], join: p[2] % 4 } as WlEvent;
   if (k === 2) return { t: 'command', op: ['add', 'revoke', 'config', 'list', 'dance'][p[1] % 5], hash: p[2] & 1 ? r(32) : r(p[2] % 40), group: p[3] & 1 ? 'g' : p[3], config: p[3] & 2 ? { version: p[1], ssid: 's', psk: p[2] & 1 ? 12345678 : 'pw', settings: {} } : null } as any;
   if (k === 3) return { t: 'frame', from: r(p[1] % 8), bytes: r(p[2] % 100) } as WlEvent;
@@ -274,7 +275,7 @@ function strayEvent(r: Rand): WlEvent {
 // ---- the oracle -----------------------------------------------------------------
 
 function fixedLayoutReencode(b: Uint8Array, f: WlFrame): Uint8Array | null {
-  if (f.type === T_PRESENCE) return encodePresence(encodePresenceBody(f.suite, f.E!, f.ne!, f.held!, f.caps!, f.ctr!, f.Y), f.tag!);
+  if (f.type === T_PRESENCE) return encodePresence(encodePresenceBody(f.suite, f.E!, f.ne!, f.held!, f.caps!, f.ctr!, f.Y, f.win, f.gap), f.tag!);
   if (f.type === T_CHALLENGE) return encodeChallenge(encodeChallengeBody(f.suite, f.sid, f.X!, f.nc!), f.tag!, f.tagS!);
   if (f.type === T_PROOF) return encodeProof(f.suite, f.sid, f.tag!);
   if (f.type === T_CONFIG) return encodeConfigFrame(configHeader(f.suite, f.sid, f.idx!, f.count!), f.sealed!);

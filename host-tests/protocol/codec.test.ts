@@ -20,7 +20,7 @@ import {
 import { copyBytes } from '../../firmware/bytes/bytes.ts';
 
 const suite = nobleSuite();
-const MIN: { [t: number]: number } = { [T_PRESENCE]: 81, [T_CHALLENGE]: 88, [T_PROOF]: 24, [T_CONFIG]: 19, [T_ACK]: 21 };
+const MIN: { [t: number]: number } = { [T_PRESENCE]: 85, [T_CHALLENGE]: 88, [T_PROOF]: 24, [T_CONFIG]: 19, [T_ACK]: 21 };
 
 function handshakeFrames() {
   const w = world(suite, 101);
@@ -32,18 +32,26 @@ describe('frame decoder', () => {
   it('decodes the fields of each encoder at their spec offsets', () => {
     const E = new Uint8Array(32).map((_, i) => i + 1);
     const ne = new Uint8Array(16).map((_, i) => 200 + i);
-    const p = encodePresence(encodePresenceBody(1, E, ne, 0x01020304, 3, 0x0a0b0c0d), new Uint8Array(16).fill(5));
-    expect(p.length).toBe(81);
+    // Issue 14: the listen window (win u16, ms) and gap (u16, s) follow the counter, before tag_P.
+    const p = encodePresence(encodePresenceBody(1, E, ne, 0x01020304, 3, 0x0a0b0c0d, undefined, 0x0102, 0xfffe), new Uint8Array(16).fill(5));
+    expect(p.length).toBe(85);
     const d = decodeFrame(p).frame!;
-    expect(d).toMatchObject({ version: 1, type: T_PRESENCE, suite: 1, sid: 0, held: 0x01020304, caps: 3, ctr: 0x0a0b0c0d });
+    expect(d).toMatchObject({ version: 1, type: T_PRESENCE, suite: 1, sid: 0, held: 0x01020304, caps: 3, ctr: 0x0a0b0c0d, win: 0x0102, gap: 0xfffe });
     expect(d.E).toEqual(E);
     expect(d.ne).toEqual(ne);
     expect(d.tag).toEqual(new Uint8Array(16).fill(5));
-    expect(Array.from(p.subarray(56, 65))).toEqual([1, 2, 3, 4, 3, 0x0a, 0x0b, 0x0c, 0x0d]);
+    expect(Array.from(p.subarray(56, 69))).toEqual([1, 2, 3, 4, 3, 0x0a, 0x0b, 0x0c, 0x0d, 0x01, 0x02, 0xff, 0xfe]);
+    expect(Array.from(p.subarray(69, 85))).toEqual(new Array(16).fill(5));
     const Y = new Uint8Array(32).fill(0x77);
-    const p2 = encodePresence(encodePresenceBody(2, E, ne, 1, 3, 2, Y), new Uint8Array(16).fill(6));
-    expect(p2.length).toBe(113);
-    expect(decodeFrame(p2).frame!).toMatchObject({ suite: 2, Y, ne, held: 1, caps: 3, ctr: 2, tag: new Uint8Array(16).fill(6) });
+    const p2 = encodePresence(encodePresenceBody(2, E, ne, 1, 3, 2, Y, 250, 40), new Uint8Array(16).fill(6));
+    expect(p2.length).toBe(117);
+    expect(decodeFrame(p2).frame!).toMatchObject({ suite: 2, Y, ne, held: 1, caps: 3, ctr: 2, win: 250, gap: 40, tag: new Uint8Array(16).fill(6) });
+    expect(Array.from(p2.subarray(97, 101))).toEqual([0, 250, 0, 40]);
+    // Absent window fields encode as 0 (an enrollee that always listens); out-of-range ones are refused.
+    expect(decodeFrame(encodePresence(encodePresenceBody(1, E, ne, 0, 0, 0), new Uint8Array(16))).frame!).toMatchObject({ win: 0, gap: 0 });
+    expect(() => encodePresenceBody(1, E, ne, 0, 0, 0, undefined, 65536, 0)).toThrow(/E_FIELD/);
+    expect(() => encodePresenceBody(1, E, ne, 0, 0, 0, undefined, 0, -1)).toThrow(/E_FIELD/);
+    expect(() => encodePresenceBody(1, E, ne, 0, 0, 0, undefined, 1.5, 0)).toThrow(/E_FIELD/);
     const X = new Uint8Array(32).fill(9);
     const body = encodeChallengeBody(1, 0xdeadbeef, X, ne);
     const ch = decodeFrame(encodeChallenge(body, new Uint8Array(16).fill(7), new Uint8Array(16).fill(8))).frame!;

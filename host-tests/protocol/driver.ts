@@ -89,6 +89,10 @@ export interface Node {
   reports: ReportEffect[];
   audits: AuditEffect[];
   stores: StoreEffect[];
+  /** the receiver as the core last switched it (radio effect; on until told otherwise) */
+  listening: boolean;
+  /** radio and sleep effects in order, stamped with the driver's time */
+  power: { t: number; e: 'radio' | 'sleep'; on?: boolean; ms?: number }[];
 }
 
 export class Net {
@@ -99,6 +103,10 @@ export class Net {
   rand: (n: number) => Uint8Array;
   /** SSID → PSK of the access points in range. */
   aps: { [ssid: string]: string } = {};
+  /** Drop frames for a node whose receiver is off (the hardware rule; off by default so older tests deliver everything). */
+  enforceRadio = false;
+  /** Frames dropped because the receiver was off (enforceRadio). */
+  missed: { to: string; bytes: Uint8Array }[] = [];
 
   constructor(public suite: WhitelistSuiteCrypto, seed: number) {
     this.rand = rng(seed);
@@ -107,6 +115,7 @@ export class Net {
   private add(name: string, role: Node['role'], core: AnyCore, state: any): Node {
     const n: Node = {
       name, mac: macOf(this.nodes.length + 1), role, core, state, timers: {}, joins: [], log: [], reports: [], audits: [], stores: [],
+      listening: true, power: [],
     };
     this.nodes.push(n);
     return n;
@@ -140,6 +149,10 @@ export class Net {
       else if (e.t === 'report') n.reports.push(e);
       else if (e.t === 'audit') n.audits.push(e);
       else if (e.t === 'store') n.stores.push(e);
+      else if (e.t === 'radio') {
+        n.listening = e.on;
+        n.power.push({ t: this.now, e: 'radio', on: e.on });
+      } else if (e.t === 'sleep') n.power.push({ t: this.now, e: 'sleep', ms: e.ms });
       else throw new Error('unknown effect ' + e.t);
     }
     return r;
@@ -168,7 +181,12 @@ export class Net {
     const bcast = f.to.every((b) => b === 255);
     for (const n of this.nodes) {
       if (n.mac.every((b, i) => b === f.from[i])) continue;
-      if (bcast || n.mac.every((b, i) => b === f.to[i])) this.step(n, { t: 'frame', from: f.from, bytes: f.bytes });
+      if (!(bcast || n.mac.every((b, i) => b === f.to[i]))) continue;
+      if (this.enforceRadio && !n.listening) {
+        this.missed.push({ to: n.name, bytes: f.bytes });
+        continue;
+      }
+      this.step(n, { t: 'frame', from: f.from, bytes: f.bytes });
     }
   }
 

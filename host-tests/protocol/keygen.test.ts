@@ -69,7 +69,7 @@ let batchCalls = 0;
 describe('frameSummary', () => {
   it('names the type and fields, and never throws on garbage', () => {
     const p = encodePresence(encodePresenceBody(1, new Uint8Array(32).fill(0xab), new Uint8Array(16).fill(1), 7, 3, 9), new Uint8Array(16));
-    expect(frameSummary(p)).toBe('PRESENCE v1 suite 1 E abababab.. Ne 01010101.. held 7 caps 3 ctr 9 (81 bytes)');
+    expect(frameSummary(p)).toBe('PRESENCE v1 suite 1 E abababab.. Ne 01010101.. held 7 caps 3 ctr 9 win 0 ms gap 0 s (85 bytes)');
     expect(frameSummary(new Uint8Array([1, 1, 9]))).toBe('undecodable (E_TYPE, 3 bytes)');
     expect(frameSummary(new Uint8Array(0))).toBe('undecodable (E_SHORT, 0 bytes)');
   });

@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { WhitelistSuiteCrypto } from '../../firmware/protocols/whitelist/suite.ts';
-import { makeEnrollee, enrolleeInitial } from '../../firmware/protocols/whitelist/enrollee.ts';
+import { makeEnrollee, enrolleeInitial, ENROLLEE_DEFAULTS, listenWindowMs } from '../../firmware/protocols/whitelist/enrollee.ts';
 import { makeConfigurator, configuratorInitial } from '../../firmware/protocols/whitelist/configurator.ts';
 import { WlConfig } from '../../firmware/protocols/whitelist/records.ts';
 import { WlEffect } from '../../firmware/protocols/whitelist/common.ts';
@@ -71,6 +71,9 @@ export function makeWireVectors(suite: WhitelistSuiteCrypto): WireVectors {
 
   r = en.next(es, { t: 'frame', from: confMac, bytes: challenge, now: 20 });
   es = r.state;
+  // Issue 14: the CHALLENGE moves the enrollee to KEYING; the PROOF comes at its keying timer.
+  r = en.next(es, { t: 'timer', id: 'keying', now: 21, rand: new Uint8Array(18) });
+  es = r.state;
   const proof = sends(r.effects)[0];
   frames.push({ name: 'PROOF', hex: toHex(proof) });
 
@@ -104,6 +107,8 @@ export function makeWireVectors(suite: WhitelistSuiteCrypto): WireVectors {
       ss: toHex(ss),
       Ne: toHex(ne),
       ctr: 1,
+      win: listenWindowMs(ENROLLEE_DEFAULTS),
+      gap: Math.ceil((ENROLLEE_DEFAULTS.presenceMaxMs * 5) / 4 / 1000),
       x: toHex(x),
       Nc: toHex(nc),
       sid: sid,

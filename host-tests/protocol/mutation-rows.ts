@@ -64,7 +64,11 @@ export const ROWS: Row[] = [
   { frame: 'PRESENCE', field: 'held (56..59)', mutation: 'the target version (1)', code: 'E_AUTH_PRESENCE', state: 'same', apply: set(56, [0, 0, 0, 1]) },
   { frame: 'PRESENCE', field: 'caps (60)', mutation: '0', code: 'E_AUTH_PRESENCE', state: 'same', apply: set(60, [0]) },
   { frame: 'PRESENCE', field: 'counter (61..64)', mutation: '+1', code: 'E_AUTH_PRESENCE', state: 'same', apply: flip(64, 3) },
-  { frame: 'PRESENCE', field: 'tag_P (65..80)', mutation: 'one bit flipped', code: 'E_AUTH_PRESENCE', state: 'same', apply: flip(80) },
+  // Issue 14: the listen window and gap are under tag_P, so a relay cannot shrink the window the
+  // configurator answers in, nor stretch the gap it waits for.
+  { frame: 'PRESENCE', field: 'win (65..66)', mutation: '1 ms (shrunk)', code: 'E_AUTH_PRESENCE', state: 'same', apply: set(65, [0, 1]) },
+  { frame: 'PRESENCE', field: 'gap (67..68)', mutation: '65535 s', code: 'E_AUTH_PRESENCE', state: 'same', apply: set(67, [255, 255]) },
+  { frame: 'PRESENCE', field: 'tag_P (69..84)', mutation: 'one bit flipped', code: 'E_AUTH_PRESENCE', state: 'same', apply: flip(84) },
   { frame: 'PRESENCE', field: 'length', mutation: 'one byte short', code: 'E_SHORT', state: 'same', apply: cut(1) },
   { frame: 'PRESENCE', field: 'length', mutation: 'one byte more', code: 'E_LONG', state: 'same', apply: grow },
   { frame: 'PRESENCE', field: 'sender MAC', mutation: 'another MAC', code: 'OK', state: 'accepted', apply: fromOther },

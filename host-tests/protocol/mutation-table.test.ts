@@ -82,7 +82,7 @@ describe('mutation table', () => {
     const fields = (f: Frame) => new Set(ROWS.filter((r) => r.frame === f).map((r) => r.field.replace(/ \(.*\)$/, '')));
     const header = ['protocol id', 'version', 'type', 'suite', 'session id', 'length', 'sender MAC'];
     const want: { [f in Frame]: string[] } = {
-      PRESENCE: [...header, 'E', 'Ne', 'held', 'caps', 'counter', 'tag_P'],
+      PRESENCE: [...header, 'E', 'Ne', 'held', 'caps', 'counter', 'win', 'gap', 'tag_P'],
       'PRESENCE suite 2': ['Y', 'suite'],
       CHALLENGE: [...header, 'X', 'Nc', 'tag_C', 'tag_S'],
       PROOF: [...header, 'tag_E'],

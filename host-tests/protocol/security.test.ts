@@ -10,7 +10,7 @@ import { nobleSuite, countingSuite } from './noble-suite.ts';
 import { world, CFG1 } from './fixtures.ts';
 import { Net, Flight, keyFrom, makeIdentity, stepFor, macOf } from './driver.ts';
 import * as EC from './wl-codes.ts';
-import { EN_ANNOUNCE, EN_AWAIT_CONFIG } from '../../firmware/protocols/whitelist/enrollee.ts';
+import { EN_ANNOUNCE, EN_AWAIT_CONFIG, EN_STATE_NAMES } from '../../firmware/protocols/whitelist/enrollee.ts';
 import { CS_WAIT_PROOF, CS_WAIT_ACK } from '../../firmware/protocols/whitelist/configurator.ts';
 import { T_PRESENCE, T_CHALLENGE, T_PROOF, T_CONFIG, T_ACK, encodeChallenge, encodeChallengeBody } from '../../firmware/protocols/whitelist/frames.ts';
 import { copyBytes } from '../../firmware/bytes/bytes.ts';
@@ -69,7 +69,9 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
       expect(Object.keys(conf.state.sess)).toHaveLength(0);
       expect(r.effects.some((e) => e.t === 'cancel')).toBe(true);
       expect(r.effects.some((e) => e.t === 'store')).toBe(true);
-      net.deliverAll(); // the CHALLENGE reaches the enrollee, whose PROOF finds no session
+      net.deliverAll(); // the CHALLENGE reaches the enrollee (KEYING) ...
+      net.fire(enr, 'keying');
+      net.deliverAll(); // ... whose PROOF finds no session
       expect(conf.log[conf.log.length - 1].step.code).toBe(EC.E_NO_SESSION);
       const before = counted.counts.dh + counted.counts.dhPub;
       for (let i = 0; i < 5; i++) {
@@ -108,7 +110,7 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
       const retag = (f: Flight) => {
         if (f.bytes[2] !== T_PRESENCE) return f;
         const b = copyBytes(f.bytes);
-        b.set(suite.hmac(rogueSs, Uint8Array.from([...Buffer.from('nowboard wl1 presence'), ...b.subarray(0, 65)])).subarray(0, 16), 65);
+        b.set(suite.hmac(rogueSs, Uint8Array.from([...Buffer.from('nowboard wl1 presence'), ...b.subarray(0, 69)])).subarray(0, 16), 69);
         return { from: f.from, to: f.to, bytes: b };
       };
       net.run(() => rogue.reports.some((r) => r.code === EC.E_TIMEOUT), 600, retag);
@@ -339,15 +341,24 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
       const keyHolder = () => {
         const body = encodeChallengeBody(1, 99, suite.dhPub(net.rand(32)), net.rand(16));
         const tagC = net.rand(16);
-        return encodeChallenge(body, tagC, staticTag(suite, id.ss, enr.state.pres.subarray(65), Uint8Array.from([...body, ...tagC])));
+        return encodeChallenge(body, tagC, staticTag(suite, id.ss, enr.state.pres.subarray(69), Uint8Array.from([...body, ...tagC])));
       };
-      const codes = [0, 1, 2, 3, 4].map(() => net.step(enr, { t: 'frame', from: macOf(60), bytes: keyHolder() }).code);
+      // Each CHALLENGE that passes tag_S counts its try and moves to KEYING (README §2.1); the X25519
+      // runs at the keying timer and fails tag_C, back to ANNOUNCE with the same nonce.
+      const tryOnce = () => {
+        const r = net.step(enr, { t: 'frame', from: macOf(60), bytes: keyHolder() });
+        if (r.code !== 0) return r.code;
+        expect(EN_STATE_NAMES[r.state.ph]).toBe('KEYING');
+        return net.fire(enr, 'keying').code;
+      };
+      const codes = [0, 1, 2, 3, 4].map(tryOnce);
       expect(codes).toEqual([EC.E_KEY_CONFIRM, EC.E_KEY_CONFIRM, EC.E_KEY_CONFIRM, EC.E_RATE, EC.E_RATE]);
       expect(counted.counts.dh).toBe(3);
+      expect(EN_STATE_NAMES[enr.state.ph]).toBe('ANNOUNCE');
       net.fire(enr, 'presence');
       expect(enr.state.ne).not.toEqual(ne1);
       expect(enr.state.tries).toBe(0);
-      expect(net.step(enr, { t: 'frame', from: macOf(60), bytes: keyHolder() }).code).toBe(EC.E_KEY_CONFIRM);
+      expect(tryOnce()).toBe(EC.E_KEY_CONFIRM);
       expect(counted.counts.dh).toBe(4);
     });
   });

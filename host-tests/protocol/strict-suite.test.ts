@@ -69,8 +69,12 @@ describe('suite 2 (strict)', () => {
     s2.net.run(() => s2.conf.audits.length > 0);
     const chal = s2.enr.log.filter((l) => l.ev.bytes && l.ev.bytes[2] === T_CHALLENGE);
     expect(chal.length).toBeGreaterThan(0);
-    // It knows ss, so tag_S passes; tag_C needs X25519(y, C), i.e. c or the fresh y.
-    expect(chal[0].step.code).toBe(EC.E_KEY_CONFIRM);
+    // It knows ss, so tag_S passes (the try is counted, KEYING); tag_C, checked after the
+    // X25519s at the keying timer, needs X25519(y, C), i.e. c or the fresh y.
+    expect(chal[0].step.code).toBe(0);
+    const keyed = s2.enr.log.filter((l) => l.ev.t === 'timer' && (l.ev as { id: string }).id === 'keying');
+    expect(keyed.length).toBeGreaterThan(0);
+    expect(keyed[0].step.code).toBe(EC.E_KEY_CONFIRM);
     expect(s2.enr.state.cfg).toBeNull();
     expect(s2.enr.joins).toEqual([]);
   });
@@ -80,9 +84,9 @@ describe('suite 2 (strict)', () => {
     const stripped: Uint8Array[] = [];
     w.net.run(() => stripped.length >= 3, 400, (f) => {
       if (f.bytes[2] !== T_PRESENCE) return f;
-      const b = new Uint8Array(81);
+      const b = new Uint8Array(85);
       b.set(f.bytes.subarray(0, 40), 0); // header + E
-      b.set(f.bytes.subarray(72, 113), 40); // Ne, held, caps, counter, tag (Y dropped)
+      b.set(f.bytes.subarray(72, 117), 40); // Ne, held, caps, counter, win, gap, tag (Y dropped)
       b[3] = 1;
       stripped.push(b);
       return { from: f.from, to: f.to, bytes: b };

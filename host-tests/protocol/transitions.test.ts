@@ -11,8 +11,8 @@ import { world, World } from './fixtures.ts';
 import { Net, keyFrom, makeIdentity, macOf, presenceOf } from './driver.ts';
 import * as EC from './wl-codes.ts';
 import { EN_STATE_NAMES } from '../../firmware/protocols/whitelist/enrollee.ts';
-import { CS_STATE_NAMES, CF_STATE_NAMES, SESSION_TIMER } from '../../firmware/protocols/whitelist/configurator.ts';
-import { T_CHALLENGE, T_CONFIG, T_PROOF, T_ACK, T_PRESENCE } from '../../firmware/protocols/whitelist/frames.ts';
+import { CS_STATE_NAMES, CF_STATE_NAMES, SESSION_TIMER, challengeTries } from '../../firmware/protocols/whitelist/configurator.ts';
+import { T_CHALLENGE, T_CONFIG, T_PROOF, T_ACK, T_PRESENCE, decodeFrame } from '../../firmware/protocols/whitelist/frames.ts';
 import { WlEvent } from '../../firmware/protocols/whitelist/common.ts';
 import { WIFI_AUTH_FAIL, WIFI_OK } from '../../firmware/ports/ports.ts';
 
@@ -56,14 +56,23 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
   type Row = { from: string; event: string; to: string; code: number; ev: (w: World) => WlEvent; effects?: string[] };
 
   const enrolleeRows: Row[] = [
-    // The first nonce reserves a block of presence counters in Storage before anything goes on the air.
-    { from: 'OFF', event: 'boot', to: 'ANNOUNCE', code: 0, ev: () => ({ t: 'boot' }), effects: ['store', 'send', 'arm'] },
+    // The first nonce reserves a block of presence counters in Storage before anything goes on the air;
+    // the receiver goes on before the PRESENCE leaves and off when its window ends (README §2.1).
+    { from: 'OFF', event: 'boot', to: 'ANNOUNCE', code: 0, ev: () => ({ t: 'boot' }), effects: ['store', 'radio', 'send', 'arm', 'arm'] },
     { from: 'OFF', event: 'boot without rand', to: 'OFF', code: EC.E_NO_RAND, ev: () => ({ t: 'boot', rand: new Uint8Array(4) }) },
     { from: 'OFF', event: 'timer presence', to: 'OFF', code: EC.E_STATE, ev: () => ({ t: 'timer', id: 'presence' }) },
     { from: 'OFF', event: 'frame', to: 'OFF', code: EC.E_STATE, ev: (w) => ({ t: 'frame', from: w.conf.mac, bytes: new Uint8Array(23) }) },
-    { from: 'ANNOUNCE', event: 'timer presence', to: 'ANNOUNCE', code: 0, ev: () => ({ t: 'timer', id: 'presence' }), effects: ['send', 'arm', 'report'] },
+    { from: 'ANNOUNCE', event: 'timer presence', to: 'ANNOUNCE', code: 0, ev: () => ({ t: 'timer', id: 'presence' }), effects: ['radio', 'send', 'arm', 'arm', 'report'] },
+    { from: 'ANNOUNCE', event: 'timer listen (window over)', to: 'ANNOUNCE', code: 0, ev: () => ({ t: 'timer', id: 'listen' }), effects: ['radio', 'sleep'] },
     { from: 'ANNOUNCE', event: 'timer presence, short rand', to: 'ANNOUNCE', code: EC.E_NO_RAND, ev: () => ({ t: 'timer', id: 'presence', rand: new Uint8Array(17) }) },
-    { from: 'ANNOUNCE', event: 'valid CHALLENGE', to: 'AWAIT_CONFIG', code: 0, ev: freshChallenge, effects: ['cancel', 'send', 'arm', 'report'] },
+    // Issue 14: an authentic CHALLENGE stops the announcements and the window and switches the receiver
+    // off; its X25519 runs at the zero-delay keying timer (KEYING), then the receiver goes on with the PROOF.
+    { from: 'ANNOUNCE', event: 'valid CHALLENGE', to: 'KEYING', code: 0, ev: freshChallenge, effects: ['cancel', 'cancel', 'radio', 'arm'] },
+    { from: 'KEYING', event: 'timer keying', to: 'AWAIT_CONFIG', code: 0, ev: () => ({ t: 'timer', id: 'keying' }), effects: ['radio', 'send', 'arm', 'report'] },
+    { from: 'KEYING', event: 'same CHALLENGE again (receiver left on)', to: 'KEYING', code: EC.E_STATE, ev: (w) => ({ t: 'frame', from: w.conf.mac, bytes: sentOfType(w, T_CHALLENGE)[0].bytes }), effects: [] },
+    { from: 'KEYING', event: 'timer presence (stale)', to: 'KEYING', code: EC.E_STALE_TIMER, ev: () => ({ t: 'timer', id: 'presence' }), effects: [] },
+    { from: 'KEYING', event: 'timer listen (stale)', to: 'KEYING', code: EC.E_STALE_TIMER, ev: () => ({ t: 'timer', id: 'listen' }), effects: [] },
+    { from: 'KEYING', event: 'wifi', to: 'KEYING', code: EC.E_STATE, ev: () => ({ t: 'wifi', result: 0, join: 1 }), effects: [] },
     { from: 'ANNOUNCE', event: 'CONFIG', to: 'ANNOUNCE', code: EC.E_NO_SESSION, ev: (w) => ({ t: 'frame', from: w.conf.mac, bytes: new Uint8Array([1, 1, 4, 1, 0, 0, 0, 1, 0, 1, ...new Uint8Array(9)]) }) },
     { from: 'ANNOUNCE', event: 'PROOF (never for an enrollee)', to: 'ANNOUNCE', code: EC.E_STATE, ev: (w) => ({ t: 'frame', from: w.conf.mac, bytes: new Uint8Array([1, 1, 3, 1, 0, 0, 0, 1, ...new Uint8Array(16)]) }), effects: [] },
     { from: 'ANNOUNCE', event: 'wifi', to: 'ANNOUNCE', code: EC.E_STATE, ev: () => ({ t: 'wifi', result: 0, join: 1 }), effects: [] },
@@ -77,11 +86,11 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
     { from: 'AWAIT_CONFIG', event: 'same CHALLENGE from another MAC', to: 'AWAIT_CONFIG', code: 0, ev: (w) => ({ t: 'frame', from: macOf(77), bytes: sentOfType(w, T_CHALLENGE)[0].bytes }), effects: ['send'] },
     { from: 'AWAIT_CONFIG', event: 'CONFIG from another MAC', to: 'JOINING', code: 0, ev: (w) => ({ t: 'frame', from: macOf(77), bytes: configFrames(w)[0].bytes }), effects: ['cancel', 'join', 'arm'] },
     { from: 'AWAIT_CONFIG', event: 'forged CHALLENGE', to: 'AWAIT_CONFIG', code: EC.E_STATE, ev: (w) => ({ t: 'frame', from: w.conf.mac, bytes: Uint8Array.from(sentOfType(w, T_CHALLENGE)[0].bytes, (b, i) => (i === 80 ? b ^ 1 : b)) }) },
-    { from: 'AWAIT_CONFIG', event: 'timer session', to: 'ANNOUNCE', code: EC.E_TIMEOUT, ev: () => ({ t: 'timer', id: 'session' }), effects: ['report', 'cancel', 'cancel', 'arm'] },
+    { from: 'AWAIT_CONFIG', event: 'timer session', to: 'ANNOUNCE', code: EC.E_TIMEOUT, ev: () => ({ t: 'timer', id: 'session' }), effects: ['report', 'cancel', 'cancel', 'arm', 'radio', 'sleep'] },
     { from: 'AWAIT_CONFIG', event: 'timer presence (stale)', to: 'AWAIT_CONFIG', code: EC.E_STALE_TIMER, ev: () => ({ t: 'timer', id: 'presence' }) },
     { from: 'AWAIT_CONFIG', event: 'wifi', to: 'AWAIT_CONFIG', code: EC.E_STATE, ev: () => ({ t: 'wifi', result: 0, join: 1 }) },
-    { from: 'JOINING', event: 'wifi OK', to: 'ANNOUNCE', code: 0, ev: () => ({ t: 'wifi', result: WIFI_OK, join: 1 }), effects: ['store', 'report', 'send', 'cancel', 'cancel', 'arm'] },
-    { from: 'JOINING', event: 'wifi AUTH_FAIL', to: 'ANNOUNCE', code: WIFI_AUTH_FAIL, ev: () => ({ t: 'wifi', result: WIFI_AUTH_FAIL, join: 1 }), effects: ['report', 'send', 'cancel', 'cancel', 'arm'] },
+    { from: 'JOINING', event: 'wifi OK', to: 'ANNOUNCE', code: 0, ev: () => ({ t: 'wifi', result: WIFI_OK, join: 1 }), effects: ['store', 'report', 'send', 'cancel', 'cancel', 'arm', 'radio', 'sleep'] },
+    { from: 'JOINING', event: 'wifi AUTH_FAIL', to: 'ANNOUNCE', code: WIFI_AUTH_FAIL, ev: () => ({ t: 'wifi', result: WIFI_AUTH_FAIL, join: 1 }), effects: ['report', 'send', 'cancel', 'cancel', 'arm', 'radio', 'sleep'] },
     { from: 'JOINING', event: 'timer join', to: 'ANNOUNCE', code: EC.WIFI_TIMEOUT, ev: () => ({ t: 'timer', id: 'join' }) },
     { from: 'JOINING', event: 'wifi with a bogus result', to: 'JOINING', code: EC.E_EVENT, ev: () => ({ t: 'wifi', result: 99, join: 1 }) },
     { from: 'JOINING', event: 'CONFIG again', to: 'JOINING', code: EC.E_STATE, ev: (w) => ({ t: 'frame', from: w.conf.mac, bytes: sentOfType(w, T_CONFIG)[0].bytes }), effects: [] },
@@ -170,7 +179,13 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
       w.net.inflight = [];
       const id = SESSION_TIMER + hx(w);
       const codes: number[] = [];
-      const tries = w.conf.state.opt.maxTries;
+      // The enrollee is duty-cycled (README §2.1): the session waits one announced gap for its
+      // next PRESENCE (whose window gets the CHALLENGE again), then the usual maxTries.
+      const opt = w.conf.state.opt;
+      const pres = (presenceEv(w) as FrameEvent).bytes;
+      const tries = opt.maxTries + Math.ceil((decodeFrame(pres).frame!.gap! * 1000 + decodeFrame(pres).frame!.win!) / opt.proofMs);
+      expect(tries).toBe(challengeTries(opt, pres));
+      expect(tries).toBeGreaterThan(opt.maxTries);
       for (let i = 0; i < tries; i++) codes.push(w.net.fire(w.conf, id).code);
       expect(codes).toEqual([...new Array(tries - 1).fill(0), EC.E_TIMEOUT]);
       expect(sessionState(w)).toBe('none');

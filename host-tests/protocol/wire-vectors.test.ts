@@ -51,16 +51,21 @@ describe('wire vectors', () => {
     expect(u32(sid, 0)).toBe(inp.sid);
 
     // PRESENCE: header 01 (protocol whitelist) 01 01 01 00000000, E, Ne, held 0, caps 3 (wifi | settings),
-    // counter 1 (the first of a fresh enrollee), tag_P = HMAC(ss, "nowboard wl1 presence" ‖ the 65 bytes before it).
+    // counter 1 (the first of a fresh enrollee), listen window 120 ms and gap 20 s (issue 14: the backoff
+    // cap 16 s + 25 % jitter), tag_P = HMAC(ss, "nowboard wl1 presence" ‖ the 69 bytes before it).
     const p = f.PRESENCE;
-    expect(p.length).toBe(81);
+    expect(p.length).toBe(85);
+    expect(inp.win).toBe(120);
+    expect(inp.gap).toBe(20);
     expect(Array.from(p.subarray(0, 8))).toEqual([1, 1, 1, 1, 0, 0, 0, 0]);
     expect(p.subarray(8, 40)).toEqual(E);
     expect(p.subarray(40, 56)).toEqual(H(inp.Ne));
     expect(u32(p, 56)).toBe(0);
     expect(p[60]).toBe(3);
     expect(u32(p, 61)).toBe(inp.ctr);
-    expect(p.subarray(65, 81)).toEqual(hmac(sha256, ss, cat(ascii('nowboard wl1 presence'), p.subarray(0, 65))).subarray(0, 16));
+    expect(Buffer.from(p).readUInt16BE(65)).toBe(inp.win);
+    expect(Buffer.from(p).readUInt16BE(67)).toBe(inp.gap);
+    expect(p.subarray(69, 85)).toEqual(hmac(sha256, ss, cat(ascii('nowboard wl1 presence'), p.subarray(0, 69))).subarray(0, 16));
 
     // CHALLENGE: header with sid, X = x·9, Nc, tag_C, tag_S.
     const ch = f.CHALLENGE;
@@ -76,7 +81,7 @@ describe('wire vectors', () => {
     const K = hkdf(sha256, cat(ss, es), h1, ascii('nowboard wl1 keys: c2e-mac e2c-mac c2e-enc e2c-enc'), 96);
     const [kCm, kEm, kCe, kEe] = [K.subarray(0, 32), K.subarray(32, 64), K.subarray(64, 80), K.subarray(80, 96)];
     expect(ch.subarray(56, 72)).toEqual(hmac(sha256, kCm, h1).subarray(0, 16));
-    expect(ch.subarray(72, 88)).toEqual(hmac(sha256, ss, cat(ascii('nowboard wl1 challenge'), p.subarray(65, 81), ch.subarray(0, 72))).subarray(0, 16));
+    expect(ch.subarray(72, 88)).toEqual(hmac(sha256, ss, cat(ascii('nowboard wl1 challenge'), p.subarray(69, 85), ch.subarray(0, 72))).subarray(0, 16));
 
     // PROOF: tag_E over H2.
     const pr = f.PROOF;

@@ -5,7 +5,7 @@
  */
 import { StoragePort } from '../../../firmware/ports/ports.ts';
 import { decodeConfiguratorIdentity, decodeWhitelist, WhitelistEntry } from '../../../firmware/protocols/whitelist/records.ts';
-import { makeConfigurator, configuratorInitial, WHITELIST_FILE, ConfiguratorOptions, CONFIGURATOR_DEFAULTS } from '../../../firmware/protocols/whitelist/configurator.ts';
+import { makeConfigurator, configuratorInitial, WHITELIST_FILE, ConfiguratorOptions, CONFIGURATOR_DEFAULTS, POOL_DEFAULTS } from '../../../firmware/protocols/whitelist/configurator.ts';
 import { firmwareSuite } from '../../../firmware/protocols/whitelist/suite-x25519.ts';
 import { codeName } from '../../../firmware/protocols/whitelist/codes.ts';
 import { withDefaults } from '../../../firmware/apps/engine-accel.ts';
@@ -25,11 +25,22 @@ export var CONFIGURATOR_TIMING: ConfiguratorOptions = withDefaults(CONFIGURATOR_
   maxTries: 6,
   ackTries: 3,
   cooldownMs: 10000,
-  // Each new session costs the configurator two X25519s (tens of seconds on
-  // Espruino): start few at a time so PROOFs of running sessions are not
-  // stuck behind a queue of key agreements.
+  // Each new session costs the configurator one X25519 (es = x·E; x·9 comes
+  // from the ephemeral pool, README §4.5), about 17 s on Espruino: a token per
+  // 12 s never binds an honest batch (the CPU does) but still bounds what
+  // authentic-but-replayed announcements can start.
   bucketSize: 2,
-  bucketMs: 20000,
+  bucketMs: 12000,
+  // Three CHALLENGEs out at once: while the configurator computes one session's
+  // key, the enrollees of the other two compute theirs (same cost), so its CPU
+  // never waits for a PROOF.
+  maxPending: 3,
+  ephUses: POOL_DEFAULTS.ephUses,
+  ephMs: POOL_DEFAULTS.ephMs,
+  poolSize: POOL_DEFAULTS.poolSize,
+  idleMs: POOL_DEFAULTS.idleMs,
+  queueMax: POOL_DEFAULTS.queueMax,
+  queueMs: POOL_DEFAULTS.queueMs,
 });
 
 export function whitelistConfigurator(timing?: ConfiguratorOptions): ConfiguratorSpec {

@@ -6,6 +6,7 @@
  *      mac(): Uint8Array(6)
  *      send(mac: Uint8Array(6), data: Uint8Array, cb?: (ok: boolean) => void)
  *      on('recv', (mac: Uint8Array(6), data: Uint8Array, rssi: number) => void)
+ *      listen?(on: boolean)   optional (issue 14): receiver on/off, sending unaffected
  * 2. Fallback for stock Espruino (no ESP-NOW API): UDP datagrams through
  *    `require("dgram")`, framed `dst MAC(6) | src MAC(6) | payload(<=250)` — the
  *    same format as the host's UDP loopback binding (docs/udp-binding.md), so
@@ -20,7 +21,7 @@ export function espnowRadio(espnow: any): RadioPort {
   espnow.on('recv', function (mac: Uint8Array, data: Uint8Array, rssi: number) {
     if (handler) handler(new Uint8Array(mac), new Uint8Array(data), rssi);
   });
-  return {
+  var port: RadioPort = {
     mac: function () {
       return new Uint8Array(espnow.mac());
     },
@@ -33,6 +34,14 @@ export function espnowRadio(espnow: any): RadioPort {
       handler = h;
     },
   };
+  // Issue 14: the receiver switch, where the module has one (the project's native
+  // module, docs/espnow-module.md; the simulator's). Without it the radio listens always.
+  if (typeof espnow.listen === 'function') {
+    port.listen = function (on: boolean) {
+      espnow.listen(!!on);
+    };
+  }
+  return port;
 }
 
 /** Bytes <-> Espruino binary strings (dgram messages are strings there). */

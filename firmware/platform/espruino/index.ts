@@ -5,7 +5,7 @@
  * docs/bindings.md.
  */
 import {
-  Ports, RadioPort, MeterPort, WifiPort, ClockPort,
+  Ports, RadioPort, MeterPort, WifiPort, ClockPort, PowerPort,
   WIFI_OK, WIFI_NO_AP, WIFI_AUTH_FAIL, WIFI_TIMEOUT,
 } from '../../ports/ports.ts';
 import { makeSlotStorage, RawStore } from '../../ports/slot-storage.ts';
@@ -157,11 +157,29 @@ export function engineNatives(): { crypto?: NativeCrypto; convolve?: any } {
   };
 }
 
+/**
+ * Light sleep (issue 14), where the firmware offers it: an `ESP32` object with
+ * `lightSleep(ms)`. Stock Espruino for the ESP32 has none (it has
+ * `ESP32.deepSleep`, which reboots and so loses the RAM state a session needs),
+ * so there the board idles at the modem-sleep floor with the receiver off
+ * (docs/bindings.md says what that costs).
+ */
+function powerPort(): PowerPort | undefined {
+  var esp32 = optionalModule('ESP32');
+  if (!esp32 || typeof esp32.lightSleep !== 'function') return undefined;
+  return {
+    lightSleep: function (ms: number) {
+      esp32.lightSleep(ms);
+      return true;
+    },
+  };
+}
+
 export function bindPorts(): Ports {
   var st = __nbRequire('Storage');
   var clock = espruinoClock();
   var net = netPorts(st, clock);
-  return {
+  var ports: Ports = {
     radio: net.radio,
     clock: clock,
     random: { bytes: randomBytes },
@@ -174,6 +192,9 @@ export function bindPorts(): Ports {
     meter: meterPort(),
     wifi: net.wifi,
   };
+  var power = powerPort();
+  if (power) ports.power = power;
+  return ports;
 }
 
 /**

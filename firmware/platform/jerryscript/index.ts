@@ -2,7 +2,7 @@
  * The JerryScript binding: ports over the natives of natives.d.ts, which the C
  * host (ESP-IDF + JerryScript) registers. No meter on a real board.
  */
-import { Ports, MAX_FRAME, OobPort, UplinkPort } from '../../ports/ports.ts';
+import { Ports, RadioPort, MAX_FRAME, OobPort, UplinkPort } from '../../ports/ports.ts';
 import { makeSlotStorage } from '../../ports/slot-storage.ts';
 import { toBase64 } from '../../bytes/base64.ts';
 import { NativeCrypto } from '../../crypto/crypto-natives.ts';
@@ -15,18 +15,26 @@ export function engineNatives(): { crypto?: NativeCrypto; convolve?: any } {
 }
 
 export function bindPorts(): Ports {
-  return {
-    radio: {
-      mac: nb_mac,
-      send: function (to: Uint8Array, payload: Uint8Array, done?: (ok: boolean) => void) {
-        if (to.length !== 6) throw new Error('E_BAD_MAC');
-        if (payload.length > MAX_FRAME) throw new Error('E_FRAME_TOO_LARGE ' + payload.length);
-        if (!nb_radio_send(to, payload, done || function () {})) throw new Error('E_RADIO_REFUSED');
-      },
-      onReceive: function (h) {
-        nb_radio_on_recv(h);
-      },
+  var radio: RadioPort = {
+    mac: nb_mac,
+    send: function (to: Uint8Array, payload: Uint8Array, done?: (ok: boolean) => void) {
+      if (to.length !== 6) throw new Error('E_BAD_MAC');
+      if (payload.length > MAX_FRAME) throw new Error('E_FRAME_TOO_LARGE ' + payload.length);
+      if (!nb_radio_send(to, payload, done || function () {})) throw new Error('E_RADIO_REFUSED');
     },
+    onReceive: function (h) {
+      nb_radio_on_recv(h);
+    },
+  };
+  // Issue 14: the optional natives; without them the receiver stays on and the board idles.
+  if (typeof nb_radio_listen === 'function') {
+    var listenNative = nb_radio_listen;
+    radio.listen = function (on: boolean) {
+      listenNative(on);
+    };
+  }
+  var ports: Ports = {
+    radio: radio,
     clock: { now: nb_now_ms, setTimer: nb_set_timer, clearTimer: nb_clear_timer },
     random: { bytes: nb_random },
     storage: makeSlotStorage({
@@ -39,6 +47,15 @@ export function bindPorts(): Ports {
     meter: { state: function () {}, work: function () {} },
     wifi: { join: nb_wifi_join, leave: nb_wifi_leave },
   };
+  if (typeof nb_light_sleep === 'function') {
+    var sleepNative = nb_light_sleep;
+    ports.power = {
+      lightSleep: function (ms: number) {
+        return !!sleepNative(ms);
+      },
+    };
+  }
+  return ports;
 }
 
 /**

@@ -33,3 +33,18 @@ declare function nb_wifi_leave(): void;
 /** Optional: native SHA-256 (mbedtls_sha256) and AES-128 block encryption (mbedtls_aes_crypt_ecb). */
 declare var nb_sha256: ((data: Uint8Array) => Uint8Array) | undefined;
 declare var nb_aes128_ecb: ((key: Uint8Array, block: Uint8Array) => Uint8Array) | undefined;
+/**
+ * Optional (issue 14): switch the ESP-NOW receiver on or off. Off: no receive
+ * callback until it is on again; nb_radio_send still works. On ESP-IDF 5:
+ * esp_now_set_wake_window(0) with modem sleep (WIFI_PS_MIN_MODEM, and
+ * CONFIG_ESP_WIFI_STA_DISCONNECTED_PM_ENABLE) for off, the maximum window and
+ * WIFI_PS_NONE for on (docs/bindings.md).
+ */
+declare var nb_radio_listen: ((on: boolean) => void) | undefined;
+/**
+ * Optional (issue 14): light sleep for up to `ms` or until the next timer the
+ * host holds (esp_sleep_enable_timer_wakeup, esp_light_sleep_start with the
+ * radio already off); returns false when it cannot sleep now. Timers and state
+ * survive; the receiver is off while asleep.
+ */
+declare var nb_light_sleep: ((ms: number) => boolean) | undefined;

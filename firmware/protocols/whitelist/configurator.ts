@@ -84,6 +84,23 @@ export interface ConfiguratorOptions {
    * only makes sessions time out and start over; this cap keeps the work useful.
    */
   maxPending: number;
+  /**
+   * Ephemeral key pool (README §4.5): sessions one ephemeral x serves before it is
+   * wiped; 0 = no pool, a fresh x per session (two X25519s on the session's
+   * critical path, full forward secrecy per session). The standalone ESP32
+   * configurator sets 16 (POOL_DEFAULTS); host-speed configurators leave it off.
+   */
+  ephUses?: number;
+  /** ms an ephemeral may serve sessions after its first use; then it is wiped */
+  ephMs?: number;
+  /** ephemerals kept ready (computed in idle steps): the one in use and spares */
+  poolSize?: number;
+  /** period of the idle step (timer POOL_TIMER) while the pool is on */
+  idleMs?: number;
+  /** authenticated PRESENCEs kept while busy (pending cap or bucket), started from the idle step; 0 = none */
+  queueMax?: number;
+  /** a queued PRESENCE older than this is dropped (the enrollee will have moved on) */
+  queueMs?: number;
 }
 
 export var CONFIGURATOR_DEFAULTS: ConfiguratorOptions = {
@@ -97,7 +114,56 @@ export var CONFIGURATOR_DEFAULTS: ConfiguratorOptions = {
   bucketMs: 500,
   suites: [SUITE_X25519],
   maxPending: 2,
+  // The reference core keeps one ephemeral per session (no pool): that costs two
+  // X25519s per session, which only matters where one takes seconds (POOL_DEFAULTS).
+  ephUses: 0,
+  ephMs: 0,
+  poolSize: 0,
+  idleMs: 0,
+  queueMax: 0,
+  queueMs: 0,
 };
+
+/**
+ * The ephemeral pool and PRESENCE queue of a configurator whose X25519 takes
+ * seconds (README §4.5): an ephemeral serves at most 16 sessions within 5 min of
+ * its first use, one spare is computed in an idle step, and up to 32 authenticated
+ * PRESENCEs wait (30 s at most) for a free slot instead of for their sender's next
+ * announcement.
+ */
+export var POOL_DEFAULTS = {
+  ephUses: 16,
+  ephMs: 300000,
+  poolSize: 2,
+  idleMs: 2000,
+  queueMax: 32,
+  queueMs: 30000,
+};
+
+/** Timer id of the idle step (pool refill, queued PRESENCEs, expiry of ephemerals). */
+export var POOL_TIMER = 'p';
+
+/**
+ * One pooled ephemeral: x, X = x·9, the sessions it started, the time of its
+ * first use (-1 until then: an unused ephemeral protects no session yet, so
+ * its window opens at first use), and es = x·E per enrollee (hex of SHA-256(E))
+ * so a second session of the same enrollee inside the window needs no X25519.
+ */
+export interface PoolKey {
+  x: Uint8Array;
+  X: Uint8Array;
+  uses: number;
+  first: number;
+  es: { [hx: string]: Uint8Array };
+}
+
+/** An authenticated PRESENCE waiting for a free slot. */
+export interface QueuedPresence {
+  hx: string;
+  bytes: Uint8Array;
+  from: Uint8Array;
+  at: number;
+}
 
 export interface ConfiguratorSession {
   st: number;
@@ -137,6 +203,11 @@ export interface WlRecord {
    * has an authenticated outcome. Kept in RAM only.
    */
   ctr: number;
+  /**
+   * The last PRESENCE of this enrollee whose tag verified (pool on only, §4.5): a
+   * byte-identical repeat is authentic without the HMAC. RAM only.
+   */
+  ap?: Uint8Array | null;
 }
 
 export interface ConfiguratorState {
@@ -156,6 +227,29 @@ export interface ConfiguratorState {
   tok: number;
   tokAt: number;
   opt: ConfiguratorOptions;
+  /** ephemeral pool (empty when opt.ephUses is 0) */
+  pool: PoolKey[];
+  /** authenticated PRESENCEs waiting for a slot, oldest first (≤ opt.queueMax) */
+  q: QueuedPresence[];
+  /**
+   * hex(E) → hex(SHA-256(E)) for keys seen in an authenticated PRESENCE (pool on
+   * only): a repeat needs no hash. At most one entry per whitelisted key.
+   */
+  ek: { [hexE: string]: string };
+}
+
+/**
+ * CHALLENGE sends before a WAIT_PROOF session is dropped. A duty-cycled
+ * enrollee (README §2.1: its PRESENCE announces a window) hears a CHALLENGE
+ * only inside a window: if ours was not ready in time (our X25519s outlasted
+ * it) or was lost, it is re-sent when the next PRESENCE comes, at most `gap` s
+ * later — so the session first waits that long, then the usual maxTries for
+ * the enrollee's own X25519 and its PROOF.
+ */
+export function challengeTries(o: ConfiguratorOptions, presence: Uint8Array): number {
+  var p = decodeFrame(presence).frame;
+  if (!p || !p.win) return o.maxTries;
+  return o.maxTries + Math.ceil(((p.gap as number) * 1000 + p.win) / o.proofMs);
 }
 
 export function configuratorInitial(id: ConfiguratorIdentity, entries: WhitelistEntry[], opt?: ConfiguratorOptions): ConfiguratorState {
@@ -165,7 +259,7 @@ export function configuratorInitial(id: ConfiguratorIdentity, entries: Whitelist
     var en = entries[i];
     wl[toHex(en.hash)] = { hash: en.hash, ss: en.ss, group: en.group, revoked: en.revoked, prov: 0, retryAt: 0, ctr: 0 };
   }
-  return { ph: CF_OFF, id: id, wl: wl, dev: {}, grp: {}, sess: {}, sids: {}, tok: o.bucketSize, tokAt: 0, opt: o };
+  return { ph: CF_OFF, id: id, wl: wl, dev: {}, grp: {}, sess: {}, sids: {}, tok: o.bucketSize, tokAt: 0, opt: o, pool: [], q: [], ek: {} };
 }
 
 /** The whitelist as file entries (for encodeWhitelist). */
@@ -276,18 +370,102 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     return c;
   }
 
+  /** True when this configurator keeps an ephemeral pool (README §4.5). */
+  function poolOn(st: ConfiguratorState): boolean {
+    return (st.opt.ephUses || 0) > 0;
+  }
+
+  /** True once wipeKey zeroed x (in any state that still refers to it). */
+  function wiped(k: PoolKey): boolean {
+    var acc = 0;
+    for (var i = 0; i < k.x.length; i++) acc |= k.x[i];
+    return acc === 0;
+  }
+
+  /** Whether a pooled ephemeral may start another session at `now`. */
+  function usable(st: ConfiguratorState, k: PoolKey, now: number): boolean {
+    if (wiped(k)) return false;
+    if (k.uses >= (st.opt.ephUses || 0)) return false;
+    return k.first < 0 || now - k.first < (st.opt.ephMs || 0);
+  }
+
+  /**
+   * Forget an ephemeral for good: x and every cached es are zeroed in place.
+   * This is the core's one write into memory a caller's state may still refer
+   * to, on purpose: a retired ephemeral must be gone from every copy (§4.5), and
+   * `usable` refuses a zeroed x wherever it is found.
+   */
+  function wipeKey(k: PoolKey): void {
+    wipe(k.x);
+    for (var h in k.es) if (has(k.es, h)) wipe(k.es[h]);
+  }
+
+  /** The usable part of a pool; the rest is wiped. Returns the same array when nothing retired. */
+  function prune(st: ConfiguratorState, pool: PoolKey[], now: number): PoolKey[] {
+    var keep: PoolKey[] = [];
+    for (var i = 0; i < pool.length; i++) {
+      if (usable(st, pool[i], now)) keep.push(pool[i]);
+      else wipeKey(pool[i]);
+    }
+    return keep.length === pool.length ? pool : keep;
+  }
+
+  /** A copy of `st` that knows E's hash and the last authentic PRESENCE bytes (pool on only). */
+  function remember(st: ConfiguratorState, hexE: string, hx: string, bytes: Uint8Array): ConfiguratorState {
+    if (!poolOn(st)) return st;
+    var out = st;
+    if (!has(st.ek, hexE)) {
+      out = clone(st);
+      out.ek = clone(st.ek);
+      out.ek[hexE] = hx;
+    }
+    var r = out.wl[hx];
+    if (r && !(r.ap && equalBytes(r.ap, bytes))) {
+      var nr = clone(r);
+      nr.ap = copyBytes(bytes);
+      out = setRecord(out, hx, nr);
+    }
+    return out;
+  }
+
+  /** A copy of `st` with this PRESENCE queued (one entry per enrollee, newest wins), or `st` when the queue is full. */
+  function enqueue(st: ConfiguratorState, hx: string, bytes: Uint8Array, from: Uint8Array, now: number): ConfiguratorState {
+    var max = st.opt.queueMax || 0;
+    var q: QueuedPresence[] = [];
+    for (var i = 0; i < st.q.length; i++) {
+      if (st.q[i].hx === hx) {
+        if (equalBytes(st.q[i].bytes, bytes)) return st;
+      } else q.push(st.q[i]);
+    }
+    if (q.length >= max) return st;
+    q.push({ hx: hx, bytes: copyBytes(bytes), from: copyBytes(from), at: now });
+    var out = clone(st);
+    out.q = q;
+    return out;
+  }
+
+  /** Whether these very bytes wait in the queue (an enrollee repeating itself while queued). */
+  function queued(st: ConfiguratorState, hx: string, bytes: Uint8Array): boolean {
+    for (var i = 0; i < st.q.length; i++) if (st.q[i].hx === hx && equalBytes(st.q[i].bytes, bytes)) return true;
+    return false;
+  }
+
   /**
    * PRESENCE, checked in the order of README §3.1. Everything up to tag_P is a
    * silent drop that changes nothing and spends no multiplication (the one
    * exception: first contact with a hash-only entry, which pays one token and
-   * one X25519 for ss and caches it, once per entry).
+   * one X25519 for ss and caches it, once per entry). `fromQueue`: the bytes
+   * were authenticated when they were queued (the idle step starts them).
    */
-  function onPresence(st: ConfiguratorState, f: WlFrame, from: Uint8Array, bytes: Uint8Array, ev: FrameEvent): WlStep<ConfiguratorState> {
+  function onPresence(st: ConfiguratorState, f: WlFrame, from: Uint8Array, bytes: Uint8Array, ev: { now?: number; rand?: Uint8Array }, fromQueue?: boolean): WlStep<ConfiguratorState> {
     var accepted = false;
     for (var si = 0; si < st.opt.suites.length; si++) if (st.opt.suites[si] === f.suite) accepted = true;
     if (!accepted) return reject(st, E_SUITE, 'PRESENCE', true);
     var E = f.E as Uint8Array;
-    var hx = toHex(suite.sha256(E));
+    // A key seen in an authenticated PRESENCE is looked up without hashing it
+    // again (pool on, §4.5): an enrollee waiting its turn repeats itself often.
+    var hexE = toHex(E);
+    var hx = has(st.ek, hexE) ? st.ek[hexE] : toHex(suite.sha256(E));
     // Unknown and revoked keys: no effects at all (threat 9; another
     // configurator may own them, paper 003 §4).
     if (!has(st.wl, hx)) return reject(st, E_UNKNOWN_KEY, 'PRESENCE', true);
@@ -315,6 +493,8 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
       if (held0 < tgt0.version && s0 && s0.st === CS_WAIT_ACK) return reject(st, E_BUSY, 'PRESENCE', true);
       if (held0 < tgt0.version && !s0 && now < rec.retryAt) return reject(st, E_COOLDOWN, 'PRESENCE', true);
     }
+    // Waiting in the queue already (authenticated when queued): nothing to do.
+    if (!fromQueue && queued(st, hx, bytes)) return reject(st, E_RATE, 'PRESENCE', true);
     var body = copyBytes(bytes, 0, bytes.length - TAG_LEN);
     var st1 = st;
     var out: WlEffect[] = [];
@@ -337,12 +517,16 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
       rec = cr;
       out.push(storeWhitelist(st1));
     }
-    if (!ctEqual(presenceTag(suite, ss, body), f.tag as Uint8Array)) {
+    // The last PRESENCE whose tag verified, byte for byte, is authentic (§4.5).
+    var known = fromQueue || (rec.ap ? equalBytes(rec.ap, bytes) : false);
+    if (!known && !ctEqual(presenceTag(suite, ss, body), f.tag as Uint8Array)) {
       if (st1 === st) return reject(st, E_AUTH_PRESENCE, 'PRESENCE', true);
       return step(st1, out, 'PRESENCE -x first contact, tag', E_AUTH_PRESENCE);
     }
     // Authentic from here: sent by a holder of ss (the enrollee), not older than
     // the lowest counter still accepted (checked above).
+    st1 = remember(st1, hexE, hx, bytes);
+    rec = st1.wl[hx];
     var ctr = ctr0;
     var target = configFor(st1, hx);
     if (!target) return step(st1, out.concat([report(E_NO_CONFIG, 'PRESENCE: ' + codeName(E_NO_CONFIG))]), 'PRESENCE -x', E_NO_CONFIG);
@@ -378,28 +562,82 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     if (now < rec.retryAt) return step(st1, out, 'PRESENCE -x cooldown', E_COOLDOWN);
     var pending = 0;
     for (var ph in st1.sess) if (has(st1.sess, ph) && st1.sess[ph].st === CS_WAIT_PROOF) pending++;
-    if (pending >= (st1.opt.maxPending || 1)) return step(st1, out, 'PRESENCE -x pending cap', E_RATE);
-    var rand = randOf(ev, CONFIGURATOR_RAND);
+    // Busy (pending cap, empty bucket): with a queue, the authenticated PRESENCE
+    // waits there and the idle step starts it as soon as a slot is free (§4.5).
+    if (pending >= (st1.opt.maxPending || 1)) return step(enqueue(st1, hx, bytes, from, now), out, 'PRESENCE -x pending cap', E_RATE);
+    var rand = randOf(ev as WlEvent, CONFIGURATOR_RAND);
     if (!rand) return step(st1, out.concat([report(E_NO_RAND, 'PRESENCE: ' + codeName(E_NO_RAND))]), 'PRESENCE -x', E_NO_RAND);
     var b1 = bucket(st1, now);
-    if (b1.tok < 1) return step(st1, out, 'PRESENCE -x bucket', E_RATE);
+    if (b1.tok < 1) return step(enqueue(st1, hx, bytes, from, now), out, 'PRESENCE -x bucket', E_RATE);
     // Rate-limit state is charged before the first multiplication (finding 1).
     var nst2 = charge(st1, b1);
-    var x = copyBytes(rand, 0, 32);
+    var x: Uint8Array;
     var X: Uint8Array;
     var dhs: Uint8Array[];
+    var fresh = true;
     try {
-      X = suite.dhPub(x);
-      dhs = [ss, suite.dh(x, E)];
+      if (poolOn(nst2)) {
+        // An ephemeral from the pool (§4.5): x·9 was computed in an idle step, and
+        // es is cached if this enrollee already had a session with this x. Only a
+        // pool with nothing usable left computes one here.
+        var pool = prune(nst2, nst2.pool, now);
+        if (pool === nst2.pool) pool = pool.slice(0);
+        if (!pool.length && !fromQueue && (st1.opt.queueMax || 0) > 0) {
+          // Nothing ready: rather than two X25519s in this step, queue the PRESENCE
+          // (token not spent) and let the idle step compute the ephemeral first.
+          var qst = enqueue(st1, hx, bytes, from, now);
+          if (qst !== st1) {
+            qst = clone(qst);
+            qst.pool = pool;
+            return step(qst, out.concat([{ t: 'arm', id: POOL_TIMER, ms: 0 }]), 'PRESENCE -x no ephemeral ready, queued', E_RATE);
+          }
+        }
+        if (!pool.length) {
+          // Nothing ready (the idle step has not run since the last one retired):
+          // this session pays for its ephemeral, which then joins the pool.
+          var nx = copyBytes(rand, 0, 32);
+          pool.push({ x: nx, X: suite.dhPub(nx), uses: 0, first: -1, es: {} });
+        }
+        var pk = clone(pool[0]);
+        x = pk.x;
+        X = pk.X;
+        var es = has(pk.es, hx) ? pk.es[hx] : null;
+        if (!es) {
+          es = suite.dh(x, E);
+          pk.es = clone(pk.es);
+          pk.es[hx] = es;
+        }
+        pk.uses = pk.uses + 1;
+        if (pk.first < 0) pk.first = now;
+        pool[0] = pk;
+        nst2 = clone(nst2);
+        nst2.pool = pool;
+        fresh = false;
+        dhs = [ss, copyBytes(es)];
+      } else {
+        x = copyBytes(rand, 0, 32);
+        X = suite.dhPub(x);
+        dhs = [ss, suite.dh(x, E)];
+      }
       if (f.Y) {
         dhs.push(suite.dh(st.id.c, f.Y));
         dhs.push(suite.dh(x, f.Y));
       }
     } catch (e) {
-      wipe(x);
       return step(nst2, out, 'PRESENCE -x key agreement', E_BAD_POINT);
     }
-    wipe(x);
+    if (fresh) wipe(x);
+    // An ephemeral used up by this session is wiped at once, not at the next idle step.
+    else if (!usable(nst2, nst2.pool[0], now)) nst2.pool = prune(nst2, nst2.pool, now);
+    if (nst2.q.length) {
+      // Started: this enrollee no longer waits in the queue, whichever copy started it.
+      var dq: QueuedPresence[] = [];
+      for (var qi = 0; qi < nst2.q.length; qi++) if (nst2.q[qi].hx !== hx) dq.push(nst2.q[qi]);
+      if (dq.length !== nst2.q.length) {
+        nst2 = clone(nst2);
+        nst2.q = dq;
+      }
+    }
     var nc = copyBytes(rand, 32, 48);
     var sid = readU32(rand, 48);
     while (sid === 0 || has(nst2.sids, String(sid))) sid = (sid + 1) >>> 0;
@@ -422,7 +660,72 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     nst2 = putSession(nst2, sess);
     out.push({ t: 'send', to: sess.peer, bytes: chal });
     out.push({ t: 'arm', id: SESSION_TIMER + hx, ms: st.opt.proofMs });
-    return step(nst2, out, 'PRESENCE -whitelisted-> WAIT_PROOF', 0);
+    return step(nst2, out, fresh ? 'PRESENCE -whitelisted-> WAIT_PROOF' : 'PRESENCE -whitelisted, pooled ephemeral-> WAIT_PROOF', 0);
+  }
+
+  /**
+   * The idle step (timer POOL_TIMER, pool on only; README §4.5): retire
+   * ephemerals past their window (wiped), drop stale queued PRESENCEs, then do
+   * at most one piece of work, in this order: compute an ephemeral when none is
+   * usable; start the oldest queued PRESENCE that a free slot and a token allow;
+   * compute a spare when nothing can start (the CPU would wait for PROOFs
+   * anyway). The core never does pool work on a frame: only here, when the
+   * runtime has nothing older to deliver.
+   */
+  function onIdle(st: ConfiguratorState, ev: TimerEvent): WlStep<ConfiguratorState> {
+    if (!poolOn(st)) return reject(st, E_STALE_TIMER, 'timer', true);
+    var now = typeof ev.now === 'number' ? ev.now : 0;
+    var o = st.opt;
+    var nst = clone(st);
+    nst.pool = prune(st, st.pool, now);
+    var q: QueuedPresence[] = [];
+    for (var i = 0; i < st.q.length; i++) if (now - st.q[i].at < (o.queueMs || 0)) q.push(st.q[i]);
+    nst.q = q;
+    var idle: WlEffect = { t: 'arm', id: POOL_TIMER, ms: o.idleMs || 1000 };
+    var soon: WlEffect = { t: 'arm', id: POOL_TIMER, ms: 0 };
+    if (nst.pool.length > 0) {
+      while (nst.q.length) {
+        var e0 = nst.q[0];
+        var d = decodeFrame(e0.bytes);
+        if (!d.frame) {
+          nst.q = nst.q.slice(1);
+          continue;
+        }
+        var r = onPresence(nst, d.frame, e0.from, e0.bytes, ev, true);
+        if (r.code === 0 && r.state !== nst) {
+          // Started: come back at once for the next one (after whatever the runtime holds).
+          r.effects.push(r.state.q.length ? soon : idle);
+          return step(r.state, r.effects, 'idle -queued presence-> WAIT_PROOF', 0);
+        }
+        if (r.code === E_RATE) {
+          // No slot or token yet: it keeps its place; meanwhile a spare may be computed.
+          nst = r.state;
+          break;
+        }
+        // Anything else (up to date, revoked, superseded, cooldown, ...): it no longer waits.
+        var left: QueuedPresence[] = [];
+        for (var j = 0; j < r.state.q.length; j++) if (r.state.q[j].hx !== e0.hx) left.push(r.state.q[j]);
+        nst = clone(r.state);
+        nst.q = left;
+      }
+    }
+    if (nst.pool.length < (o.poolSize || 1)) {
+      var rand = randOf(ev as WlEvent, 32);
+      if (!rand) return step(nst, [report(E_NO_RAND, 'idle: ' + codeName(E_NO_RAND)), idle], 'idle -x', E_NO_RAND);
+      var x = copyBytes(rand, 0, 32);
+      var X: Uint8Array;
+      try {
+        X = suite.dhPub(x);
+      } catch (e) {
+        wipe(x);
+        return step(nst, [idle], 'idle -x precompute', E_CRYPTO);
+      }
+      nst = clone(nst);
+      nst.pool = nst.pool.concat([{ x: x, X: X, uses: 0, first: -1, es: {} }]);
+      // The first ephemeral of an empty pool: queued PRESENCEs can start now.
+      return step(nst, [nst.pool.length === 1 && nst.q.length ? soon : idle], 'idle -precompute', 0);
+    }
+    return step(nst, [idle], 'idle', 0);
   }
 
   function sessionFor(st: ConfiguratorState, f: WlFrame): ConfiguratorSession | null {
@@ -470,6 +773,8 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     for (var j = 0; j < frames.length; j++) effects.push({ t: 'send', to: ns.peer, bytes: frames[j] });
     effects.push({ t: 'arm', id: SESSION_TIMER + s.hx, ms: st.opt.ackMs });
     effects.push(report(I_SESSION, 'enrollee ' + s.hx.substring(0, 16) + ' proved its key'));
+    // A slot is free: a queued PRESENCE may start (the idle step, after this one, §4.5).
+    if (poolOn(st) && st.q.length) effects.push({ t: 'arm', id: POOL_TIMER, ms: 0 });
     return step(nst, effects, 'WAIT_PROOF -proof-> WAIT_ACK', 0);
   }
 
@@ -501,12 +806,13 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
 
   function onTimer(st: ConfiguratorState, ev: TimerEvent): WlStep<ConfiguratorState> {
     var id = String(ev.id);
+    if (id === POOL_TIMER) return onIdle(st, ev);
     if (id.substring(0, SESSION_TIMER.length) !== SESSION_TIMER) return reject(st, E_STALE_TIMER, 'timer', true);
     var hx = id.substring(SESSION_TIMER.length);
     if (!has(st.sess, hx)) return reject(st, E_STALE_TIMER, 'timer', true);
     var s = st.sess[hx];
     var now = typeof ev.now === 'number' ? ev.now : 0;
-    if (s.tries >= (s.st === CS_WAIT_PROOF ? st.opt.maxTries : st.opt.ackTries)) {
+    if (s.tries >= (s.st === CS_WAIT_PROOF ? challengeTries(st.opt, s.pres) : st.opt.ackTries)) {
       var effects: WlEffect[] = [];
       if (s.st === CS_WAIT_PROOF) {
         // Nobody proved the key: the PRESENCE may have been a copy, so this says
@@ -639,7 +945,8 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
         var b = clone(st);
         b.ph = CF_RUN;
         b.tokAt = typeof ev.now === 'number' ? ev.now : 0;
-        return step(b, [], CF_STATE_NAMES[st.ph] + ' -boot-> RUN', 0);
+        // With a pool, the idle step runs from now on (README §4.5): its first run computes the spares.
+        return step(b, poolOn(b) ? [{ t: 'arm', id: POOL_TIMER, ms: 0 }] : [], CF_STATE_NAMES[st.ph] + ' -boot-> RUN', 0);
       }
       if (ev.t === 'command') return onCommand(st, ev);
       if (st.ph !== CF_RUN) return reject(st, E_STATE, ev.t);

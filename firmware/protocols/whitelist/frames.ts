@@ -9,7 +9,7 @@
  * The codec checks structure only; authenticity is the protocol core's job.
  */
 import { MAX_FRAME } from '../../ports/ports.ts';
-import { copyBytes, readU32, writeU32, toHex } from '../../bytes/bytes.ts';
+import { copyBytes, readU16, readU32, writeU16, writeU32, toHex } from '../../bytes/bytes.ts';
 import { E_SHORT, E_LONG, E_VERSION, E_TYPE, E_SUITE, E_FIELD, E_PROTOCOL } from '../../codec/codes.ts';
 import { PROTO_WHITELIST } from '../../codec/protocol-ids.ts';
 import { codeName } from './codes.ts';
@@ -41,10 +41,15 @@ export var TAG_LEN = 16;
 /** AES-CCM tag length in CONFIG and ACK. */
 export var AEAD_TAG_LEN = 8;
 
-/** PRESENCE: header, E, Ne, held u32, caps u8, counter u32, tag_P (README §3, §4). */
-export var PRESENCE_LEN = HDR_LEN + KEY_LEN + NONCE_LEN + 4 + 1 + 4 + TAG_LEN; // 81
+/**
+ * PRESENCE: header, E, Ne, held u32, caps u8, counter u32, listen window u16
+ * (ms), gap u16 (s), tag_P (README §3, §4; the window since issue 14: the
+ * enrollee's receiver is on only for `win` ms after each PRESENCE, and the next
+ * PRESENCE comes within `gap` s; both under tag_P, so nobody can shrink them).
+ */
+export var PRESENCE_LEN = HDR_LEN + KEY_LEN + NONCE_LEN + 4 + 1 + 4 + 2 + 2 + TAG_LEN; // 85
 /** Suite 2 PRESENCE: E, Y, Ne, held, caps, counter, tag_P. */
-export var PRESENCE2_LEN = PRESENCE_LEN + KEY_LEN; // 113
+export var PRESENCE2_LEN = PRESENCE_LEN + KEY_LEN; // 117
 /** CHALLENGE: header, X, Nc, tag_C (ephemeral keys), tag_S (static key, checked first). */
 export var CHALLENGE_LEN = HDR_LEN + KEY_LEN + NONCE_LEN + TAG_LEN + TAG_LEN; // 88
 /** The part of CHALLENGE covered by the transcript before its tags. */
@@ -61,6 +66,10 @@ export var CONFIG_MIN_LEN = CONFIG_HDR_LEN + 1 + AEAD_TAG_LEN;
 /** ACK plaintext: result u8, config version u32. */
 export var ACK_PT_LEN = 5;
 export var ACK_LEN = HDR_LEN + ACK_PT_LEN + AEAD_TAG_LEN; // 21
+
+/** Largest listen window and gap a PRESENCE can announce (u16 fields). */
+export var WIN_MAX = 65535;
+export var GAP_MAX = 65535;
 
 /** Capability bits in PRESENCE (informational; inside the transcript). */
 export var CAP_WIFI = 1;
@@ -81,6 +90,13 @@ export interface WlFrame {
   ne?: Uint8Array;
   held?: number;
   caps?: number;
+  /**
+   * PRESENCE: ms the enrollee's receiver stays on after this PRESENCE (0 = always
+   * on, an enrollee that does not duty-cycle) and s within which its next
+   * PRESENCE comes (the longest interval, jitter included; README §2.1)
+   */
+  win?: number;
+  gap?: number;
   /** CHALLENGE */
   X?: Uint8Array;
   nc?: Uint8Array;
@@ -115,11 +131,19 @@ function need(a: Uint8Array, n: number, name: string): void {
   if (!(a instanceof Uint8Array) || a.length !== n) throw new Error('E_FIELD: ' + name + ' must be ' + n + ' bytes');
 }
 
+function u16(v: number | undefined, name: string): number {
+  var x = v === undefined ? 0 : v;
+  if (typeof x !== 'number' || x < 0 || x > 65535 || x % 1 !== 0) throw new Error('E_FIELD: ' + name + ' must be a u16');
+  return x;
+}
+
 /**
  * PRESENCE without its tag (what tag_P covers, README §4); `Y` is required for
- * suite 2 and must be absent otherwise. The tag is appended by `encodePresence`.
+ * suite 2 and must be absent otherwise. `win` (ms) and `gap` (s) announce the
+ * enrollee's listen window (README §2.1; 0 when absent). The tag is appended by
+ * `encodePresence`.
  */
-export function encodePresenceBody(suite: number, E: Uint8Array, ne: Uint8Array, held: number, caps: number, ctr: number, Y?: Uint8Array): Uint8Array {
+export function encodePresenceBody(suite: number, E: Uint8Array, ne: Uint8Array, held: number, caps: number, ctr: number, Y?: Uint8Array, win?: number, gap?: number): Uint8Array {
   need(E, KEY_LEN, 'E');
   need(ne, NONCE_LEN, 'ne');
   var strict = suite === SUITE_STRICT;
@@ -139,6 +163,8 @@ export function encodePresenceBody(suite: number, E: Uint8Array, ne: Uint8Array,
   writeU32(b, off, held);
   b[off + 4] = caps & 255;
   writeU32(b, off + 5, ctr);
+  writeU16(b, off + 9, u16(win, 'win'));
+  writeU16(b, off + 11, u16(gap, 'gap'));
   return b;
 }
 
@@ -258,6 +284,8 @@ export function decodeFrame(b: Uint8Array): DecodeResult {
     f.held = readU32(b, off);
     f.caps = b[off + 4];
     f.ctr = readU32(b, off + 5);
+    f.win = readU16(b, off + 9);
+    f.gap = readU16(b, off + 11);
     f.tag = copyBytes(b, plen - TAG_LEN, plen);
     return { code: 0, frame: f };
   }
@@ -312,7 +340,7 @@ export function frameSummary(b: Uint8Array): string {
   if (!d.frame) return 'undecodable (' + codeName(d.code) + ', ' + (b ? b.length : 0) + ' bytes)';
   var f = d.frame;
   var s = TYPE_NAMES[f.type] + ' v' + f.version + ' suite ' + f.suite + (f.type === T_PRESENCE ? '' : ' sid ' + f.sid);
-  if (f.type === T_PRESENCE) s += ' E ' + short(f.E) + (f.Y ? ' Y ' + short(f.Y) : '') + ' Ne ' + short(f.ne) + ' held ' + f.held + ' caps ' + f.caps + ' ctr ' + f.ctr;
+  if (f.type === T_PRESENCE) s += ' E ' + short(f.E) + (f.Y ? ' Y ' + short(f.Y) : '') + ' Ne ' + short(f.ne) + ' held ' + f.held + ' caps ' + f.caps + ' ctr ' + f.ctr + ' win ' + f.win + ' ms gap ' + f.gap + ' s';
   else if (f.type === T_CHALLENGE) s += ' X ' + short(f.X) + ' Nc ' + short(f.nc);
   else if (f.type === T_CONFIG) s += ' fragment ' + ((f.idx as number) + 1) + '/' + f.count + ' ' + (f.sealed as Uint8Array).length + ' sealed bytes';
   return s + ' (' + b.length + ' bytes)';

@@ -14,6 +14,8 @@
  *                                 E_ESPNOW_BUSY, E_ESPNOW_INIT <err>.
  *   espnow.on('recv', fn)         fn(mac, data, rssi) for every frame heard
  *   espnow.stats()                counters (frames heard, dropped, sent, failed, peers evicted)
+ *   espnow.listen(on)             receiver on (true) or off (false); sending works either way
+ *                                 (issue 14, a duty-cycled enrollee; see "Listen" below)
  *
  * Threads. ESP-IDF calls the receive and send callbacks on the Wi-Fi task.
  * They never touch a JsVar: they copy the frame (or the status) into a small
@@ -34,6 +36,15 @@
  * its Wifi library goes idle) starts Wi-Fi again and is tried once more.
  * ESP-NOW uses the station's current channel: when the board joins an access
  * point, its peers must be on that channel too.
+ *
+ * Listen. listen(false) closes a gate on the Wi-Fi task side: frames heard
+ * while it is closed are dropped and counted (stats().rxOff), never queued, so
+ * a receiver that is off receives nothing, on any ESP-IDF. Where ESP-IDF has
+ * power save for connectionless modules (CONFIG_ESP_WIFI_STA_DISCONNECTED_PM_ENABLE,
+ * ESP-IDF 5), the radio itself sleeps too: modem sleep (WIFI_PS_MIN_MODEM) with
+ * an ESP-NOW wake window of 0, so it wakes only to transmit; listen(true)
+ * restores the full window and WIFI_PS_NONE. Without that option the gate is
+ * all there is: the radio keeps listening and saves nothing (docs/bindings.md).
  */
 #include <string.h>
 #include "jswrap_espnow.h"
@@ -88,7 +99,9 @@ typedef struct {
 /* Written by the Wi-Fi task, read by Espruino's task: only under NB_LOCK. */
 static NbRx rxRing[NB_ESPNOW_RX_SLOTS];
 static unsigned int rxHead, rxCount;
-static uint32_t rxFrames, rxDropped;
+static uint32_t rxFrames, rxDropped, rxOff;
+/* listen(false): frames heard are dropped (counted in rxOff) instead of queued. */
+static bool rxDeaf;
 /* Never more entries than sends in flight, so it cannot overflow. */
 static NbTx txRing[NB_ESPNOW_MAX_INFLIGHT];
 static unsigned int txHead, txCount;
@@ -110,6 +123,11 @@ static const uint8_t BROADCAST[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 static void nbPushRx(const uint8_t *mac, int rssi, const uint8_t *data, int len) {
   if (!mac || !data || len < 0 || len > ESP_NOW_MAX_DATA_LEN) return;
   NB_LOCK();
+  if (rxDeaf) {
+    rxOff++;
+    NB_UNLOCK();
+    return;
+  }
   if (rxCount == NB_ESPNOW_RX_SLOTS) {
     rxDropped++;
   } else {
@@ -264,6 +282,9 @@ static esp_err_t nbStart(void) {
   nbClearRings();
   peerCount = 0;
   inFlight = 0;
+  NB_LOCK();
+  rxDeaf = false; /* every start listens, as the contract's first use expects */
+  NB_UNLOCK();
   nbStarted = true;
   return ESP_OK;
 }
@@ -393,7 +414,7 @@ void jswrap_espnow_on(JsVar *event, JsVar *callback) {
   "class" : "ESPNOW",
   "name" : "stats",
   "generate" : "jswrap_espnow_stats",
-  "return" : ["JsVar","{rx, rxDropped, txOk, txFail, inFlight, peers, evictions}"]
+  "return" : ["JsVar","{rx, rxDropped, txOk, txFail, inFlight, peers, evictions, rxOff}"]
 }
 */
 JsVar *jswrap_espnow_stats(void) {
@@ -411,7 +432,33 @@ JsVar *jswrap_espnow_stats(void) {
   jsvObjectSetChildAndUnLock(o, "inFlight", jsvNewFromInteger((JsVarInt)inFlight));
   jsvObjectSetChildAndUnLock(o, "peers", jsvNewFromInteger((JsVarInt)peerCount));
   jsvObjectSetChildAndUnLock(o, "evictions", jsvNewFromInteger((JsVarInt)evictions));
+  NB_LOCK();
+  uint32_t off = rxOff;
+  NB_UNLOCK();
+  jsvObjectSetChildAndUnLock(o, "rxOff", jsvNewFromInteger((JsVarInt)off));
   return o;
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "ESPNOW",
+  "name" : "listen",
+  "generate" : "jswrap_espnow_listen",
+  "params" : [
+    ["on","bool","true: receive frames; false: receive nothing until listen(true) (sending still works)"]
+  ]
+}
+*/
+void jswrap_espnow_listen(bool on) {
+  if (!nbStartOrThrow()) return;
+  NB_LOCK();
+  rxDeaf = !on;
+  NB_UNLOCK();
+#if !defined(LINUX) && defined(CONFIG_ESP_WIFI_STA_DISCONNECTED_PM_ENABLE) && CONFIG_ESP_WIFI_STA_DISCONNECTED_PM_ENABLE
+  /* The radio sleeps between transmissions (wake window 0) or stays awake (the default, maximum window). */
+  esp_now_set_wake_window(on ? 65535 : 0);
+  esp_wifi_set_ps(on ? WIFI_PS_NONE : WIFI_PS_MIN_MODEM);
+#endif
 }
 
 /*JSON{

@@ -21,6 +21,7 @@ JsVar *jswrap_espnow_mac(void);
 void jswrap_espnow_send(JsVar *mac, JsVar *data, JsVar *callback);
 void jswrap_espnow_on(JsVar *event, JsVar *callback);
 JsVar *jswrap_espnow_stats(void);
+void jswrap_espnow_listen(bool on);
 bool jswrap_espnow_idle(void);
 void jswrap_espnow_kill(void);
 
