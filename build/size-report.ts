@@ -5,6 +5,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { BOARD_WARN_BYTES, ESPRUINO_STORAGE_BYTES, type Target } from './targets.ts';
+import { isAesOnlyBundle, aesOnlyViolations, AES_ONLY_TARGET_BYTES } from './aes-only.ts';
 
 export interface SizeRow {
   name: string;
@@ -55,6 +56,12 @@ export function sizeReport(outputs: readonly SizeInput[]): SizeReport {
       warnings: [],
     };
     if (o.modules) row.crypto = cryptoModules(o.modules);
+    if (isAesOnlyBundle(o.target.name)) {
+      // build/aes-only.ts: no SHA, no EC in the AES-only enrollee; without its inputs nothing is proven.
+      var bad = o.modules ? aesOnlyViolations(row.crypto as string[]) : ['(inputs unknown)'];
+      if (bad.length) row.errors.push('not AES-only: ' + bad.join(' '));
+      if (row.raw > AES_ONLY_TARGET_BYTES) row.warnings.push('AES-only enrollee over its ' + kb(AES_ONLY_TARGET_BYTES) + ' target');
+    }
     if (o.target.kind === 'board') {
       if (o.target.platform === 'espruino' && row.raw > ESPRUINO_STORAGE_BYTES) {
         row.errors.push('exceeds Espruino Storage (' + kb(ESPRUINO_STORAGE_BYTES) + ')');
@@ -68,8 +75,21 @@ export function sizeReport(outputs: readonly SizeInput[]): SizeReport {
   return {
     budgets: { espruinoStorageBytes: ESPRUINO_STORAGE_BYTES, boardWarnBytes: BOARD_WARN_BYTES },
     rows: rows,
-    table: formatTable(rows),
+    table: formatTable(rows) + aesOnlyLines(rows),
   };
+}
+
+/** The AES-only enrollees beside the whitelist enrollee of the same platform (issue 12). */
+function aesOnlyLines(rows: SizeRow[]): string {
+  var out: string[] = [];
+  rows.forEach(function (r) {
+    if (!isAesOnlyBundle(r.name)) return;
+    var platform = r.name.split('/')[0];
+    var wl = rows.filter(function (x) { return x.name === platform + '/whitelist/enrollee'; })[0];
+    out.push(r.file + ': AES only (' + (r.crypto || []).join(' ') + '), ' + r.raw + ' B (' + kb(r.raw) + ') vs ' + kb(AES_ONLY_TARGET_BYTES) + ' target' +
+      (wl ? '; whitelist enrollee ' + wl.raw + ' B (' + (r.raw / wl.raw).toFixed(2) + ' x)' : ''));
+  });
+  return out.length ? '\n\n' + out.join('\n') : '';
 }
 
 function kb(n: number): string {

@@ -53,6 +53,7 @@ var ESPRUINO_PRELUDE = 'var __nbRequire=require;\n';
 export var BOARD_APPS: { protocol: string; enrollee: string; configurator: string }[] = [
   { protocol: 'whitelist', enrollee: 'firmware/apps/whitelist/enrollee-main.ts', configurator: 'configurator/app/whitelist/configurator-main.ts' },
   { protocol: 'ecqv', enrollee: 'firmware/apps/ecqv/enrollee-main.ts', configurator: 'configurator/app/ecqv/configurator-main.ts' },
+  { protocol: 'psk-oob', enrollee: 'firmware/apps/psk-oob/enrollee-main.ts', configurator: 'configurator/app/psk-oob/configurator-main.ts' },
 ];
 
 var PLATFORMS: Platform[] = ['espruino', 'jerryscript'];
@@ -89,6 +90,7 @@ function boardTargets(): Target[] {
 export var ENGINE_BATCHES: { [protocol: string]: string } = {
   whitelist: 'configurator/batch/whitelist-batch.ts#whitelistBatch',
   ecqv: 'configurator/batch/ecqv-batch.ts#ecqvBatch',
+  'psk-oob': 'configurator/batch/psk-oob-batch.ts#pskOobBatch',
 };
 
 /** The engine scenario's target name and output, e.g. "engines/whitelist/scenario-jerryscript". */

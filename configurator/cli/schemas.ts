@@ -245,3 +245,36 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, file: string,
   const more = r.error.issues.length > 3 ? ` (and ${r.error.issues.length - 3} more)` : '';
   throw new CliError(code, `${file}: ${issues.join('; ')}${more}`);
 }
+
+// ---- psk-oob (protocol 4): installer.json, sbs.json, sbr.json ----------------
+
+const hexN = (bytes: number) => z.string().regex(new RegExp('^[0-9a-fA-F]{' + 2 * bytes + '}$'), `expected ${bytes} bytes of hex (${2 * bytes} hex digits)`);
+const nidHex = hexN(4);
+const pskOobDeviceId = hexN(8);
+
+/** What the installer imprinted (secret, 0600): per device its name, 8-byte ID and IK (firmware/protocols/psk-oob/README.md §6). */
+export const pskOobInstallerSchema = z.strictObject({
+  format: z.literal('nowboard-psk-oob-installer/1'),
+  nid: nidHex,
+  devices: z.array(z.strictObject({ id: deviceId, deviceId: pskOobDeviceId, ik: hexN(16) })),
+});
+
+/** The SBS's registrations (secret, 0600): controllers with SK_cs, devices with their current key and generation. */
+export const pskOobSbsSchema = z
+  .strictObject({
+    format: z.literal('nowboard-psk-oob-sbs/1'),
+    nid: nidHex,
+    sbr: z.array(z.strictObject({ idc: pskOobDeviceId, kcs: hexN(16) })),
+    devices: z.array(z.strictObject({ deviceId: pskOobDeviceId, gen: z.number().int().min(0).max(0xffffffff), key: hexN(16) })),
+  })
+  .superRefine((v, ctx) => {
+    const seen = new Set<string>();
+    v.devices.forEach((d, i) => {
+      const k = d.deviceId.toLowerCase();
+      if (seen.has(k)) ctx.addIssue({ code: 'custom', path: ['devices', i, 'deviceId'], message: 'registered twice' });
+      seen.add(k);
+    });
+  });
+
+/** A controller's own key file (secret, 0600). */
+export const pskOobSbrSchema = z.strictObject({ format: z.literal('nowboard-psk-oob-sbr/1'), nid: nidHex, idc: pskOobDeviceId, kcs: hexN(16) });

@@ -21,6 +21,8 @@ export var JERRY_GLOBAL_NAMES = [
   'nb_mac', 'nb_radio_send', 'nb_radio_on_recv', 'nb_now_ms', 'nb_set_timer', 'nb_clear_timer', 'nb_random',
   'nb_storage_read', 'nb_storage_write', 'nb_storage_erase', 'nb_storage_list', 'nb_log', 'nb_wifi_join', 'nb_wifi_leave',
   'nb_sha256', 'nb_aes128_ecb', 'nb_radio_listen', 'nb_light_sleep', 'print', 'console',
+  // optional (psk-oob): the world's private OOB medium and server link (firmware/platform/jerryscript/oob-natives.d.ts)
+  'nb_oob_send', 'nb_oob_on_recv', 'nb_uplink_request',
 ];
 
 /** The radio refused the frame (size, MAC): nb_radio_send returns false instead of throwing. */
@@ -127,5 +129,8 @@ export function makeJerryGlobals(svc: BoardServices): { [name: string]: any } {
     nb_aes128_ecb: crypto ? function (key: Uint8Array, block: Uint8Array) { return u8(crypto.AES.encrypt(block, key, { mode: 'ECB' })); } : undefined,
     print: common.print,
     console: common.console,
+    nb_oob_send: m.NowOob ? function (bytes: Uint8Array) { m.NowOob.send(bytes); } : undefined,
+    nb_oob_on_recv: m.NowOob ? function (cb: (bytes: Uint8Array) => void) { m.NowOob.onReceive(cb); } : undefined,
+    nb_uplink_request: m.NowUplink ? function (path: string, json: string, done: (status: number, json: string | null) => void) { m.NowUplink.request(path, json, done); } : undefined,
   };
 }

@@ -116,6 +116,12 @@ export interface WorldOptions {
   /** Record every frame outcome in the trace (default true); false keeps board events only. */
   traceFrames?: boolean;
   /**
+   * More require() modules per board life (e.g. the psk-oob private OOB medium
+   * `NowOob`, a host-side server link `NowUplink`): `call(fn, args)` runs a
+   * callback inside the board under its CPU model, dropped once that life ends.
+   */
+  extraModules?: (b: Board, call: (fn: any, args: any[]) => void) => { [name: string]: any };
+  /**
    * Received frames that may wait for a busy board (default 32). Espruino
    * queues events in a fixed-size buffer and drops what does not fit; an
    * unbounded queue would let a saturated board fall behind forever. A frame
@@ -755,6 +761,18 @@ export function makeWorld(options: WorldOptions): World {
     };
   }
 
+  function modulesOf(b: Board): BoardServices {
+    var svc = services(b);
+    if (options.extraModules) {
+      var gen = b.generation;
+      var extra = options.extraModules(b, function (fn: any, args: any[]) {
+        invoke(b, gen, fn, args);
+      });
+      for (var k in extra) svc.modules[k] = extra[k];
+    }
+    return svc;
+  }
+
   function bootNow(b: Board): void {
     b.generation++;
     b.boots++;
@@ -769,7 +787,8 @@ export function makeWorld(options: WorldOptions): World {
     medium.setRadio(b.id, true);
     boardEvent(b, 'boot', 'life ' + b.boots + ' role ' + b.role + ' mac ' + b.macText);
     meter(b, { t: clock.now(), source: 'sim', kind: 'state', component: 'cpu', state: 'idle' });
-    var globals = options.platform === 'jerryscript' ? makeJerryGlobals(services(b)) : makeEspruinoGlobals(services(b));
+    var svc = modulesOf(b);
+    var globals = options.platform === 'jerryscript' ? makeJerryGlobals(svc) : makeEspruinoGlobals(svc);
     invoke(b, b.generation, function () {
       options.loadBundle(b.src, globals, b.id);
     }, []);

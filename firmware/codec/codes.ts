@@ -160,4 +160,5 @@ export function namer(tables: CodeTable[]): (code: number) => string {
 }
 
 /** Names of the common codes only (decoders and apps shared by every protocol). */
-export var commonCodeName = namer([COMMON_CODES]);
+// PURE: a bundle that never names a common code (the AES-only enrollee) drops the table's texts.
+export var commonCodeName = /* @__PURE__ */ namer([COMMON_CODES]);

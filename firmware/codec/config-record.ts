@@ -156,6 +156,15 @@ export function encodeStoredConfig(c: DeviceConfig): Uint8Array {
   return withMagic(MAGIC_CONFIG, encodeConfig(c));
 }
 
+/**
+ * The stored file from a record already received and decoded (decodeConfig):
+ * its own bytes, so a board that only receives configurations need not carry
+ * the encoder (the AES-only psk-oob enrollee).
+ */
+export function storedConfigOf(record: Uint8Array): Uint8Array {
+  return withMagic(MAGIC_CONFIG, record);
+}
+
 export function decodeStoredConfig(b: Uint8Array): ConfigDecode {
   if (!hasMagic(MAGIC_CONFIG, b)) return { code: E_FILE_MAGIC, config: null };
   var r = decodeConfig(b.subarray(4));

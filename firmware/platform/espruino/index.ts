@@ -15,6 +15,8 @@ import { espruinoCryptoNatives } from './crypto-adapter.ts';
 import { NativeCrypto } from '../../crypto/crypto-natives.ts';
 import { espruinoSerialLine, serialConfig } from './serial-line.ts';
 import { SerialLine } from '../../bridge/bridge.ts';
+import { OobPort, UplinkPort } from '../../ports/ports.ts';
+import { consoleOob } from './oob-console.ts';
 
 /** require() that returns undefined for a module the firmware doesn't have. */
 export function optionalModule(name: string): any {
@@ -193,6 +195,30 @@ export function bindPorts(): Ports {
   var power = powerPort();
   if (power) ports.power = power;
   return ports;
+}
+
+/**
+ * The out-of-band port (protocol psk-oob): a `NowOob` module if the firmware or
+ * the simulator has one, else the serial console (oob-console.ts).
+ */
+export function bindOob(): OobPort {
+  var m = optionalModule('NowOob');
+  if (m) return m as OobPort;
+  var e: any = typeof E !== 'undefined' ? E : null;
+  return consoleOob(function (line: string) {
+    print(line);
+  }, e && e.on ? function (ev: string, fn: (s: any) => void) {
+    e.on(ev, fn);
+  } : null);
+}
+
+/**
+ * A link to the protocol's server when the firmware (or the simulator) offers
+ * one as `require("NowUplink")` ({request(path, json, done)}), else undefined.
+ */
+export function bindUplink(): UplinkPort | undefined {
+  var m = optionalModule('NowUplink');
+  return m && typeof m.request === 'function' ? (m as UplinkPort) : undefined;
 }
 
 /** What the radio bridge bundle runs on (firmware/bridge/bridge-main.ts). */

@@ -2,8 +2,9 @@
  * The JerryScript binding: ports over the natives of natives.d.ts, which the C
  * host (ESP-IDF + JerryScript) registers. No meter on a real board.
  */
-import { Ports, RadioPort, MAX_FRAME } from '../../ports/ports.ts';
+import { Ports, RadioPort, MAX_FRAME, OobPort, UplinkPort } from '../../ports/ports.ts';
 import { makeSlotStorage } from '../../ports/slot-storage.ts';
+import { toBase64 } from '../../bytes/base64.ts';
 import { NativeCrypto } from '../../crypto/crypto-natives.ts';
 
 export function engineNatives(): { crypto?: NativeCrypto; convolve?: any } {
@@ -55,4 +56,25 @@ export function bindPorts(): Ports {
     };
   }
   return ports;
+}
+
+/**
+ * The out-of-band port (protocol psk-oob) over the optional natives of
+ * oob-natives.d.ts; without them, outgoing messages are console lines
+ * `NBOOB <base64>` and nothing comes in.
+ */
+export function bindOob(): OobPort {
+  if (typeof nb_oob_send === 'function' && typeof nb_oob_on_recv === 'function') return { send: nb_oob_send, onReceive: nb_oob_on_recv };
+  return {
+    send: function (bytes: Uint8Array) {
+      nb_log(1, 'NBOOB ' + toBase64(bytes));
+    },
+    onReceive: function () {},
+  };
+}
+
+/** A link to the protocol's server over the optional native of oob-natives.d.ts, else undefined. */
+export function bindUplink(): UplinkPort | undefined {
+  if (typeof nb_uplink_request === 'function') return { request: nb_uplink_request };
+  return undefined;
 }
