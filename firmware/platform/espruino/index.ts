@@ -15,6 +15,7 @@ import { espruinoCryptoNatives } from './crypto-adapter.ts';
 import { NativeCrypto } from '../../crypto/crypto-natives.ts';
 import { espruinoSerialLine, serialConfig } from './serial-line.ts';
 import { SerialLine } from '../../bridge/bridge.ts';
+import { espruinoUplink } from './uplink.ts';
 
 /** require() that returns undefined for a module the firmware doesn't have. */
 export function optionalModule(name: string): any {
@@ -171,6 +172,7 @@ export function bindPorts(): Ports {
     },
     meter: meterPort(),
     wifi: net.wifi,
+    uplink: espruinoUplink(optionalModule('NowUplink'), optionalModule('http'), st.read('nb-uplink.json'), clock),
   };
 }
 

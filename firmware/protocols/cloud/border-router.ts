@@ -64,6 +64,13 @@ export interface BrOptions {
   maxSessions: number;
   /** nonces remembered per trusted node (replay inside the window) */
   nonceKeep: number;
+  /**
+   * Ask the AC again (/v1/check) as soon as a node's trust expires, so a
+   * revoked node leaves the list without having to try a join. Off on a slow
+   * board: each check costs a signature and a verification (README §2.2); the
+   * expired entry is then simply not believed, and the next join goes to the AC.
+   */
+  recheck: boolean;
 }
 
 export var BR_DEFAULTS: BrOptions = {
@@ -74,6 +81,7 @@ export var BR_DEFAULTS: BrOptions = {
   acWindowMs: 300000,
   maxSessions: 8,
   nonceKeep: 8,
+  recheck: true,
 };
 
 export interface Trusted {
@@ -366,7 +374,7 @@ export function makeBorderRouter(suiteFor: (curve: number) => CloudSuite | null)
         pub: d.pub as Uint8Array, curve: p.curve, mac: live ? copyBytes(se.peer) : had.mac, until: now + ms,
         nonces: live ? (had ? had.nonces : []).concat([se.nonce]).slice(-st.opt.nonceKeep) : had.nonces,
       };
-      if (ms > 0) effects.push({ t: 'arm', id: 'exp:' + p.sn, ms: ms });
+      if (ms > 0 && st.opt.recheck) effects.push({ t: 'arm', id: 'exp:' + p.sn, ms: ms });
     }
     if (p.kind === 'check') {
       if (d.code) {
