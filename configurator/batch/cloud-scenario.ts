@@ -34,8 +34,8 @@ export interface CloudSimOptions {
   engine?: string;
   nativeCrypto?: any;
   cpuSecondsFor?: (work: { [unit: string]: number }, engine: string) => number;
-  /** the AC to call (default: the in-memory stub) */
-  ac?: SimAc;
+  /** the AC to call: made for the batch before the boards boot (default: the in-memory stub) */
+  ac?: (batch: CloudSimBatch) => Promise<SimAc>;
   trustFor?: number;
   uplinkLoss?: number;
   /** node indexes on secp160k1 */
@@ -82,7 +82,7 @@ export async function runCloudSim(o: CloudSimOptions): Promise<CloudSimRun> {
   const world = buildScenarioWorld(s.opts);
   s.opts.setup!(world);
   const batch = s.batch();
-  if (o.ac) await useAc(batch, o.ac);
+  if (o.ac) await useAc(batch, await o.ac(batch));
   const up = batch.uplink!;
   const bootRng = world.rng.fork('boot');
   for (const b of world.boards) world.boot(b, bootRng.int(200));
@@ -147,5 +147,6 @@ export async function runCloudSim(o: CloudSimOptions): Promise<CloudSimRun> {
   const result = summarize(world, s.opts);
   const lines = phases.map((p) => `${p.ok ? 'OK  ' : 'FAIL'} ${p.name}: ${p.detail}`);
   lines.push(`AC: ${batch.ac.name}; uplink: ${up.stats.requests} requests, ${up.stats.answered} answered, ${up.stats.lostRequests} requests and ${up.stats.lostAnswers} answers lost`);
+  if (batch.ac.close) await batch.ac.close();
   return { result, batch, phases, ok: phases.length > 0 && phases.every((p) => p.ok), lines };
 }

@@ -19,6 +19,10 @@ export var BR_TIMING: BrOptions = withDefaults(BR_DEFAULTS, {
   acWaitMs: 90000,
   rtMs: 20000,
   maxTries: 8,
+  // Each session costs this board ~2 minutes of P-256 work (its envelope signature, the AC answer's
+  // verification, a key pair, an ECDH): two at once keep every KEYACK answered within a node's patience;
+  // the other nodes meanwhile repeat their JOIN (E_BUSY, nothing computed).
+  maxSessions: 2,
   // A check costs this board about 100 s of P-256 work: expired trust is re-asked at the next join instead.
   recheck: false,
 });

@@ -25,7 +25,7 @@ export var NODE_TIMING: NodeOptions = withDefaults(NODE_DEFAULTS, {
   joinBaseMs: 2000,
   joinMaxMs: 32000,
   renewAfter: 11,
-  sessionMs: 120000,
+  sessionMs: 300000,
 });
 
 export function cloudNode(timing?: NodeOptions): EnrolleeSpec {

@@ -177,7 +177,7 @@ export function makeBorderRouter(suiteFor: (curve: number) => CloudSuite | null)
   }
 
   function brMs(st: BrState, now: number): number {
-    return st.id.clock * 1000 + (now > 0 ? now : 0);
+    return st.id.clock * 1000 + (now > 0 ? Math.floor(now) : 0);
   }
 
   /** Message 2: the signed, time-stamped envelope (ac-api.ts BrRequest). */
