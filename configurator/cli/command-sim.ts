@@ -18,6 +18,7 @@ import { batchScenarioOptions, BatchScenarioOptions } from '../batch/batch-scena
 import { hostProtocol, protocolNames, bundlePath, DEFAULT_PROTOCOL, HostProtocol } from '../protocols/index.ts';
 import { CostTable, cpuSecondsFor, ENGINE_JS, ENGINE_NATIVE } from '../power/cost-table.ts';
 import { loadCostTable } from '../power/calibration.ts';
+import { cmdSimCloud } from './command-sim-cloud.ts';
 import { runEnergy, RunEnergy, provisioningMarkdown, costMarkdown, batchLine, J, ProtocolRun, compareMarkdown, compareRows, COMPARE_HEADERS } from '../power/provisioning-report.ts';
 
 export const simFlags: Record<string, FlagSpec> = {
@@ -31,6 +32,7 @@ export const simFlags: Record<string, FlagSpec> = {
   'native-crypto': { type: 'bool', help: 'boards expose require("crypto") (native SHA-256/AES)' },
   quiet: { type: 'bool', help: 'no progress bar' },
   calibration: { type: 'string', help: 'cost-table calibration file (nowboard calibrate); default calibration/esp32.json if present; none = the estimates' },
+  ac: { type: 'string', help: 'cloud: the Authentication Cloud database (default memory: = PGlite in memory; a directory, postgres://…, or stub for the in-memory stub)' },
 };
 
 export interface DeviceRow {
@@ -167,8 +169,10 @@ export function simProtocols(spec: string): HostProtocol[] {
   });
 }
 
-export function cmdSim(argv: string[], out: (s: string) => void): number {
+export function cmdSim(argv: string[], out: (s: string) => void): number | Promise<number> {
   const { flags } = parseFlags(argv, simFlags, 'sim');
+  // The cloud protocol alone runs its own scenario (two BRs, rejoin, revocation) against an asynchronous AC.
+  if (flags.protocol === 'cloud') return cmdSimCloud(flags, out);
   const protos = simProtocols(flags.protocol as string);
   // A list or "all" compares (even when only one protocol is registered); one name is one report.
   const compare = flags.protocol === 'all' || (flags.protocol as string).indexOf(',') >= 0;

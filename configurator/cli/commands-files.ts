@@ -16,11 +16,12 @@ import { bundlePath } from '../protocols/index.ts';
 import { deviceStorageFiles, writeFilesTo } from './device-files.ts';
 import { cmdKeygenEcqv, readEcqvDeviceSecret, ecqvConfiguratorStorageFiles, CURVES } from './ecqv-keygen.ts';
 import { planFlash, stageFlash, readProvisioning } from './flash-plan.ts';
+import { cmdKeygenCloud } from './cloud-keygen.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Protocols whose keys `nowboard keygen` can make (the others' batches come with their own issues). */
-export const KEYGEN_PROTOCOLS = ['whitelist', 'ecqv'];
+export const KEYGEN_PROTOCOLS = ['whitelist', 'ecqv', 'cloud'];
 /** Flags only `--protocol ecqv` takes (firmware/protocols/ecqv/README.md §9). */
 const ECQV_ONLY = ['curve', 'shared-request-key', 'validity-days', 'clock-base'];
 
@@ -36,7 +37,11 @@ export const keygenFlags: Record<string, FlagSpec> = {
   curve: { type: 'string', choices: Object.keys(CURVES), help: 'ecqv: curve of the certificates (default p256; secp160k1 is the paper\'s size)' },
   'shared-request-key': { type: 'bool', help: "ecqv: the paper's one request key for every device (warns; per-device keys otherwise)" },
   'validity-days': { type: 'int', min: 1, max: 2730, help: 'ecqv: certificate validity (default 365)' },
-  'clock-base': { type: 'int', min: 0, max: 4294967295, help: "ecqv: the CA's clock at boot, Unix seconds (default: now)" },
+  'clock-base': { type: 'int', min: 0, max: 4294967295, help: "ecqv: the CA's clock at boot, Unix seconds (default: now); cloud: the boards' clock base" },
+  brs: { type: 'int', min: 1, max: 64, help: 'cloud: border routers (default 2)' },
+  macs: { type: 'string', help: "cloud: the nodes' own MACs, comma-separated in node order (default: placeholders)" },
+  'ac-pub': { type: 'string', help: "cloud: the Authentication Cloud's public key (hex) the border routers pin (default: make ac-key.json)" },
+  'ac-id': { type: 'string', help: 'cloud: the Authentication Cloud id (default ac-1)' },
 };
 
 /** Flag values that would make files the CLI or a board refuses later: refused now, before anything is written. */
@@ -59,6 +64,8 @@ export function cmdKeygen(argv: string[], out: (s: string) => void): number {
     throw new CliError('E_FILE_EXISTS', `${dir} already holds a batch (manifest.json); use --force to replace it`);
   }
   if (flags.protocol === 'ecqv') return cmdKeygenEcqv(flags, out);
+  if (flags.protocol === 'cloud') return cmdKeygenCloud(flags, out);
+  for (const f of ['brs', 'macs', 'ac-pub', 'ac-id']) if (flags[f] !== undefined) throw new CliError('E_FLAG_VALUE', `--${f} is for --protocol cloud only`);
   for (const f of ECQV_ONLY) if (flags[f] !== undefined && flags[f] !== false) throw new CliError('E_FLAG_VALUE', `--${f} is for --protocol ecqv only`);
   const group = flags.group as string;
   const batch = makeBatch(flags.count as number, { prefix: flags.prefix as string, group, random: (n) => new Uint8Array(randomBytes(n)) });
