@@ -10,7 +10,7 @@ import { OK, E_STATE, E_AUTH_ACK, I_PROVISIONED, E_BUSY } from '../../firmware/c
 import { CURVE_SECP160K1, AcResponse, acResponseSignedText } from '../../firmware/protocols/cloud/ac-api.ts';
 import {
   E_AC_RESPONSE, E_AC_REPLAY, E_AC_SN_REVOKED, E_AC_NODE_SIG, E_JOIN_REPLAY, E_KEY_OPEN, I_TRUSTED, I_KEY_STORED, I_UNTRUSTED, E_AC_UNREACHABLE,
-  E_JOIN_MAC,
+  E_JOIN_MAC, E_JOIN_TS,
 } from '../../firmware/protocols/cloud/codes.ts';
 import { decodeFrame, T_JOIN, T_KEY } from '../../firmware/protocols/cloud/frames.ts';
 import { N_DONE, N_JOINING, N_KEYED, N_PROVING, KEY_FILE, CONFIG_FILE } from '../../firmware/protocols/cloud/node.ts';
@@ -341,5 +341,24 @@ describe('cloud roles: purity', () => {
     }
     expect(E_STATE).toBeGreaterThan(0);
     expect(E_BUSY).toBeGreaterThan(0);
+  });
+});
+
+describe('cloud roles: time', () => {
+  it('a JOIN whose TS is outside the window is refused by the BR before any AC request (E_JOIN_TS)', () => {
+    const w = makeWorld();
+    const br = w.addBr('A');
+    const node = w.addNode('1');
+    w.apply(node, { t: 'boot' });
+    const join = w.frames.shift()!.bytes;
+    w.advance(301000);
+    const r = w.apply(br, { t: 'frame', from: node.mac, bytes: join });
+    expect(r.code).toBe(E_JOIN_TS);
+    expect(w.uplinks.length).toBe(0);
+    // the node's next request (after its repeats) is fresh and gets in
+    node.st = { ...node.st, req: { ...node.st.req!, n: 99 } };
+    w.fire(node, 'join');
+    w.pump();
+    expect(node.st.ph).toBe(N_PROVING);
   });
 });

@@ -272,7 +272,11 @@ export function makeBorderRouter(suiteFor: (curve: number) => CloudSuite | null)
       nst.trusted[key(sn)] = ntr;
       return sendKey(nst, sn, f.curve, from, rh, nonceHex, tr.pub, rand, now, [], 'ON -join (trusted)-> KEY');
     }
-    // Not trusted, or trusted too long ago: message 2 to the AC.
+    // Not trusted, or trusted too long ago: message 2 to the AC — unless the request is already
+    // too old (or new) for the AC's window: a signature and a verification saved, the node re-signs.
+    var tsJ = f.ts as number;
+    var nowJ = wallSeconds(st.id.clock, 0, now);
+    if (tsJ > nowJ + st.opt.tsWindowS || tsJ + st.opt.tsWindowS < nowJ) return reject(st, E_JOIN_TS, 'JOIN');
     var body: NodeJoin = {
       sn: sn, mac: toHex(f.mac as Uint8Array), ts: f.ts as number, nonce: nonceHex, curve: CURVE_NAMES[f.curve], sig: toHex(f.sig as Uint8Array),
     };
