@@ -82,10 +82,18 @@ describe(`AC over HTTP on ${DB_KIND}`, () => {
   it('close() lets a request in flight finish, then refuses connections', async () => {
     const n = makeNode();
     await w.trust(n);
-    const { client } = await w.br(undefined, httpTransport(srv.url));
+    // An AC whose handler holds the request until we have started closing.
+    let entered!: () => void;
+    const inHandler = new Promise<void>((r) => (entered = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const gated = { ...w.ac, handle: async (p: string, b: string) => { entered(); await gate; return w.ac.handle(p, b); } };
+    const own = await startAcServer(gated, { port: 0 });
+    const { client } = await w.br(undefined, httpTransport(own.url));
     const inFlight = client.join(signJoin(n, sec()));
-    await new Promise((r) => setTimeout(r, 5));
-    const closing = srv.close();
+    await inHandler;
+    const closing = own.close();
+    release();
     const a = await inFlight;
     await closing;
     expect(a.ok).toBe(true);
