@@ -46,11 +46,15 @@ export async function startAcServer(ac: AuthCloud, opts: AcServerOptions = {}): 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
+  // While closing, answers in flight carry `Connection: close`: otherwise the
+  // client's keep-alive socket holds close() until the keep-alive timeout (72 s).
+  let closing = false;
   for (const path of [AC_JOIN_PATH, AC_CHECK_PATH]) {
     app.post(path, async (req, reply) => {
       const body = typeof req.body === 'string' ? req.body : '';
       const r = await ac.handle(path, body);
       if (r.status !== 200) log(`${path} ${r.status} ${JSON.parse(r.body).code} rid=${r.rid || '-'} from ${req.ip}`);
+      if (closing) reply.header('connection', 'close');
       reply.code(r.status).header('content-type', 'application/json').send(JSON.stringify(r));
     });
   }
@@ -88,6 +92,9 @@ export async function startAcServer(ac: AuthCloud, opts: AcServerOptions = {}): 
     url: `http://${host.includes(':') ? '[' + host + ']' : host}:${port}`,
     port,
     app,
-    close: () => app.close(),
+    close: () => {
+      closing = true;
+      return app.close();
+    },
   };
 }

@@ -14,7 +14,7 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { migrate } from './ac-schema.ts';
+import { migrate, MIGRATION_LOCK } from './ac-schema.ts';
 
 export interface SqlResult<T> {
   rows: T[];
@@ -137,7 +137,12 @@ export async function openPostgres(url: string, opts: OpenDbOptions = {}): Promi
     const c = new pg.Client({ connectionString: url });
     try {
       await c.connect();
+      // IF NOT EXISTS alone races between two instances starting at once (a unique
+      // violation in pg_namespace): serialise on the migration lock.
+      await c.query('BEGIN');
+      await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
       await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await c.query('COMMIT');
     } catch (e) {
       throw wrapErr(where, e);
     } finally {
