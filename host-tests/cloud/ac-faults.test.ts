@@ -106,7 +106,7 @@ describe(`database stopped mid-run (${DB_KIND})`, () => {
       const sw = switchable(await openDb(dir));
       db = sw.db;
       stop = () => sw.stop();
-      start = async () => sw.set(await openPglite(dir)); // the same files, reopened
+      start = async () => sw.set(await openPglite(path.join(dir, 'pgdata'))); // the same files, reopened
       how = 'PGlite data directory closed and reopened';
     } else if (process.env.NOWBOARD_PG_CTL) {
       db = await openDb(PG_URL, { schema: uniqueSchema('stop') });
