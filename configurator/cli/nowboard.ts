@@ -8,6 +8,7 @@
  *   nowboard calibrate [--from OUTPUT | --port /dev/ttyUSB0]
  *   nowboard flash --manifest DIR/manifest.json --id ID --port /dev/ttyUSB0 [--dry-run]
  *   nowboard serve --dir DIR [--transport udp|sim|bridge:/dev/ttyUSB0]
+ *   nowboard cloud init|serve|add|revoke|list|audit|br … [--db DIR|postgres://…]
  *
  * Exit status: 0 ok, 1 failure, 2 usage error. Errors are one line on stderr.
  */
@@ -17,6 +18,7 @@ import { cmdKeygen, cmdWhitelist, cmdFlash, keygenFlags, whitelistFlags, flashFl
 import { cmdSim, simFlags } from './command-sim.ts';
 import { cmdCalibrate, calibrateFlags } from './command-calibrate.ts';
 import { cmdServe, serveFlags } from './command-serve.ts';
+import { cmdCloud, cloudFlags } from './command-cloud.ts';
 
 const COMMANDS: Record<string, { run: (argv: string[], out: (s: string) => void) => number | Promise<number>; summary: string; flags: any }> = {
   keygen: { run: cmdKeygen, summary: 'make enrollee identities, a manifest, a whitelist and a config store', flags: keygenFlags },
@@ -25,6 +27,7 @@ const COMMANDS: Record<string, { run: (argv: string[], out: (s: string) => void)
   flash: { run: cmdFlash, summary: 'flash boards through flash.sh (Espruino CLI)', flags: flashFlags },
   calibrate: { run: cmdCalibrate, summary: "measure the cost table's CPU figures on a real board", flags: calibrateFlags },
   serve: { run: cmdServe, summary: 'be the configurator from this computer (udp | sim | bridge), audit log in the batch', flags: serveFlags },
+  cloud: { run: cmdCloud, summary: 'Authentication Cloud: init | serve | add | revoke | list | audit | br add|revoke|list', flags: cloudFlags },
 };
 
 function help(): string {

@@ -12,7 +12,7 @@
 import type { SqlDb } from './sql.ts';
 
 /** Serialises migrations of several AC instances starting on one database. */
-const MIGRATION_LOCK = 0x6e6f7762; // 'nowb'
+export const MIGRATION_LOCK = 0x6e6f7762; // 'nowb'
 
 export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   {

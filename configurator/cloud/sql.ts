@@ -14,7 +14,8 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { migrate } from './ac-schema.ts';
+import path from 'node:path';
+import { migrate, MIGRATION_LOCK } from './ac-schema.ts';
 
 export interface SqlResult<T> {
   rows: T[];
@@ -65,6 +66,21 @@ export interface OpenDbOptions {
 
 const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/** Is this spec PostgreSQL (else PGlite)? */
+export function isPostgresSpec(spec: string): boolean {
+  return /^postgres(ql)?:\/\//.test(spec);
+}
+
+/**
+ * The directory a PGlite spec names (`pglite:DIR` or `DIR`), or null for memory
+ * and PostgreSQL. The database files live in DIR/pgdata, so DIR can also hold
+ * the lock of the one process that may open them (command-cloud.ts).
+ */
+export function pgliteDir(spec: string): string | null {
+  if (isPostgresSpec(spec) || spec === 'memory:' || spec === '') return null;
+  return spec.startsWith('pglite:') ? spec.slice('pglite:'.length) : spec;
+}
+
 /**
  * Open a database by spec: `memory:` | `pglite:DIR` | a directory path |
  * `postgres://…` / `postgresql://…`. Migrations are applied before it returns.
@@ -72,9 +88,10 @@ const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 export async function openDb(spec: string, opts: OpenDbOptions = {}): Promise<SqlDb> {
   if (opts.schema !== undefined && !SCHEMA_RE.test(opts.schema)) throw new DbError(`bad schema name "${opts.schema}"`);
   let db: SqlDb;
-  if (/^postgres(ql)?:\/\//.test(spec)) db = await openPostgres(spec, opts);
-  else if (spec === 'memory:' || spec === '') db = await openPglite(undefined);
-  else db = await openPglite(spec.startsWith('pglite:') ? spec.slice('pglite:'.length) : spec);
+  const dir = pgliteDir(spec);
+  if (isPostgresSpec(spec)) db = await openPostgres(spec, opts);
+  else if (dir === null) db = await openPglite(undefined);
+  else db = await openPglite(path.join(dir, 'pgdata'));
   if (opts.migrate !== false) {
     try {
       await migrate(db);
@@ -107,9 +124,20 @@ export async function openPglite(dataDir: string | undefined): Promise<SqlDb> {
     where,
     query: (sql, params) => run(pgl, sql, params),
     async transaction(fn) {
+      // An error of the body (a refusal, or a DbError of one of its queries) is rolled
+      // back and passed on as it is; anything else is the database's.
+      let bodyErr: unknown = undefined;
       try {
-        return await pgl.transaction((tx) => fn({ query: (sql, params) => run(tx as any, sql, params) }));
+        return await pgl.transaction(async (tx) => {
+          try {
+            return await fn({ query: (sql, params) => run(tx as any, sql, params) });
+          } catch (e) {
+            bodyErr = e;
+            throw e;
+          }
+        });
       } catch (e) {
+        if (e === bodyErr) throw e;
         throw wrapErr(where, e);
       }
     },
@@ -137,7 +165,12 @@ export async function openPostgres(url: string, opts: OpenDbOptions = {}): Promi
     const c = new pg.Client({ connectionString: url });
     try {
       await c.connect();
+      // IF NOT EXISTS alone races between two instances starting at once (a unique
+      // violation in pg_namespace): serialise on the migration lock.
+      await c.query('BEGIN');
+      await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
       await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await c.query('COMMIT');
     } catch (e) {
       throw wrapErr(where, e);
     } finally {
@@ -154,6 +187,8 @@ export async function openPostgres(url: string, opts: OpenDbOptions = {}): Promi
   // A server restart makes idle clients emit 'error' on the pool; without a
   // listener Node would crash the service. The next query gets a fresh client.
   pool.on('error', () => undefined);
+  // Likewise a checked-out client whose server goes away between two queries.
+  pool.on('connect', (client) => void client.on('error', () => undefined));
   return {
     kind: 'postgres',
     where,
@@ -174,7 +209,7 @@ export async function openPostgres(url: string, opts: OpenDbOptions = {}): Promi
       }
       let broken = false;
       try {
-        await client.query('BEGIN');
+        await client.query('BEGIN').catch((e) => Promise.reject(wrapErr(where, e)));
         const out = await fn({
           async query(sql, params) {
             try {
@@ -185,7 +220,7 @@ export async function openPostgres(url: string, opts: OpenDbOptions = {}): Promi
             }
           },
         });
-        await client.query('COMMIT');
+        await client.query('COMMIT').catch((e) => Promise.reject(wrapErr(where, e)));
         return out;
       } catch (e) {
         try {
@@ -193,7 +228,7 @@ export async function openPostgres(url: string, opts: OpenDbOptions = {}): Promi
         } catch {
           broken = true; // connection is gone: the server rolls back on its own
         }
-        throw wrapErr(where, e);
+        throw e; // DbError of BEGIN / COMMIT / a query, or the body's own error, unchanged
       } finally {
         client.release(broken ? true : undefined);
       }
