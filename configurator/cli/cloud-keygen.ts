@@ -6,7 +6,8 @@
  *   DIR/border-routers.json    public: one row per BR {id, pub} — what the AC registers
  *   DIR/ac-key.json            secret (0600), only when --ac-pub is not given: the AC's P-256 key file
  *   DIR/nodes/<sn>/            each node's Storage files (identity nb-id, slot-framed) for flash.sh
- *   DIR/border-routers/<id>/   each BR's Storage files (nb-brkey: its key, the pinned AC key, the network key; nb.store)
+ *   DIR/border-routers/<id>/   each BR's Storage files (nb-brkey: its key, the pinned AC key, the network key; nb.store;
+ *                              nb-uplink.json {host, port} of the AC when --ac-host is given)
  *
  * MACs: a node signs its MAC and the AC checks it against the trust list, so it
  * must be the board's own: pass them with --macs (comma-separated, in node
@@ -89,7 +90,10 @@ export function cmdKeygenCloud(flags: FlagValues, out: (s: string) => void): num
   for (let i = 0; i < brs; i++) {
     const kp = keyGen(P, rand, false);
     const id: BrIdentity = { brId: 'br-' + (i + 1), priv: kp.priv, pub: kp.pub, acId, acPub, netKey: rand(16), clock };
-    writeFilesTo(path.join(dir, 'border-routers', id.brId), slotFiles({ [BR_KEY_FILE]: encodeBrIdentity(id), [STORE_FILE]: utf8Encode(JSON.stringify(store)) }));
+    const files: Record<string, Uint8Array> = slotFiles({ [BR_KEY_FILE]: encodeBrIdentity(id), [STORE_FILE]: utf8Encode(JSON.stringify(store)) });
+    // The BR board's uplink (firmware/platform/espruino/uplink.ts reads it raw, like nb-udp.json).
+    if (typeof flags['ac-host'] === 'string') files['nb-uplink.json'] = utf8Encode(JSON.stringify({ host: flags['ac-host'], port: (flags['ac-port'] as number | undefined) ?? 47200 }));
+    writeFilesTo(path.join(dir, 'border-routers', id.brId), files);
     brRows.push({ id: id.brId, pub: toHex(kp.pub) });
   }
   fs.writeFileSync(path.join(dir, 'trust-list.json'), JSON.stringify(trust, null, 2) + '\n');

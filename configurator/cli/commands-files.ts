@@ -42,6 +42,8 @@ export const keygenFlags: Record<string, FlagSpec> = {
   macs: { type: 'string', help: "cloud: the nodes' own MACs, comma-separated in node order (default: placeholders)" },
   'ac-pub': { type: 'string', help: "cloud: the Authentication Cloud's public key (hex) the border routers pin (default: make ac-key.json)" },
   'ac-id': { type: 'string', help: 'cloud: the Authentication Cloud id (default ac-1)' },
+  'ac-host': { type: 'string', help: "cloud: the AC's host name or address, written to each border router's nb-uplink.json" },
+  'ac-port': { type: 'int', min: 1, max: 65535, help: "cloud: the AC's TCP port (default 47200)" },
 };
 
 /** Flag values that would make files the CLI or a board refuses later: refused now, before anything is written. */
@@ -65,7 +67,7 @@ export function cmdKeygen(argv: string[], out: (s: string) => void): number {
   }
   if (flags.protocol === 'ecqv') return cmdKeygenEcqv(flags, out);
   if (flags.protocol === 'cloud') return cmdKeygenCloud(flags, out);
-  for (const f of ['brs', 'macs', 'ac-pub', 'ac-id']) if (flags[f] !== undefined) throw new CliError('E_FLAG_VALUE', `--${f} is for --protocol cloud only`);
+  for (const f of ['brs', 'macs', 'ac-pub', 'ac-id', 'ac-host', 'ac-port']) if (flags[f] !== undefined) throw new CliError('E_FLAG_VALUE', `--${f} is for --protocol cloud only`);
   for (const f of ECQV_ONLY) if (flags[f] !== undefined && flags[f] !== false) throw new CliError('E_FLAG_VALUE', `--${f} is for --protocol ecqv only`);
   const group = flags.group as string;
   const batch = makeBatch(flags.count as number, { prefix: flags.prefix as string, group, random: (n) => new Uint8Array(randomBytes(n)) });

@@ -10,6 +10,7 @@ import { getPublicKey, makeCurve } from '../../firmware/crypto/weierstrass.ts';
 import { P256_PARAMS, SECP160K1_PARAMS } from '../../firmware/crypto/curve-params.ts';
 import { toHex } from '../../firmware/bytes/bytes.ts';
 import { keyPairOfFile } from '../../configurator/cloud/ac-crypto.ts';
+import { readKeyFile } from '../../configurator/cli/command-cloud.ts';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'nowboard-cloud-'));
 const run = async (argv: string[]) => {
@@ -51,6 +52,22 @@ describe('nowboard keygen --protocol cloud', () => {
       expect(toHex(id.acPub)).toBe(ac.pubHex);
       expect(toHex(getPublicKey(makeCurve(P256_PARAMS), id.priv, false))).toBe(b.pub);
     }
+  });
+
+  it('its files load into the AC with nowboard cloud (trust list, BRs, the AC key file)', async () => {
+    const dir = tmp();
+    expect((await run(['keygen', '--protocol', 'cloud', '--count', '2', '--out', dir, '--ac-host', '10.0.0.5'])).code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'border-routers', 'br-1', 'nb-uplink.json'), 'utf8'))).toEqual({ host: '10.0.0.5', port: 47200 });
+    const db = path.join(dir, 'ac-data');
+    expect((await run(['cloud', 'add', '--db', db, '--from', path.join(dir, 'trust-list.json')])).code).toBe(0);
+    for (const b of JSON.parse(fs.readFileSync(path.join(dir, 'border-routers.json'), 'utf8'))) {
+      expect((await run(['cloud', 'br', 'add', '--db', db, '--id', b.id, '--pub', b.pub])).code).toBe(0);
+    }
+    const list = JSON.parse((await run(['cloud', 'list', '--db', db, '--json'])).text);
+    expect(list.map((x: any) => x.sn).sort()).toEqual(['NB-10001', 'NB-10002']);
+    const brs = JSON.parse((await run(['cloud', 'br', 'list', '--db', db, '--json'])).text);
+    expect(brs.map((x: any) => x.id).sort()).toEqual(['br-1', 'br-2']);
+    expect(readKeyFile(path.join(dir, 'ac-key.json')).id).toBe('ac-1');
   });
 
   it('refuses bad cloud flags before writing anything, and cloud flags on other protocols', async () => {
