@@ -53,6 +53,7 @@ var ESPRUINO_PRELUDE = 'var __nbRequire=require;\n';
 export var BOARD_APPS: { protocol: string; enrollee: string; configurator: string }[] = [
   { protocol: 'whitelist', enrollee: 'firmware/apps/whitelist/enrollee-main.ts', configurator: 'configurator/app/whitelist/configurator-main.ts' },
   { protocol: 'ecqv', enrollee: 'firmware/apps/ecqv/enrollee-main.ts', configurator: 'configurator/app/ecqv/configurator-main.ts' },
+  { protocol: 'cloud', enrollee: 'firmware/apps/cloud/enrollee-main.ts', configurator: 'configurator/app/cloud/configurator-main.ts' },
   { protocol: 'psk-oob', enrollee: 'firmware/apps/psk-oob/enrollee-main.ts', configurator: 'configurator/app/psk-oob/configurator-main.ts' },
 ];
 

@@ -18,7 +18,8 @@ export type CliErrorCode =
   | 'E_SIM'
   | 'E_CALIBRATE'
   | 'E_LOCKED'
-  | 'E_TRANSPORT';
+  | 'E_TRANSPORT'
+  | 'E_CLOUD';
 
 export class CliError extends Error {
   readonly code: CliErrorCode;

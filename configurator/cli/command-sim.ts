@@ -20,6 +20,7 @@ import { CostTable, cpuSecondsFor, ENGINE_JS, ENGINE_NATIVE } from '../power/cos
 import { loadCostTable } from '../power/calibration.ts';
 import { configuratorKinds, runHostSim, ConfiguratorRow, CONFIGURATOR_HEADERS, configuratorCells, HostSimRun } from './sim-configurators.ts';
 import { X25519_FMULS } from '../power/cost-table.ts';
+import { cmdSimCloud } from './command-sim-cloud.ts';
 import { runEnergy, RunEnergy, provisioningMarkdown, costMarkdown, batchLine, J, ProtocolRun, compareMarkdown, compareRows, COMPARE_HEADERS } from '../power/provisioning-report.ts';
 
 export const simFlags: Record<string, FlagSpec> = {
@@ -34,6 +35,7 @@ export const simFlags: Record<string, FlagSpec> = {
   'native-crypto': { type: 'bool', help: 'boards expose require("crypto") (native SHA-256/AES)' },
   quiet: { type: 'bool', help: 'no progress bar' },
   calibration: { type: 'string', help: 'cost-table calibration file (nowboard calibrate); default calibration/esp32.json if present; none = the estimates' },
+  ac: { type: 'string', help: 'cloud: the Authentication Cloud database (default memory: = PGlite in memory; a directory, postgres://…, or stub for the in-memory stub)' },
 };
 
 export interface DeviceRow {
@@ -172,6 +174,8 @@ export function simProtocols(spec: string): HostProtocol[] {
 
 export async function cmdSim(argv: string[], out: (s: string) => void): Promise<number> {
   const { flags } = parseFlags(argv, simFlags, 'sim');
+  // The cloud protocol alone runs its own scenario (two BRs, rejoin, revocation) against an asynchronous AC.
+  if (flags.protocol === 'cloud') return cmdSimCloud(flags, out);
   const protos = simProtocols(flags.protocol as string);
   const kinds = configuratorKinds(flags.configurator as string);
   if (kinds.includes('host')) {

@@ -17,11 +17,12 @@ import { deviceStorageFiles, writeFilesTo } from './device-files.ts';
 import { cmdKeygenEcqv, readEcqvDeviceSecret, ecqvConfiguratorStorageFiles, CURVES } from './ecqv-keygen.ts';
 import { planFlash, stageFlash, readProvisioning } from './flash-plan.ts';
 import { cmdKeygenPskOob } from './command-psk-oob.ts';
+import { cmdKeygenCloud } from './cloud-keygen.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Protocols whose keys `nowboard keygen` can make (the others' batches come with their own issues). */
-export const KEYGEN_PROTOCOLS = ['whitelist', 'ecqv', 'psk-oob'];
+export const KEYGEN_PROTOCOLS = ['whitelist', 'ecqv', 'cloud', 'psk-oob'];
 /** Flags only `--protocol ecqv` takes (firmware/protocols/ecqv/README.md §9). */
 const ECQV_ONLY = ['curve', 'shared-request-key', 'validity-days', 'clock-base'];
 
@@ -37,8 +38,14 @@ export const keygenFlags: Record<string, FlagSpec> = {
   curve: { type: 'string', choices: Object.keys(CURVES), help: 'ecqv: curve of the certificates (default p256; secp160k1 is the paper\'s size)' },
   'shared-request-key': { type: 'bool', help: "ecqv: the paper's one request key for every device (warns; per-device keys otherwise)" },
   'validity-days': { type: 'int', min: 1, max: 2730, help: 'ecqv: certificate validity (default 365)' },
-  'clock-base': { type: 'int', min: 0, max: 4294967295, help: "ecqv: the CA's clock at boot, Unix seconds (default: now)" },
   nid: { type: 'string', help: 'psk-oob: network id of the controller, 8 hex digits (default: random)' },
+  'clock-base': { type: 'int', min: 0, max: 4294967295, help: "ecqv: the CA's clock at boot, Unix seconds (default: now); cloud: the boards' clock base" },
+  brs: { type: 'int', min: 1, max: 64, help: 'cloud: border routers (default 2)' },
+  macs: { type: 'string', help: "cloud: the nodes' own MACs, comma-separated in node order (default: placeholders)" },
+  'ac-pub': { type: 'string', help: "cloud: the Authentication Cloud's public key (hex) the border routers pin (default: make ac-key.json)" },
+  'ac-id': { type: 'string', help: 'cloud: the Authentication Cloud id (default ac-1)' },
+  'ac-host': { type: 'string', help: "cloud: the AC's host name or address, written to each border router's nb-uplink.json" },
+  'ac-port': { type: 'int', min: 1, max: 65535, help: "cloud: the AC's TCP port (default 47200)" },
 };
 
 /** Flag values that would make files the CLI or a board refuses later: refused now, before anything is written. */
@@ -61,6 +68,8 @@ export function cmdKeygen(argv: string[], out: (s: string) => void): number {
     throw new CliError('E_FILE_EXISTS', `${dir} already holds a batch (manifest.json); use --force to replace it`);
   }
   if (flags.protocol === 'ecqv') return cmdKeygenEcqv(flags, out);
+  if (flags.protocol === 'cloud') return cmdKeygenCloud(flags, out);
+  for (const f of ['brs', 'macs', 'ac-pub', 'ac-id', 'ac-host', 'ac-port']) if (flags[f] !== undefined) throw new CliError('E_FLAG_VALUE', `--${f} is for --protocol cloud only`);
   if (flags.protocol === 'psk-oob') return cmdKeygenPskOob(flags, out);
   if (flags.nid !== undefined) throw new CliError('E_FLAG_VALUE', '--nid is for --protocol psk-oob only');
   for (const f of ECQV_ONLY) if (flags[f] !== undefined && flags[f] !== false) throw new CliError('E_FLAG_VALUE', `--${f} is for --protocol ecqv only`);

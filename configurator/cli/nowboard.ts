@@ -10,6 +10,7 @@
  *   nowboard serve --dir DIR [--transport udp|sim|bridge:/dev/ttyUSB0]
  *   nowboard installer imprint --count N --out DIR     psk-oob: ID, NID, IK per device, registered for the SBS
  *   nowboard oob qr --line 'NBOOB …' [--svg F] [--png F] | oob relay --configurator P --enrollees P,…
+ *   nowboard cloud init|serve|add|revoke|list|audit|br … [--db DIR|postgres://…]
  *
  * Exit status: 0 ok, 1 failure, 2 usage error. Errors are one line on stderr.
  */
@@ -20,6 +21,7 @@ import { cmdSim, simFlags } from './command-sim.ts';
 import { cmdCalibrate, calibrateFlags } from './command-calibrate.ts';
 import { cmdServe, serveFlags } from './command-serve.ts';
 import { cmdInstaller, installerFlags, cmdOob, oobFlags } from './command-psk-oob.ts';
+import { cmdCloud, cloudFlags } from './command-cloud.ts';
 
 const COMMANDS: Record<string, { run: (argv: string[], out: (s: string) => void) => number | Promise<number>; summary: string; flags: any }> = {
   keygen: { run: cmdKeygen, summary: 'make enrollee identities, a manifest, a whitelist and a config store', flags: keygenFlags },
@@ -30,6 +32,7 @@ const COMMANDS: Record<string, { run: (argv: string[], out: (s: string) => void)
   serve: { run: cmdServe, summary: 'be the configurator from this computer (udp | sim | bridge), audit log in the batch', flags: serveFlags },
   installer: { run: cmdInstaller, summary: 'psk-oob: imprint ID, NID, IK into a batch and register them for the SBS (installer imprint)', flags: installerFlags },
   oob: { run: cmdOob, summary: 'psk-oob out-of-band channel: qr (terminal, --svg, --png) | relay serial consoles', flags: oobFlags },
+  cloud: { run: cmdCloud, summary: 'Authentication Cloud: init | serve | add | revoke | list | audit | br add|revoke|list', flags: cloudFlags },
 };
 
 function help(): string {

@@ -8,6 +8,7 @@ import { PROTOCOL_NAMES } from '../../firmware/codec/protocol-ids.ts';
 import { BatchProtocol } from '../batch/batch-protocol.ts';
 import { whitelistBatch } from '../batch/whitelist-batch.ts';
 import { ecqvBatch, ecqvAfterBatch } from '../batch/ecqv-batch.ts';
+import { cloudBatch } from '../batch/cloud-batch.ts';
 import { pskOobBatch, pskOobAfterBatch } from '../batch/psk-oob-batch.ts';
 import { World } from '../sim/sim-world.ts';
 import { CliError } from '../cli/cli-errors.ts';
@@ -28,6 +29,7 @@ export interface HostProtocol {
 export const HOST_PROTOCOLS: HostProtocol[] = [
   { id: 1, name: PROTOCOL_NAMES[1], summary: 'whitelisted X25519 keys, challenge-response (paper 003)', batch: whitelistBatch },
   { id: 2, name: PROTOCOL_NAMES[2], summary: 'ECQV implicit certificates, pairwise keys with the CA off (paper 002)', batch: ecqvBatch, afterBatch: ecqvAfterBatch },
+  { id: 3, name: PROTOCOL_NAMES[3], summary: 'border routers + Authentication Cloud, ECIES key delivery (paper 000)', batch: cloudBatch },
   { id: 4, name: PROTOCOL_NAMES[4], summary: 'AES-only re-keying of the installer key over an out-of-band channel (paper 001)', batch: pskOobBatch, afterBatch: pskOobAfterBatch },
 ];
 

@@ -128,6 +128,14 @@ export interface WorldOptions {
    * arriving to a full queue is dropped (trace: board event 'rx-queue-full').
    */
   rxQueueLimit?: number;
+  /**
+   * The boards' uplink to a server (protocol cloud: border router → AC), given
+   * to the firmware as require("NowUplink").request(path, json, done). The
+   * answer is delivered to the board through the CPU busy model like any
+   * callback. Read at each boot, so a batch may install it after the world is
+   * made (sim-uplink.ts). Absent: the module does not exist (status 0 answers).
+   */
+  uplink?: (board: Board, path: string, json: string, done: (status: number, json: string | null) => void) => void;
 }
 
 export interface BoardSpec {
@@ -695,6 +703,20 @@ export function makeWorld(options: WorldOptions): World {
     };
   }
 
+  function uplinkModule(b: Board): any {
+    var up = options.uplink;
+    if (!up) return null;
+    var gen = b.generation;
+    return {
+      request: function (path: string, json: string, done: any) {
+        if (dead(b)) throw powerOffError();
+        up!(b, String(path), String(json), function (status: number, body: string | null) {
+          if (typeof done === 'function') invoke(b, gen, done, [status, body]);
+        });
+      },
+    };
+  }
+
   function services(b: Board): BoardServices {
     var gen = b.generation;
     var hw = boardRng[b.id];
@@ -757,6 +779,7 @@ export function makeWorld(options: WorldOptions): World {
         crypto: cryptoModule(b),
         NowMeter: meterModule(b),
         NowBoard: { id: b.id, role: b.role },
+        NowUplink: uplinkModule(b),
       },
     };
   }

@@ -12,6 +12,7 @@ import { CodeTable, COMMON_CODES, nameIn, textIn } from '../codec/codes.ts';
 import { PROTOCOL_NAMES } from '../codec/protocol-ids.ts';
 import { WHITELIST_CODES } from './whitelist/codes.ts';
 import { ECQV_CODES } from './ecqv/codes.ts';
+import { CLOUD_CODES } from './cloud/codes.ts';
 import { PSK_OOB_CODES } from './psk-oob/codes.ts';
 
 export interface ProtocolEntry {
@@ -25,6 +26,7 @@ export interface ProtocolEntry {
 export var PROTOCOLS: ProtocolEntry[] = [
   { id: WHITELIST_CODES.proto, name: PROTOCOL_NAMES[WHITELIST_CODES.proto], codes: WHITELIST_CODES, doc: 'firmware/protocols/whitelist/README.md' },
   { id: ECQV_CODES.proto, name: PROTOCOL_NAMES[ECQV_CODES.proto], codes: ECQV_CODES, doc: 'firmware/protocols/ecqv/README.md' },
+  { id: CLOUD_CODES.proto, name: PROTOCOL_NAMES[CLOUD_CODES.proto], codes: CLOUD_CODES, doc: 'firmware/protocols/cloud/README.md' },
   { id: PSK_OOB_CODES.proto, name: PROTOCOL_NAMES[PSK_OOB_CODES.proto], codes: PSK_OOB_CODES, doc: 'firmware/protocols/psk-oob/README.md' },
 ];
 

@@ -17,6 +17,7 @@ import { espruinoSerialLine, serialConfig } from './serial-line.ts';
 import { SerialLine } from '../../bridge/bridge.ts';
 import { OobPort, UplinkPort } from '../../ports/ports.ts';
 import { consoleOob } from './oob-console.ts';
+import { espruinoUplink } from './uplink.ts';
 
 /** require() that returns undefined for a module the firmware doesn't have. */
 export function optionalModule(name: string): any {
@@ -191,6 +192,7 @@ export function bindPorts(): Ports {
     },
     meter: meterPort(),
     wifi: net.wifi,
+    uplink: espruinoUplink(optionalModule('NowUplink'), optionalModule('http'), st.read('nb-uplink.json'), clock),
   };
   var power = powerPort();
   if (power) ports.power = power;

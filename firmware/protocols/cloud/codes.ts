@@ -24,6 +24,19 @@ export var E_AC_DB = 779;
 export var E_AC_RESPONSE = 780;
 export var E_AC_TOO_LARGE = 781;
 
+// 800 …: what the node and border-router cores report (README §7).
+export var E_JOIN_SIG = 800;
+export var E_JOIN_MAC = 801;
+export var E_JOIN_TS = 802;
+export var E_JOIN_REPLAY = 803;
+export var E_AC_UNREACHABLE = 804;
+export var E_KEY_OPEN = 805;
+export var I_TRUSTED = 806;
+export var I_KEY_STORED = 807;
+export var I_RECHECK = 808;
+export var I_UNTRUSTED = 809;
+export var I_JOIN = 810;
+
 export var CLOUD_CODES: CodeTable = {
   proto: PROTO_CLOUD,
   base: PROTO_CLOUD * 256,
@@ -42,6 +55,17 @@ export var CLOUD_CODES: CodeTable = {
     779: ['E_AC_DB', 'Authentication Cloud database unavailable (nothing written; retry)'],
     780: ['E_AC_RESPONSE', 'Authentication Cloud response not authentic (signature, request id or time)'],
     781: ['E_AC_TOO_LARGE', 'request body over the size limit'],
+    800: ['E_JOIN_SIG', 'node signature does not verify with the key the border router trusts'],
+    801: ['E_JOIN_MAC', 'JOIN sent from a MAC other than the one it signs (or the trusted one)'],
+    802: ['E_JOIN_TS', 'node timestamp outside the border router window'],
+    803: ['E_JOIN_REPLAY', 'node request already seen by this border router'],
+    804: ['E_AC_UNREACHABLE', 'Authentication Cloud unreachable or answered no verdict; the node retries'],
+    805: ['E_KEY_OPEN', 'KEY frame does not open under this request (wrong key or another request)'],
+    806: ['I_TRUSTED', 'node accepted by the Authentication Cloud and added to the trusted list'],
+    807: ['I_KEY_STORED', 'network key received, stored and acknowledged'],
+    808: ['I_RECHECK', 'trust of a node expired; asking the Authentication Cloud again'],
+    809: ['I_UNTRUSTED', 'node dropped from the trusted list (refused by the Authentication Cloud)'],
+    810: ['I_JOIN', 'join request signed and sent'],
   },
 };
 

@@ -1,0 +1,152 @@
+/**
+ * Host-side signatures of the Authentication Cloud (ac-api.ts: ECDSA with
+ * SHA-256, r ‖ s hex).
+ *
+ * P-256 goes through node:crypto (OpenSSL, `dsaEncoding: 'ieee-p1363'` = r ‖ s):
+ * an order of magnitude faster than a BigInt implementation, and verifying is
+ * the AC's hot path (two verifications and one signature per join).
+ * secp160k1 (the paper's curve, SEC 2 v1 §2.4.1) is not in OpenSSL's default
+ * set, so @noble/curves' generic Weierstrass ECDSA runs it with the parameters
+ * of firmware/crypto/curve-params.ts; SHA-256 is cut to the order's 161 bits as
+ * SEC 1 §4.1.3 step 5 says (noble's bits2int does exactly that).
+ */
+import { createPublicKey, createPrivateKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify, KeyObject } from 'node:crypto';
+import { weierstrass, ecdsa } from '@noble/curves/abstract/weierstrass.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { SECP160K1_PARAMS } from '../../firmware/crypto/curve-params.ts';
+
+const big = (h: string) => BigInt('0x' + h);
+
+const secp160k1Point = weierstrass({
+  p: big(SECP160K1_PARAMS.p),
+  n: big(SECP160K1_PARAMS.n),
+  h: 1n,
+  a: big(SECP160K1_PARAMS.a),
+  b: big(SECP160K1_PARAMS.b),
+  Gx: big(SECP160K1_PARAMS.gx),
+  Gy: big(SECP160K1_PARAMS.gy),
+});
+/** ECDSA on secp160k1 with SHA-256 prehash (exported for tests and the simulator's nodes). */
+export const secp160k1 = ecdsa(secp160k1Point, sha256);
+
+/** DER SubjectPublicKeyInfo prefix of an uncompressed P-256 point (RFC 5480 §2): id-ecPublicKey, prime256v1. */
+const P256_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a8648ce3d030107034200', 'hex');
+
+export const HEX_RE = /^[0-9a-f]*$/;
+
+/** Uncompressed P-256 public key (65 bytes, 04 ‖ X ‖ Y) → KeyObject; throws if not a point on the curve. */
+export function p256PublicKey(pub: Uint8Array): KeyObject {
+  if (pub.length !== 65 || pub[0] !== 4) throw new Error('P-256 public key must be 65 bytes, uncompressed (04 ‖ X ‖ Y)');
+  return createPublicKey({ key: Buffer.concat([P256_SPKI_PREFIX, pub]), format: 'der', type: 'spki' });
+}
+
+/** KeyObject → 65-byte uncompressed point. */
+export function p256PublicBytes(key: KeyObject): Uint8Array {
+  const der = key.export({ format: 'der', type: 'spki' });
+  return new Uint8Array(der.subarray(der.length - 65));
+}
+
+export interface P256KeyPair {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  /** uncompressed public point, lowercase hex (130 digits) */
+  pubHex: string;
+}
+
+export function generateP256(): P256KeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return { privateKey, publicKey, pubHex: Buffer.from(p256PublicBytes(publicKey)).toString('hex') };
+}
+
+/** A P-256 key pair as stored in a key file (JWK: node:crypto reads and writes it without DER by hand). */
+export interface P256KeyFile {
+  kind: 'nowboard-p256';
+  id: string;
+  jwk: { kty: 'EC'; crv: 'P-256'; x: string; y: string; d: string };
+  pub: string;
+}
+
+export function keyFileOf(id: string, kp: P256KeyPair): P256KeyFile {
+  const jwk = kp.privateKey.export({ format: 'jwk' }) as any;
+  return { kind: 'nowboard-p256', id, jwk: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, d: jwk.d }, pub: kp.pubHex };
+}
+
+export function keyPairOfFile(f: P256KeyFile): P256KeyPair {
+  const privateKey = createPrivateKey({ key: f.jwk as any, format: 'jwk' });
+  const publicKey = createPublicKey(privateKey);
+  const pubHex = Buffer.from(p256PublicBytes(publicKey)).toString('hex');
+  if (f.pub && f.pub !== pubHex) throw new Error('key file: pub does not match the private key');
+  return { privateKey, publicKey, pubHex };
+}
+
+/** ECDSA P-256 / SHA-256 over UTF-8 text, r ‖ s lowercase hex (ac-api.ts envelope signatures). */
+export function signText(key: KeyObject, text: string): string {
+  return nodeSign('sha256', Buffer.from(text, 'utf8'), { key, dsaEncoding: 'ieee-p1363' }).toString('hex');
+}
+
+export function verifyText(key: KeyObject, text: string, sigHex: string): boolean {
+  if (sigHex.length !== 128 || !HEX_RE.test(sigHex)) return false;
+  try {
+    return nodeVerify('sha256', Buffer.from(text, 'utf8'), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(sigHex, 'hex'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A node's signature over its join statement (ac-api.ts joinStatementBytes),
+ * with the public key registered for it. Never throws: any malformed key or
+ * signature is `false`.
+ */
+export function verifyNodeSig(curve: string, pubHex: string, msg: Uint8Array, sigHex: string): boolean {
+  try {
+    if (!HEX_RE.test(sigHex) || !HEX_RE.test(pubHex)) return false;
+    const sig = Buffer.from(sigHex, 'hex');
+    if (curve === 'p256') {
+      if (sig.length !== 64) return false;
+      const key = cachedP256(pubHex);
+      return nodeVerify('sha256', msg, { key, dsaEncoding: 'ieee-p1363' }, sig);
+    }
+    if (curve === 'secp160k1') {
+      // r ‖ s, 21 bytes each (n has 161 bits). High-S accepted, as FIPS 186-4 verification does:
+      // replay is refused by the (sn, nonce) key, not by signature uniqueness.
+      if (sig.length !== 42) return false;
+      return secp160k1.verify(sig, msg, Buffer.from(pubHex, 'hex'), { lowS: false });
+    }
+    return false;
+  } catch {
+    return false;
+  }
+}
+
+/** Parsed P-256 keys by hex (trust-list and BR keys are read for every request). */
+const p256Cache = new Map<string, KeyObject>();
+export function cachedP256(pubHex: string): KeyObject {
+  let k = p256Cache.get(pubHex);
+  if (!k) {
+    k = p256PublicKey(Buffer.from(pubHex, 'hex'));
+    if (p256Cache.size > 10000) p256Cache.clear();
+    p256Cache.set(pubHex, k);
+  }
+  return k;
+}
+
+/** Is this a valid public key of the curve (point on the curve, right encoding)? */
+export function validPublicKey(curve: string, pubHex: string): boolean {
+  try {
+    if (!HEX_RE.test(pubHex)) return false;
+    if (curve === 'p256') {
+      if (pubHex.length !== 130 || !pubHex.startsWith('04')) return false;
+      p256PublicKey(Buffer.from(pubHex, 'hex'));
+      return true;
+    }
+    if (curve === 'secp160k1') {
+      if (pubHex.length !== 82 || !pubHex.startsWith('04')) return false;
+      secp160k1Point.fromBytes(Buffer.from(pubHex, 'hex')).assertValidity();
+      return true;
+    }
+  } catch {
+    return false;
+  }
+  return false;
+}
