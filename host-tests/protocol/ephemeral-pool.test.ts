@@ -266,8 +266,23 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
     expect(b.m.n.dhPub).toBe(1);
   });
 
-  it('a spare is computed only as the ephemeral in use nears its end (two sessions left or half its window), and only one', () => {
-    const b = bench(9, { ...POOL, ephUses: 6, ephMs: 3600e3, maxPending: 8 }, 6, false);
+  it('poolSize 1 (the default): the next ephemeral is computed in the idle step after the last one retires, never ahead', () => {
+    const b = bench(11, { ...POOL, ephUses: 3, ephMs: 3600e3, maxPending: 8 }, 4, false);
+    b.net.fire(b.conf, POOL_TIMER);
+    const sizes: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      b.net.step(b.conf, { t: 'frame', from: macOf(40 + i), bytes: presenceOf(suite, b.ids[i], { ne: b.net.rand(16) }) });
+      sizes.push(b.conf.state.pool.length);
+      b.net.fire(b.conf, POOL_TIMER);
+      sizes.push(b.conf.state.pool.length);
+    }
+    // After the 3rd session the used-up ephemeral is gone (0) until the idle step makes the next one (1).
+    expect(sizes).toEqual([1, 1, 1, 1, 0, 1, 1, 1]);
+    expect(b.m.n.dhPub).toBe(2);
+  });
+
+  it('poolSize 2: a spare is computed only as the ephemeral in use nears its end (two sessions left or half its window), and only one', () => {
+    const b = bench(9, { ...POOL, poolSize: 2, ephUses: 6, ephMs: 3600e3, maxPending: 8 }, 6, false);
     b.net.fire(b.conf, POOL_TIMER);
     const spares: number[] = [];
     for (let i = 0; i < 6; i++) {
@@ -280,7 +295,7 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
     expect(spares).toEqual([0, 0, 0, 1, 1, 1]);
     expect(b.m.n.dhPub).toBe(2);
     // Half the window gone also makes a spare due.
-    const t = bench(10, { ...POOL, ephUses: 16, ephMs: 60000 }, 1, false);
+    const t = bench(10, { ...POOL, poolSize: 2, ephUses: 16, ephMs: 60000 }, 1, false);
     t.net.fire(t.conf, POOL_TIMER);
     t.net.step(t.conf, { t: 'frame', from: macOf(30), bytes: presenceOf(suite, t.ids[0], { ne: t.net.rand(16) }) });
     t.net.now += 29000;

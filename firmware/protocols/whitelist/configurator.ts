@@ -135,7 +135,7 @@ export var CONFIGURATOR_DEFAULTS: ConfiguratorOptions = {
 export var POOL_DEFAULTS = {
   ephUses: 16,
   ephMs: 300000,
-  poolSize: 2,
+  poolSize: 1,
   idleMs: 2000,
   queueMax: 32,
   queueMs: 30000,
