@@ -190,6 +190,14 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
     expect([b.m.n.dhPub, b.m.n.dh]).toEqual([1, 1]);
     expect(b.conf.state.q.length).toBe(0);
 
+    // With the queue full, a PRESENCE that finds no ephemeral is dropped (the enrollee repeats), still no X25519.
+    const full = bench(5, { ...POOL, queueMax: 1 }, 2, false);
+    full.net.step(full.conf, { t: 'frame', from: macOf(7), bytes: presenceOf(suite, full.ids[0], { ne: full.net.rand(16) }) });
+    const rf = full.net.step(full.conf, { t: 'frame', from: macOf(8), bytes: presenceOf(suite, full.ids[1], { ne: full.net.rand(16) }) });
+    expect(rf.code).toBe(EC.E_RATE);
+    expect(full.m.mults()).toBe(0);
+    expect(full.conf.state.q.map((e: QueuedPresence) => e.hx)).toEqual([toHex(suite.sha256(full.ids[0].E))]);
+
     const nq = bench(5, { ...POOL, queueMax: 0 }, 2, false);
     const r2 = nq.net.step(nq.conf, { t: 'frame', from: macOf(7), bytes: presenceOf(suite, nq.ids[0], { ne: nq.net.rand(16) }) });
     expect(r2.code).toBe(0);

@@ -588,12 +588,10 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
         if (!pool.length && !fromQueue && (st1.opt.queueMax || 0) > 0) {
           // Nothing ready: rather than two X25519s in this step, queue the PRESENCE
           // (token not spent) and let the idle step compute the ephemeral first.
-          var qst = enqueue(st1, hx, bytes, from, now);
-          if (qst !== st1) {
-            qst = clone(qst);
-            qst.pool = pool;
-            return step(qst, out.concat([{ t: 'arm', id: POOL_TIMER, ms: 0 }]), 'PRESENCE -x no ephemeral ready, queued', E_RATE);
-          }
+          // A full queue drops it: the enrollee repeats itself.
+          var qst = clone(enqueue(st1, hx, bytes, from, now));
+          qst.pool = pool;
+          return step(qst, out.concat([{ t: 'arm', id: POOL_TIMER, ms: 0 }]), 'PRESENCE -x no ephemeral ready, queued', E_RATE);
         }
         if (!pool.length) {
           // Nothing ready (the idle step has not run since the last one retired):
