@@ -9,6 +9,7 @@ import { runFuzz, FuzzFailure } from './whitelist-fuzz.ts';
 import { loadCorpus } from './corpus.ts';
 import { nobleSuite } from '../protocol/noble-suite.ts';
 import { firmwareSuite } from '../../firmware/protocols/whitelist/suite-x25519.ts';
+import { POOL_DEFAULTS } from '../../firmware/protocols/whitelist/configurator.ts';
 
 describe('whitelist fuzzer (slice)', () => {
   it('20,000 frames: no throw, no state change on a refused frame, no effect from a forged one', () => {
@@ -24,6 +25,12 @@ describe('whitelist fuzzer (slice)', () => {
       expect(reached(c), c).toBe(true);
     }
     expect(s.decoded.OK).toBeGreaterThan(5000);
+  });
+
+  it('the same oracle holds with the ESP32 configurator\'s ephemeral pool, queue and lookup caches (issue 13, README §4.5)', () => {
+    const s = runFuzz({ seed: 0x9001, frames: 20000, suite: nobleSuite(), corpus: loadCorpus(), configurator: POOL_DEFAULTS });
+    expect(s.forged).toBeGreaterThan(15000);
+    expect(s.authentic).toBeGreaterThan(500);
   });
 
   it('the same oracle holds with the firmware crypto (2,000 frames)', () => {

@@ -36,7 +36,7 @@ import {
   decodeConfig, decodeWhitelist, decodeIdentity, decodeStoredConfig, decodeConfiguratorIdentity, decodeCounter, WlConfig,
 } from '../../firmware/protocols/whitelist/records.ts';
 import { EN_STATE_NAMES } from '../../firmware/protocols/whitelist/enrollee.ts';
-import { CONFIGURATOR_DEFAULTS, CS_STATE_NAMES, WHITELIST_FILE } from '../../firmware/protocols/whitelist/configurator.ts';
+import { CONFIGURATOR_DEFAULTS, CS_STATE_NAMES, WHITELIST_FILE, ConfiguratorOptions } from '../../firmware/protocols/whitelist/configurator.ts';
 import { WlEvent, WlStep } from '../../firmware/protocols/whitelist/common.ts';
 import { readU32, toHex } from '../../firmware/bytes/bytes.ts';
 import * as EC from '../protocol/wl-codes.ts';
@@ -50,6 +50,8 @@ export interface FuzzOptions {
   suite: WhitelistSuiteCrypto;
   /** extra inputs (hex frames) mixed into the mutation seeds */
   corpus?: Uint8Array[];
+  /** configurator options over the defaults (e.g. the ESP32 bundle's ephemeral pool, README §4.5) */
+  configurator?: Partial<ConfiguratorOptions>;
 }
 
 export interface FuzzStats {
@@ -104,14 +106,14 @@ const DEFAULT_CFG_BIG: WlConfig = (() => {
 })();
 
 /** A one-enrollee world in suite `sid` (1 or 2), run until `until` holds; its frames are the authentic set. */
-function makeWorld(suite: WhitelistSuiteCrypto, suiteId: number, seed: number, o: { cachedSs: boolean; big?: boolean }) {
+function makeWorld(suite: WhitelistSuiteCrypto, suiteId: number, seed: number, o: { cachedSs: boolean; big?: boolean; opt?: Partial<ConfiguratorOptions> }) {
   const s = suiteId === 2 ? { ...suite, id: 2 } : suite;
   const net = new Net(suite, seed);
   const c = keyFrom(suite, 'configurator');
   const id = makeIdentity(suite, 'enrollee-1', c);
   const other = makeIdentity(suite, 'enrollee-2', c);
   const entries = [id, other].map((x) => ({ hash: suite.sha256(x.E), ss: o.cachedSs ? suite.dh(c, x.E) : null, group: 'line-a', revoked: false }));
-  const conf = net.addConfigurator('conf', c, entries, { ...CONFIGURATOR_DEFAULTS, suites: [1, 2] }, s);
+  const conf = net.addConfigurator('conf', c, entries, { ...CONFIGURATOR_DEFAULTS, ...o.opt, suites: [1, 2] }, s);
   const enr = net.addEnrollee('enr', id, null, undefined, s);
   const cfg = o.big ? DEFAULT_CFG_BIG : CFG1;
   net.aps[cfg.ssid] = cfg.psk;
@@ -135,7 +137,7 @@ function sessionPhase(conf: Node): string {
 }
 
 /** Every (role, phase, suite) the fuzzer aims at, each a frozen snapshot. */
-function buildTargets(suite: WhitelistSuiteCrypto, seed: number): Target[] {
+function buildTargets(suite: WhitelistSuiteCrypto, seed: number, opt?: Partial<ConfiguratorOptions>): Target[] {
   const out: Target[] = [];
   ALL_AUTHENTIC.clear();
   const snap = (name: string, node: Node, peer: Node, w: { net: Net; conf: Node; keys: Uint8Array[] }, hashOnly: boolean) => {
@@ -148,10 +150,10 @@ function buildTargets(suite: WhitelistSuiteCrypto, seed: number): Target[] {
       const tag = `suite ${suiteId}${cachedSs ? '' : ', hash-only entry'}`;
       // Enrollee phases: OFF (not booted), ANNOUNCE, KEYING (issue 14), AWAIT_CONFIG, JOINING, ANNOUNCE after an ACK (it keeps `last`).
       // Configurator phases: OFF, no session, WAIT_PROOF, WAIT_ACK, after the session.
-      const off = makeWorld(suite, suiteId, seed + suiteId, { cachedSs });
+      const off = makeWorld(suite, suiteId, seed + suiteId, { cachedSs, opt });
       const offEnr = off.net.addEnrollee('enr-off', off.enr.state.id, null, undefined, suiteId === 2 ? { ...suite, id: 2 } : suite);
       snap(`enrollee OFF (${tag})`, offEnr, off.conf, off, !cachedSs);
-      const w = makeWorld(suite, suiteId, seed + suiteId, { cachedSs, big: suiteId === 2 });
+      const w = makeWorld(suite, suiteId, seed + suiteId, { cachedSs, big: suiteId === 2, opt });
       snap(`enrollee ANNOUNCE (${tag})`, w.enr, w.conf, w, !cachedSs);
       snap(`configurator session none (${tag})`, w.conf, w.enr, w, !cachedSs);
       for (const ph of ['KEYING', 'AWAIT_CONFIG', 'JOINING']) {
@@ -159,7 +161,7 @@ function buildTargets(suite: WhitelistSuiteCrypto, seed: number): Target[] {
         if (EN_STATE_NAMES[w.enr.state.ph] !== ph) throw new Error('fuzz set-up: enrollee never reached ' + ph);
         snap(`enrollee ${ph} (${tag})`, w.enr, w.conf, w, !cachedSs);
       }
-      const w2 = makeWorld(suite, suiteId, seed + 10 + suiteId, { cachedSs });
+      const w2 = makeWorld(suite, suiteId, seed + 10 + suiteId, { cachedSs, opt });
       for (const ph of ['WAIT_PROOF', 'WAIT_ACK']) {
         w2.net.run(() => sessionPhase(w2.conf) === ph, 500);
         if (sessionPhase(w2.conf) !== ph) throw new Error('fuzz set-up: configurator never reached ' + ph);
@@ -170,7 +172,7 @@ function buildTargets(suite: WhitelistSuiteCrypto, seed: number): Target[] {
       snap(`configurator after the session (${tag})`, w2.conf, w2.enr, w2, !cachedSs);
       snap(`enrollee ANNOUNCE after an ACK (${tag})`, w2.enr, w2.conf, w2, !cachedSs);
       // A configurator not booted yet.
-      const w3 = makeWorld(suite, suiteId, seed + 20 + suiteId, { cachedSs });
+      const w3 = makeWorld(suite, suiteId, seed + 20 + suiteId, { cachedSs, opt });
       const offConf = w3.net.addConfigurator('conf-off', keyFrom(suite, 'configurator'), [], undefined, suite);
       snap(`configurator OFF (${tag})`, offConf, w3.enr, w3, false);
     }
@@ -303,7 +305,7 @@ function isFirstContact(prev: any, step: WlStep<any>): boolean {
 
 export function runFuzz(o: FuzzOptions): FuzzStats {
   const r = rng(o.seed);
-  const targets = buildTargets(o.suite, o.seed);
+  const targets = buildTargets(o.suite, o.seed, o.configurator);
   const seeds: Uint8Array[] = [];
   const seen = new Set<string>();
   for (const t of targets) for (const h of t.authentic) if (!seen.has(h)) (seen.add(h), seeds.push(Uint8Array.from(Buffer.from(h, 'hex'))));

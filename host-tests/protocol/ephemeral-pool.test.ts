@@ -54,8 +54,8 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
     net.aps[CFG1.ssid] = CFG1.psk;
     net.command(conf, { op: 'config', config: CFG1 });
     net.boot(conf);
-    // With a pool, let the idle step compute the spares first (as a configurator does before its first enrollee).
-    if (live && (opt.ephUses ?? 0) > 0) while (conf.state.pool.length < (opt.poolSize ?? 1)) net.fire(conf, POOL_TIMER);
+    // With a pool, let the idle step compute the first ephemeral (as a configurator does before its first enrollee).
+    if (live && (opt.ephUses ?? 0) > 0) net.fire(conf, POOL_TIMER);
     const enr: Node[] = live ? ids.map((id, i) => net.addEnrollee('enr-' + i, id, null)) : [];
     return { net, conf, ids, enr, m };
   }
@@ -110,7 +110,7 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
     expect(xs.length).toBe(7);
     // 7 sessions, 3 per ephemeral: 3 + 3 + 1.
     expect(countBy(xs)).toEqual([3, 3, 1]);
-    // Two spares were computed in idle steps for each one used up, never during a session start.
+    // Every ephemeral was computed in an idle step, never during a session start.
     expect(b.m.n.dhPub).toBe(b.conf.log.filter((l) => l.step.tr === 'idle -precompute').length);
     // The first ephemeral's bytes are zero: gone from every state that referred to it.
     const firstState = b.conf.log.find((l) => (l.step.state as ConfiguratorState).pool.some((k) => k.uses === 1))!.step.state as ConfiguratorState;
@@ -146,9 +146,9 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
 
   it('a session start from the pool costs one X25519 (es), and none for an enrollee that already had a session with that x', () => {
     const b = bench(4, POOL, 2, false);
-    b.net.fire(b.conf, POOL_TIMER); // first spare
-    b.net.fire(b.conf, POOL_TIMER); // second spare
-    expect(b.conf.state.pool.length).toBe(POOL_DEFAULTS.poolSize);
+    b.net.fire(b.conf, POOL_TIMER); // the first ephemeral
+    b.net.fire(b.conf, POOL_TIMER); // no spare yet: the first one is unused
+    expect(b.conf.state.pool.length).toBe(1);
     const before = b.m.n.dhPub;
     const r = b.net.step(b.conf, { t: 'frame', from: macOf(7), bytes: presenceOf(suite, b.ids[0], { ne: b.net.rand(16), ctr: 1 }) });
     expect(r.code).toBe(0);
@@ -190,6 +190,14 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
     expect([b.m.n.dhPub, b.m.n.dh]).toEqual([1, 1]);
     expect(b.conf.state.q.length).toBe(0);
 
+    // With the queue full, a PRESENCE that finds no ephemeral is dropped (the enrollee repeats), still no X25519.
+    const full = bench(5, { ...POOL, queueMax: 1 }, 2, false);
+    full.net.step(full.conf, { t: 'frame', from: macOf(7), bytes: presenceOf(suite, full.ids[0], { ne: full.net.rand(16) }) });
+    const rf = full.net.step(full.conf, { t: 'frame', from: macOf(8), bytes: presenceOf(suite, full.ids[1], { ne: full.net.rand(16) }) });
+    expect(rf.code).toBe(EC.E_RATE);
+    expect(full.m.mults()).toBe(0);
+    expect(full.conf.state.q.map((e: QueuedPresence) => e.hx)).toEqual([toHex(suite.sha256(full.ids[0].E))]);
+
     const nq = bench(5, { ...POOL, queueMax: 0 }, 2, false);
     const r2 = nq.net.step(nq.conf, { t: 'frame', from: macOf(7), bytes: presenceOf(suite, nq.ids[0], { ne: nq.net.rand(16) }) });
     expect(r2.code).toBe(0);
@@ -200,7 +208,6 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
 
   it('busy: authenticated PRESENCEs wait in a bounded queue, forged ones never enter it, and the idle step starts them', () => {
     const b = bench(6, { ...POOL, maxPending: 1, queueMax: 3 }, 6, false);
-    b.net.fire(b.conf, POOL_TIMER);
     b.net.fire(b.conf, POOL_TIMER);
     const codes: number[] = [];
     const qlen: number[] = [];
@@ -247,7 +254,6 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
   it('issue 9 order with the pool on: the token is charged before es, and an empty bucket stops the session before any multiplication', () => {
     const b = bench(8, { ...POOL, maxPending: 8, queueMax: 0 }, 6, false);
     b.net.fire(b.conf, POOL_TIMER);
-    b.net.fire(b.conf, POOL_TIMER);
     const base = b.m.mults();
     const realDh = b.m.suite.dh;
     b.m.suite.dh = (x, y) => {
@@ -265,7 +271,47 @@ function suiteTests(suite: WhitelistSuiteCrypto) {
     expect(toks).toEqual([3, 2, 1, 0, 0, 0]);
     // es for the first four only (each throws after its token was spent); no x·9 on this path.
     expect(b.m.mults() - base).toBe(4);
-    expect(b.m.n.dhPub).toBe(POOL_DEFAULTS.poolSize);
+    expect(b.m.n.dhPub).toBe(1);
+  });
+
+  it('poolSize 1 (the default): the next ephemeral is computed in the idle step after the last one retires, never ahead', () => {
+    const b = bench(11, { ...POOL, ephUses: 3, ephMs: 3600e3, maxPending: 8 }, 4, false);
+    b.net.fire(b.conf, POOL_TIMER);
+    const sizes: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      b.net.step(b.conf, { t: 'frame', from: macOf(40 + i), bytes: presenceOf(suite, b.ids[i], { ne: b.net.rand(16) }) });
+      sizes.push(b.conf.state.pool.length);
+      b.net.fire(b.conf, POOL_TIMER);
+      sizes.push(b.conf.state.pool.length);
+    }
+    // After the 3rd session the used-up ephemeral is gone (0) until the idle step makes the next one (1).
+    expect(sizes).toEqual([1, 1, 1, 1, 0, 1, 1, 1]);
+    expect(b.m.n.dhPub).toBe(2);
+  });
+
+  it('poolSize 2: a spare is computed only as the ephemeral in use nears its end (two sessions left or half its window), and only one', () => {
+    const b = bench(9, { ...POOL, poolSize: 2, ephUses: 6, ephMs: 3600e3, maxPending: 8 }, 6, false);
+    b.net.fire(b.conf, POOL_TIMER);
+    const spares: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      b.net.step(b.conf, { t: 'frame', from: macOf(20 + i), bytes: presenceOf(suite, b.ids[i], { ne: b.net.rand(16) }) });
+      b.net.fire(b.conf, POOL_TIMER);
+      b.net.fire(b.conf, POOL_TIMER);
+      spares.push(b.conf.state.pool.filter((k: PoolKey) => k.first < 0).length);
+    }
+    // Uses 1..3 of 6: no spare; from use 4 (two left) one spare, never two; at use 6 the first is wiped and the spare waits.
+    expect(spares).toEqual([0, 0, 0, 1, 1, 1]);
+    expect(b.m.n.dhPub).toBe(2);
+    // Half the window gone also makes a spare due.
+    const t = bench(10, { ...POOL, poolSize: 2, ephUses: 16, ephMs: 60000 }, 1, false);
+    t.net.fire(t.conf, POOL_TIMER);
+    t.net.step(t.conf, { t: 'frame', from: macOf(30), bytes: presenceOf(suite, t.ids[0], { ne: t.net.rand(16) }) });
+    t.net.now += 29000;
+    t.net.fire(t.conf, POOL_TIMER);
+    expect(t.conf.state.pool.length).toBe(1);
+    t.net.now += 1000;
+    t.net.fire(t.conf, POOL_TIMER);
+    expect(t.conf.state.pool.length).toBe(2);
   });
 
   it('the standalone ESP32 configurator turns the pool on with the spec defaults (16 sessions, 5 min)', () => {

@@ -127,14 +127,15 @@ export var CONFIGURATOR_DEFAULTS: ConfiguratorOptions = {
 /**
  * The ephemeral pool and PRESENCE queue of a configurator whose X25519 takes
  * seconds (README §4.5): an ephemeral serves at most 16 sessions within 5 min of
- * its first use, one spare is computed in an idle step, and up to 32 authenticated
+ * its first use, one spare is computed in an idle step as the one in use nears its
+ * end, and up to 32 authenticated
  * PRESENCEs wait (30 s at most) for a free slot instead of for their sender's next
  * announcement.
  */
 export var POOL_DEFAULTS = {
   ephUses: 16,
   ephMs: 300000,
-  poolSize: 2,
+  poolSize: 1,
   idleMs: 2000,
   queueMax: 32,
   queueMs: 30000,
@@ -410,6 +411,22 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
     return keep.length === pool.length ? pool : keep;
   }
 
+  /**
+   * Whether a spare ephemeral is worth computing now: none is waiting unused, and
+   * the one in use is near its end (two sessions left, or half its window gone).
+   * Earlier, a spare may never be used (the batch ends, the configurator idles for
+   * hours): an X25519 spent for nothing.
+   */
+  function spareDue(st: ConfiguratorState, now: number): boolean {
+    var near = false;
+    for (var i = 0; i < st.pool.length; i++) {
+      var k = st.pool[i];
+      if (k.first < 0) return false;
+      if (k.uses + 2 >= (st.opt.ephUses || 0) || now - k.first >= (st.opt.ephMs || 0) / 2) near = true;
+    }
+    return near;
+  }
+
   /** A copy of `st` that knows E's hash and the last authentic PRESENCE bytes (pool on only). */
   function remember(st: ConfiguratorState, hexE: string, hx: string, bytes: Uint8Array): ConfiguratorState {
     if (!poolOn(st)) return st;
@@ -585,12 +602,10 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
         if (!pool.length && !fromQueue && (st1.opt.queueMax || 0) > 0) {
           // Nothing ready: rather than two X25519s in this step, queue the PRESENCE
           // (token not spent) and let the idle step compute the ephemeral first.
-          var qst = enqueue(st1, hx, bytes, from, now);
-          if (qst !== st1) {
-            qst = clone(qst);
-            qst.pool = pool;
-            return step(qst, out.concat([{ t: 'arm', id: POOL_TIMER, ms: 0 }]), 'PRESENCE -x no ephemeral ready, queued', E_RATE);
-          }
+          // A full queue drops it: the enrollee repeats itself.
+          var qst = clone(enqueue(st1, hx, bytes, from, now));
+          qst.pool = pool;
+          return step(qst, out.concat([{ t: 'arm', id: POOL_TIMER, ms: 0 }]), 'PRESENCE -x no ephemeral ready, queued', E_RATE);
         }
         if (!pool.length) {
           // Nothing ready (the idle step has not run since the last one retired):
@@ -669,8 +684,9 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
    * at most one piece of work, in this order: compute an ephemeral when none is
    * usable; start the oldest queued PRESENCE that a free slot and a token allow;
    * compute a spare when nothing can start (the CPU would wait for PROOFs
-   * anyway). The core never does pool work on a frame: only here, when the
-   * runtime has nothing older to deliver.
+   * anyway) and the ephemeral in use is near its end (spareDue). The core never
+   * does pool work on a frame: only here, when the runtime has nothing older to
+   * deliver.
    */
   function onIdle(st: ConfiguratorState, ev: TimerEvent): WlStep<ConfiguratorState> {
     if (!poolOn(st)) return reject(st, E_STALE_TIMER, 'timer', true);
@@ -709,7 +725,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
         nst.q = left;
       }
     }
-    if (nst.pool.length < (o.poolSize || 1)) {
+    if (nst.pool.length === 0 || (nst.pool.length < (o.poolSize || 1) && spareDue(nst, now))) {
       var rand = randOf(ev as WlEvent, 32);
       if (!rand) return step(nst, [report(E_NO_RAND, 'idle: ' + codeName(E_NO_RAND)), idle], 'idle -x', E_NO_RAND);
       var x = copyBytes(rand, 0, 32);
@@ -945,7 +961,7 @@ export function makeConfigurator(suite: WhitelistSuiteCrypto): ConfiguratorCore 
         var b = clone(st);
         b.ph = CF_RUN;
         b.tokAt = typeof ev.now === 'number' ? ev.now : 0;
-        // With a pool, the idle step runs from now on (README §4.5): its first run computes the spares.
+        // With a pool, the idle step runs from now on (README §4.5): its first run computes the first ephemeral.
         return step(b, poolOn(b) ? [{ t: 'arm', id: POOL_TIMER, ms: 0 }] : [], CF_STATE_NAMES[st.ph] + ' -boot-> RUN', 0);
       }
       if (ev.t === 'command') return onCommand(st, ev);
