@@ -222,7 +222,7 @@ export function summaryText(r: ScenarioResult): string {
     for (var w = 0; w < ks.length; w++) work.push(ks[w] + '=' + b.workTotals[ks[w]]);
     lines.push('  ' + b.id + ' (' + b.role + ', ' + b.mac + ') ' + (b.finished ? 'finished' : 'NOT FINISHED') +
       (b.alive ? '' : ' [off]') + ' boots=' + b.boots + ' cpu=' + fmtMs(b.cpuBusyMs) + 'ms' + (b.rxDropped ? ' rxDropped=' + b.rxDropped : '') + ' energy=' +
-      (Math.round(b.energyMj * 1000) / 1000) + 'mJ flash ops/erases=' + b.flashOps + '/' + b.flashErases +
+      fmtMs(b.energyMj) + 'mJ flash ops/erases=' + b.flashOps + '/' + b.flashErases +
       ' work{' + work.join(',') + '} reports[' + evs.join(' ') + ']' +
       (b.crashes.length ? ' CRASH: ' + b.crashes.join(' | ') : '') + (b.powerCuts ? ' powerCuts=' + b.powerCuts : ''));
   }
