@@ -186,6 +186,9 @@ export async function openPostgres(url: string, opts: OpenDbOptions = {}): Promi
     max: opts.poolMax ?? 8,
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 10000,
+    // A hung server (not down: no refusal to connect) must become E_AC_DB, not a request that never ends.
+    statement_timeout: 10000,
+    query_timeout: 15000,
     options: schema ? `-c search_path=${schema}` : undefined,
   });
   // A server restart makes idle clients emit 'error' on the pool; without a
