@@ -18,16 +18,16 @@ import { cmdKeygen, cmdWhitelist, cmdFlash, keygenFlags, whitelistFlags, flashFl
 import { cmdSim, simFlags } from './command-sim.ts';
 import { cmdCalibrate, calibrateFlags } from './command-calibrate.ts';
 import { cmdServe, serveFlags } from './command-serve.ts';
-import { cmdCloud, cloudFlags } from './command-cloud.ts';
+import { cmdCloud, cloudFlags, cloudUsage } from './command-cloud.ts';
 
-const COMMANDS: Record<string, { run: (argv: string[], out: (s: string) => void) => number | Promise<number>; summary: string; flags: any }> = {
+const COMMANDS: Record<string, { run: (argv: string[], out: (s: string) => void) => number | Promise<number>; summary: string; flags: any; usage?: (rest: string[]) => string }> = {
   keygen: { run: cmdKeygen, summary: 'make enrollee identities, a manifest, a whitelist and a config store', flags: keygenFlags },
   whitelist: { run: cmdWhitelist, summary: 'build | add | revoke | list the configurator whitelist', flags: whitelistFlags },
   sim: { run: cmdSim, summary: 'provision a batch on the ESP-NOW simulator with the real bundles', flags: simFlags },
   flash: { run: cmdFlash, summary: 'flash boards through flash.sh (Espruino CLI)', flags: flashFlags },
   calibrate: { run: cmdCalibrate, summary: "measure the cost table's CPU figures on a real board", flags: calibrateFlags },
   serve: { run: cmdServe, summary: 'be the configurator from this computer (udp | sim | bridge), audit log in the batch', flags: serveFlags },
-  cloud: { run: cmdCloud, summary: 'Authentication Cloud: init | serve | add | revoke | list | audit | br add|revoke|list', flags: cloudFlags },
+  cloud: { run: cmdCloud, summary: 'Authentication Cloud: init | serve | add | revoke | list | audit | br add|revoke|list', flags: cloudFlags, usage: cloudUsage },
 };
 
 function help(): string {
@@ -44,13 +44,13 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
     const c = rest[0] && COMMANDS[rest[0]];
-    out(c ? usageFor(rest[0], c.summary, c.flags) : help());
+    out(c ? (c.usage ? c.usage(rest.slice(1)) : usageFor(rest[0], c.summary, c.flags)) : help());
     return 0;
   }
   const c = COMMANDS[cmd];
   if (!c) throw new CliError('E_USAGE', `unknown command "${cmd}" (try: nowboard help)`);
   if (rest.includes('--help')) {
-    out(usageFor(cmd, c.summary, c.flags));
+    out(c.usage ? c.usage(rest.filter((a) => a !== '--help')) : usageFor(cmd, c.summary, c.flags));
     return 0;
   }
   return await c.run(rest, out);
