@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { FlagSpec, parseFlags, FlagValues } from './args.ts';
+import { FlagSpec, parseFlags, FlagValues, usageFor } from './args.ts';
 import { CliError } from './cli-errors.ts';
 import { renderTable } from './text-table.ts';
 import { acquireBatchLock, BatchLock } from '../serve/batch-lock.ts';
@@ -77,6 +77,25 @@ const SUB: Record<string, Record<string, FlagSpec>> = {
 };
 
 export const cloudFlags: Record<string, FlagSpec> = Object.assign({}, ...Object.values(SUB));
+
+const SUMMARY: Record<string, string> = {
+  init: "make the AC's signing key (prints the public key every BR pins)",
+  serve: 'run the AC over HTTP (POST /v1/join, /v1/check; GET /v1/health)',
+  add: 'add nodes to the trust list',
+  revoke: 'revoke a node (every BR is refused it)',
+  list: 'the trust list',
+  audit: 'the audit trail (every decision and change)',
+  'br add': 'register a border router (its key, or make one)',
+  'br revoke': 'revoke a border router',
+  'br list': 'the registered border routers',
+};
+
+/** `nowboard help cloud [SUB]`, `nowboard cloud [SUB] --help`: one subcommand's flags, or the list. */
+export function cloudUsage(rest: string[]): string {
+  const sub = rest[0] === 'br' ? `br ${rest[1] ?? ''}` : rest[0];
+  if (sub && SUB[sub]) return usageFor(`cloud ${sub}`, SUMMARY[sub], SUB[sub]);
+  return ['nowboard cloud — the Authentication Cloud (configurator/cloud/README.md)', '', ...Object.keys(SUB).map((k) => `  nowboard cloud ${k.padEnd(10)} ${SUMMARY[k]}`), '', 'nowboard cloud SUB --help for its flags.'].join('\n');
+}
 
 function actor(): string {
   let user = 'unknown';

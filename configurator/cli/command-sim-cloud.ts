@@ -18,7 +18,7 @@ import { vmLoader, nodeNativeCrypto } from '../sim/vm-board.ts';
 import { runCloudSim } from '../batch/cloud-scenario.ts';
 import { realSimAc } from '../batch/cloud-real-ac.ts';
 import { SIM_TRUST_FOR } from '../batch/cloud-batch.ts';
-import { bundlePath } from '../protocols/index.ts';
+import { bundlePath, hostProtocol } from '../protocols/index.ts';
 import { cpuSecondsFor, ENGINE_JS, ENGINE_NATIVE } from '../power/cost-table.ts';
 import { loadCostTable } from '../power/calibration.ts';
 import { runEnergy, batchLine, J } from '../power/provisioning-report.ts';
@@ -67,7 +67,7 @@ export async function cmdSimCloud(flags: FlagValues, out: (s: string) => void): 
   if (!flags.quiet) process.stderr.write('\n');
   const r: SimRun = run.result;
   r.after = { ok: run.ok, lines: run.lines };
-  const energy = runEnergy(r);
+  const energy = runEnergy(r, hostProtocol('cloud').steps ?? []);
   const rows = deviceRows(r, energy);
   const headers = ['device', 'role', 'result', 'latency', 'frames', 'bytes on air', 'to provisioned', 'whole run'];
   out(renderTable(headers, rows.map((d) => [d.id, d.role, d.result, fmtS(d.latencyMs), d.frames, d.bytesOnAir, d.toProvisionedMj === null ? '-' : J(d.toProvisionedMj) + ' J', J(d.wholeRunMj) + ' J']),

@@ -21,9 +21,9 @@ import { cmdSim, simFlags } from './command-sim.ts';
 import { cmdCalibrate, calibrateFlags } from './command-calibrate.ts';
 import { cmdServe, serveFlags } from './command-serve.ts';
 import { cmdInstaller, installerFlags, cmdOob, oobFlags } from './command-psk-oob.ts';
-import { cmdCloud, cloudFlags } from './command-cloud.ts';
+import { cmdCloud, cloudFlags, cloudUsage } from './command-cloud.ts';
 
-const COMMANDS: Record<string, { run: (argv: string[], out: (s: string) => void) => number | Promise<number>; summary: string; flags: any }> = {
+const COMMANDS: Record<string, { run: (argv: string[], out: (s: string) => void) => number | Promise<number>; summary: string; flags: any; usage?: (rest: string[]) => string }> = {
   keygen: { run: cmdKeygen, summary: 'make enrollee identities, a manifest, a whitelist and a config store', flags: keygenFlags },
   whitelist: { run: cmdWhitelist, summary: 'build | add | revoke | list the configurator whitelist', flags: whitelistFlags },
   sim: { run: cmdSim, summary: 'provision a batch on the ESP-NOW simulator with the real bundles', flags: simFlags },
@@ -32,7 +32,7 @@ const COMMANDS: Record<string, { run: (argv: string[], out: (s: string) => void)
   serve: { run: cmdServe, summary: 'be the configurator from this computer (udp | sim | bridge), audit log in the batch', flags: serveFlags },
   installer: { run: cmdInstaller, summary: 'psk-oob: imprint ID, NID, IK into a batch and register them for the SBS (installer imprint)', flags: installerFlags },
   oob: { run: cmdOob, summary: 'psk-oob out-of-band channel: qr (terminal, --svg, --png) | relay serial consoles', flags: oobFlags },
-  cloud: { run: cmdCloud, summary: 'Authentication Cloud: init | serve | add | revoke | list | audit | br add|revoke|list', flags: cloudFlags },
+  cloud: { run: cmdCloud, summary: 'Authentication Cloud: init | serve | add | revoke | list | audit | br add|revoke|list', flags: cloudFlags, usage: cloudUsage },
 };
 
 function help(): string {
@@ -49,13 +49,13 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
     const c = rest[0] && COMMANDS[rest[0]];
-    out(c ? usageFor(rest[0], c.summary, c.flags) : help());
+    out(c ? (c.usage ? c.usage(rest.slice(1)) : usageFor(rest[0], c.summary, c.flags)) : help());
     return 0;
   }
   const c = COMMANDS[cmd];
   if (!c) throw new CliError('E_USAGE', `unknown command "${cmd}" (try: nowboard help)`);
   if (rest.includes('--help')) {
-    out(usageFor(cmd, c.summary, c.flags));
+    out(c.usage ? c.usage(rest.filter((a) => a !== '--help')) : usageFor(cmd, c.summary, c.flags));
     return 0;
   }
   return await c.run(rest, out);

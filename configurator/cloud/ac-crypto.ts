@@ -29,15 +29,15 @@ const secp160k1Point = weierstrass({
 /** ECDSA on secp160k1 with SHA-256 prehash (exported for tests and the simulator's nodes). */
 export const secp160k1 = ecdsa(secp160k1Point, sha256);
 
-/** DER SubjectPublicKeyInfo prefix of an uncompressed P-256 point (RFC 5480 §2): id-ecPublicKey, prime256v1. */
-const P256_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a8648ce3d030107034200', 'hex');
-
 export const HEX_RE = /^[0-9a-f]*$/;
 
 /** Uncompressed P-256 public key (65 bytes, 04 ‖ X ‖ Y) → KeyObject; throws if not a point on the curve. */
 export function p256PublicKey(pub: Uint8Array): KeyObject {
   if (pub.length !== 65 || pub[0] !== 4) throw new Error('P-256 public key must be 65 bytes, uncompressed (04 ‖ X ‖ Y)');
-  return createPublicKey({ key: Buffer.concat([P256_SPKI_PREFIX, pub]), format: 'der', type: 'spki' });
+  // JWK import (RFC 7518 §6.2.1; OpenSSL checks the point is on the curve) costs
+  // half of an SPKI DER import in Node 20, and a node's key is imported on its join.
+  const b = Buffer.from(pub.buffer, pub.byteOffset, pub.length);
+  return createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: b.subarray(1, 33).toString('base64url'), y: b.subarray(33, 65).toString('base64url') }, format: 'jwk' });
 }
 
 /** KeyObject → 65-byte uncompressed point. */

@@ -203,7 +203,7 @@ export function openAuthCloud(opts: AuthCloudOptions): AuthCloud {
     const join = isJoin ? (parsed.data as z.output<typeof nodeJoinSchema>) : null;
     const sn = parsed.data.sn;
 
-    const look = (await db.query<any>(LOOKUP_SQL, [req.br, sn])).rows[0];
+    const look = (await db.query<any>(LOOKUP_SQL, [req.br, sn], 'ac_lookup')).rows[0];
     if (!look || !look.br_pub) return refuse(req.rid, sn, 'E_AC_UNKNOWN_BR', req.br);
     if (!verifyText(cachedP256(look.br_pub), brRequestSignedText(req), req.sig)) return refuse(req.rid, sn, 'E_AC_BR_SIG', req.br);
 
@@ -242,7 +242,7 @@ export function openAuthCloud(opts: AuthCloudOptions): AuthCloud {
       req.rid, req.br, req.ts, path, now,
       sn, join ? join.nonce : null, code === 'OK', code, join ? join.ts : null,
       isJoin ? 'join' : 'check', detail,
-    ]);
+    ], 'ac_decide');
     const result = res.rows[0]?.result;
     if (result !== 'OK') return refuse(req.rid, sn, result ?? 'E_AC_DB', result === 'E_AC_REPLAY' ? `nonce ${join?.nonce}` : detail ?? undefined);
     return respond(req.rid, 200, { ok: true, sn, pub: look.pub, curve: look.curve, trustFor: trustForSec });

@@ -23,7 +23,11 @@ export interface SqlResult<T> {
 
 /** What a transaction body gets: queries on one connection inside BEGIN … COMMIT. */
 export interface SqlTx {
-  query<T = any>(sql: string, params?: unknown[]): Promise<SqlResult<T>>;
+  /**
+   * `name`: a hot statement run per request — PostgreSQL prepares it once per
+   * connection (skips parse and plan after the first run); PGlite ignores it.
+   */
+  query<T = any>(sql: string, params?: unknown[], name?: string): Promise<SqlResult<T>>;
 }
 
 export interface SqlDb extends SqlTx {
@@ -182,6 +186,9 @@ export async function openPostgres(url: string, opts: OpenDbOptions = {}): Promi
     max: opts.poolMax ?? 8,
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 10000,
+    // A hung server (not down: no refusal to connect) must become E_AC_DB, not a request that never ends.
+    statement_timeout: 10000,
+    query_timeout: 15000,
     options: schema ? `-c search_path=${schema}` : undefined,
   });
   // A server restart makes idle clients emit 'error' on the pool; without a
@@ -192,9 +199,9 @@ export async function openPostgres(url: string, opts: OpenDbOptions = {}): Promi
   return {
     kind: 'postgres',
     where,
-    async query(sql, params) {
+    async query(sql, params, name) {
       try {
-        const r = await pool.query(sql, params as any[]);
+        const r = await pool.query(name ? { name, text: sql, values: params as any[] } : { text: sql, values: params as any[] });
         return { rows: r.rows };
       } catch (e) {
         throw wrapErr(where, e);

@@ -10,6 +10,7 @@ import { whitelistBatch } from '../batch/whitelist-batch.ts';
 import { ecqvBatch, ecqvAfterBatch } from '../batch/ecqv-batch.ts';
 import { cloudBatch } from '../batch/cloud-batch.ts';
 import { pskOobBatch, pskOobAfterBatch } from '../batch/psk-oob-batch.ts';
+import { I_KEY_STORED } from '../../firmware/protocols/cloud/codes.ts';
 import { World } from '../sim/sim-world.ts';
 import { CliError } from '../cli/cli-errors.ts';
 import type { StepRule } from '../power/provisioning-energy.ts';
@@ -29,7 +30,13 @@ export interface HostProtocol {
 export const HOST_PROTOCOLS: HostProtocol[] = [
   { id: 1, name: PROTOCOL_NAMES[1], summary: 'whitelisted X25519 keys, challenge-response (paper 003)', batch: whitelistBatch },
   { id: 2, name: PROTOCOL_NAMES[2], summary: 'ECQV implicit certificates, pairwise keys with the CA off (paper 002)', batch: ecqvBatch, afterBatch: ecqvAfterBatch },
-  { id: 3, name: PROTOCOL_NAMES[3], summary: 'border routers + Authentication Cloud, ECIES key delivery (paper 000)', batch: cloudBatch },
+  {
+    id: 3, name: PROTOCOL_NAMES[3], summary: 'border routers + Authentication Cloud, ECIES key delivery (paper 000)', batch: cloudBatch,
+    steps: [{
+      ev: 'report', code: I_KEY_STORED, step: 'key agreement', afterBusy: 'configuration',
+      why: 'I_KEY_STORED: the callback that decrypted the KEY (its CPU work is the ECDH); then the configuration is received',
+    }],
+  },
   { id: 4, name: PROTOCOL_NAMES[4], summary: 'AES-only re-keying of the installer key over an out-of-band channel (paper 001)', batch: pskOobBatch, afterBatch: pskOobAfterBatch },
 ];
 

@@ -30,6 +30,7 @@ process.once('message', async (job: Job) => {
     const counts: Record<string, number> = {};
     let next = 0;
     const t0 = process.hrtime.bigint();
+    const cpu0 = process.cpuUsage();
     async function lane() {
       while (next < envelopes.length) {
         const r = await ac.handle(AC_JOIN_PATH, envelopes[next++]);
@@ -39,7 +40,9 @@ process.once('message', async (job: Job) => {
     }
     await Promise.all(Array.from({ length: job.concurrency }, lane));
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     await db.close();
-    process.send!({ done: true, counts, seconds, handled: envelopes.length }, () => process.exit(0));
+    process.send!({ done: true, counts, seconds, cpuSeconds, handled: envelopes.length }, () => process.exit(0));
   });
 });

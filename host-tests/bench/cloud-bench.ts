@@ -93,26 +93,62 @@ async function makeNodes(db: SqlDb, tag: string, n: number, nowSec: number): Pro
 interface Result {
   counts: Record<string, number>;
   seconds: number;
+  cpuSeconds: number;
   handled: number;
 }
 
-async function runInstances(url: string, schema: string, acKey: ReturnType<typeof keyFileOf>, shares: string[][], tmp: string): Promise<{ wall: number; results: Result[] }> {
+/**
+ * CPU seconds the PostgreSQL cluster has used (Linux /proc): the postmaster with
+ * its reaped children, plus its live children (backends, WAL writer, …). Only
+ * for the throwaway cluster, whose postmaster pid this bench knows.
+ */
+function pgCpuSeconds(): number | null {
+  if (!throwawayDir) return null;
+  try {
+    const pm = Number(fs.readFileSync(path.join(throwawayDir, 'data/postmaster.pid'), 'utf8').split('\n')[0]);
+    const tick = 100; // USER_HZ on Linux
+    const fields = (pid: number | string) => {
+      const st = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return st.slice(st.lastIndexOf(')') + 2).split(' ');
+    };
+    // after ')' : state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14)
+    const cpu = (f: string[]) => (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / tick;
+    let total = cpu(fields(pm));
+    for (const d of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        const f = fields(d);
+        if (Number(f[1]) === pm) total += cpu(f);
+      } catch {
+        /* exited meanwhile */
+      }
+    }
+    return total;
+  } catch {
+    return null;
+  }
+}
+
+async function runInstances(url: string, schema: string, acKey: ReturnType<typeof keyFileOf>, shares: string[][], tmp: string): Promise<{ wall: number; results: Result[]; pgCpu: number | null }> {
   const children = shares.map((share, i) => {
     const file = path.join(tmp, `share-${schema}-${i}.json`);
     fs.writeFileSync(file, JSON.stringify(share));
-    const child = fork(path.join(HERE, 'cloud-bench-worker.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(path.join(HERE, 'cloud-bench-worker.ts'), [], { execArgv: ['--import', 'tsx'].concat(process.env.NOWBOARD_BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.NOWBOARD_BENCH_PROF] : []), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.send({ url, schema, acKey, file, concurrency: CONCURRENCY, poolMax: POOL });
     return child;
   });
   await Promise.all(children.map((c) => new Promise<void>((res) => c.once('message', () => res()))));
   const t0 = process.hrtime.bigint();
+  const pg0 = pgCpuSeconds();
   const done = children.map((c) => new Promise<Result>((res, rej) => {
     c.once('message', (m: any) => res(m));
     c.once('exit', (code) => code !== 0 && rej(new Error(`AC instance exited ${code}`)));
   }));
   for (const c of children) c.send({ go: true });
   const results = await Promise.all(done);
-  return { wall: Number(process.hrtime.bigint() - t0) / 1e9, results };
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const pg1 = pgCpuSeconds();
+  return { wall, results, pgCpu: pg0 !== null && pg1 !== null ? pg1 - pg0 : null };
 }
 
 async function counts(db: SqlDb, tag: string) {
@@ -164,21 +200,29 @@ async function main() {
 
     const sum = (rs: Result[], k: string) => rs.reduce((a, r) => a + (r.counts[k] ?? 0), 0);
     const rows: string[][] = [];
-    const report = (label: string, r: { wall: number; results: Result[] }, c: typeof c1, distinct: number) => {
+    const report = (label: string, r: { wall: number; results: Result[]; pgCpu: number | null }, c: typeof c1, distinct: number) => {
       const handled = r.results.reduce((a, x) => a + x.handled, 0);
       const ok = sum(r.results, 'OK');
       const replays = sum(r.results, 'E_AC_REPLAY');
       const other = handled - ok - replays;
-      rows.push([label, String(handled), r.wall.toFixed(2), (handled / r.wall).toFixed(0), (ok / r.wall).toFixed(0), String(ok), String(replays), String(other), String(distinct - c.accepted_rows), String(c.doubled), String(c.audit_ok)]);
-      return { handled, ok, replays, other, rps: handled / r.wall };
+      const acCpu = r.results.reduce((a, x) => a + x.cpuSeconds, 0);
+      const cpuMs = r.pgCpu === null ? 'n/a' : (((acCpu + r.pgCpu) * 1000) / handled).toFixed(2);
+      rows.push([label, String(handled), r.wall.toFixed(2), (handled / r.wall).toFixed(0), (ok / r.wall).toFixed(0), String(ok), String(replays), String(other), String(distinct - c.accepted_rows), String(c.doubled), String(c.audit_ok), ((acCpu * 1000) / handled).toFixed(2), r.pgCpu === null ? 'n/a' : ((r.pgCpu * 1000) / handled).toFixed(2), cpuMs]);
+      return { handled, ok, replays, other, rps: handled / r.wall, cpuPerReq: r.pgCpu === null ? null : (acCpu + r.pgCpu) / handled };
     };
     const s1 = report('1 instance', r1, c1, COUNT);
     const s2 = report('2 instances', r2, c2, COUNT);
-    const head = ['run', 'requests', 'seconds', 'requests/s', 'accepts/s', 'accepted', 'replays refused', 'other refusals', 'lost', 'double-accepted', 'audit OK rows'];
+    const head = ['run', 'requests', 'seconds', 'requests/s', 'accepts/s', 'accepted', 'replays refused', 'other refusals', 'lost', 'double-accepted', 'audit OK rows', 'AC cpu ms/req', 'PG cpu ms/req', 'cpu ms/req'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (r: string[]) => r.map((c, i) => (i ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
     process.stdout.write('\n' + line(head) + '\n' + widths.map((w) => '-'.repeat(w)).join('  ') + '\n' + rows.map(line).join('\n') + '\n\n');
-    process.stdout.write(`two instances / one: ${(s2.rps / s1.rps).toFixed(2)}×; two instances / target ${TARGET}/s: ${(s2.rps / TARGET).toFixed(2)}×\n`);
+    process.stdout.write(`two instances / one: ${(s2.rps / s1.rps).toFixed(2)}×; two instances / target ${TARGET}/s: ${(s2.rps / TARGET).toFixed(2)}× (measured wall clock, machine shared)\n`);
+    if (s2.cpuPerReq !== null) {
+      // What the same work would do with this machine's cores to itself: CPU time per request, AC and PostgreSQL together.
+      const cores = os.cpus().length;
+      const ideal = cores / s2.cpuPerReq;
+      process.stdout.write(`CPU-bound capacity, two instances, all ${cores} cores to the AC + PostgreSQL: ${ideal.toFixed(0)} requests/s = ${(ideal / TARGET).toFixed(2)}× the target (from CPU seconds per request measured above, not wall clock)\n`);
+    }
     const correct =
       s1.ok === COUNT && s2.ok === COUNT && s1.other === 0 && s2.other === 0 && s2.replays === 2 * dups &&
       c1.accepted_rows === COUNT && c2.accepted_rows === COUNT && c1.doubled === 0 && c2.doubled === 0 && c1.audit_ok === COUNT && c2.audit_ok === COUNT;

@@ -49,6 +49,34 @@ describe(`AC core on ${DB_KIND}`, () => {
     expect(a.curve).toBe('secp160k1');
   });
 
+  it("accepts a P-256 node signed by the board's own ECDSA (firmware/crypto/ecdsa.ts, low-S r ‖ s)", async () => {
+    const n = makeNode('p256-board');
+    await w.trust(n);
+    const { client } = await w.br();
+    const a = await client.join(signJoin(n, sec()));
+    expect(a.ok).toBe(true);
+    expect(a.pub).toBe(n.pubHex);
+  });
+
+  it('prune() drops replay rows older than twice the window; the old request stays refused (by its TS)', async () => {
+    const n = makeNode();
+    await w.trust(n);
+    const { client } = await w.br();
+    const j = signJoin(n, sec());
+    expect((await client.join(j)).ok).toBe(true);
+    const t0 = w.clock.now;
+    w.clock.now = t0 + 121_000; // > 2 × 60 s
+    try {
+      const pruned = await w.ac.prune();
+      expect(pruned.nodeRequests).toBeGreaterThanOrEqual(1);
+      expect(pruned.brRequests).toBeGreaterThanOrEqual(1);
+      expect((await rowsFor(db, n.sn)).nodeRequests).toBe(0);
+      expect((await client.join(j)).code).toBe('E_AC_TS_WINDOW');
+    } finally {
+      w.clock.now = t0;
+    }
+  });
+
   it('refuses a replayed node request (same TS and nonce), through the same and through another BR', async () => {
     const n = makeNode();
     await w.trust(n);

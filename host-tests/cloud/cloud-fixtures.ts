@@ -9,7 +9,7 @@ import { joinStatementBytes, CURVE_P256, CURVE_SECP160K1, NodeJoin } from '../..
 import { makeCurve, getPublicKey } from '../../firmware/crypto/weierstrass.ts';
 import { ecdsaSignHash } from '../../firmware/crypto/ecdsa.ts';
 import { sha256 } from '../../firmware/crypto/sha256.ts';
-import { SECP160K1_PARAMS } from '../../firmware/crypto/curve-params.ts';
+import { SECP160K1_PARAMS, P256_PARAMS } from '../../firmware/crypto/curve-params.ts';
 import { openDb, SqlDb } from '../../configurator/cloud/sql.ts';
 import { generateP256, P256KeyPair } from '../../configurator/cloud/ac-crypto.ts';
 import { acKeyOf, openAuthCloud, AuthCloud } from '../../configurator/cloud/auth-cloud.ts';
@@ -56,9 +56,21 @@ export function randomMac(): string {
   return b.toString('hex');
 }
 
-/** A node on P-256 (node:crypto) or on secp160k1 with the board's own ECDSA (firmware/crypto/ecdsa.ts). */
-export function makeNode(curve: 'p256' | 'secp160k1' = 'p256', sn = newSn()): TestNode {
+const C256 = makeCurve(P256_PARAMS);
+
+/**
+ * A node on P-256 (node:crypto), on P-256 with the board's own ECDSA
+ * (firmware/crypto/ecdsa.ts: 'p256-board'), or on secp160k1 with the board's ECDSA.
+ */
+export function makeNode(kind: 'p256' | 'p256-board' | 'secp160k1' = 'p256', sn = newSn()): TestNode {
   const mac = randomMac();
+  if (kind === 'p256-board') {
+    const kp = generateP256();
+    const jwk = kp.privateKey.export({ format: 'jwk' }) as { d: string };
+    const priv = new Uint8Array(Buffer.from(jwk.d, 'base64url'));
+    return { sn, mac, curve: 'p256', pubHex: Buffer.from(getPublicKey(C256, priv, false)).toString('hex'), signStatement: (m) => ecdsaSignHash(C256, sha256(m), priv) };
+  }
+  const curve = kind;
   if (curve === 'p256') {
     const kp = generateP256();
     return { sn, mac, curve, pubHex: kp.pubHex, signStatement: (m) => new Uint8Array(nodeSign('sha256', m, { key: kp.privateKey, dsaEncoding: 'ieee-p1363' })) };

@@ -6,11 +6,12 @@
 import { describe, it, expect } from 'vitest';
 import { p256 } from '@noble/curves/nist.js';
 import { toHex, fromHex, utf8Encode } from '../../firmware/bytes/bytes.ts';
-import { OK, E_STATE, E_AUTH_ACK, I_PROVISIONED, E_BUSY } from '../../firmware/codec/codes.ts';
+import { OK, E_STATE, E_AUTH_ACK, I_PROVISIONED, E_BUSY, E_TIMEOUT, E_COMMAND } from '../../firmware/codec/codes.ts';
+import { sha256 } from '../../firmware/crypto/sha256.ts';
 import { CURVE_SECP160K1, AcResponse, acResponseSignedText } from '../../firmware/protocols/cloud/ac-api.ts';
 import {
   E_AC_RESPONSE, E_AC_REPLAY, E_AC_SN_REVOKED, E_AC_NODE_SIG, E_JOIN_REPLAY, E_KEY_OPEN, I_TRUSTED, I_KEY_STORED, I_UNTRUSTED, E_AC_UNREACHABLE,
-  E_JOIN_MAC, E_JOIN_TS,
+  E_JOIN_MAC, E_JOIN_TS, E_AC_DB, I_RECHECK,
 } from '../../firmware/protocols/cloud/codes.ts';
 import { decodeFrame, T_JOIN, T_KEY } from '../../firmware/protocols/cloud/frames.ts';
 import { N_DONE, N_JOINING, N_KEYED, N_PROVING, KEY_FILE, CONFIG_FILE } from '../../firmware/protocols/cloud/node.ts';
@@ -360,5 +361,89 @@ describe('cloud roles: time', () => {
     w.fire(node, 'join');
     w.pump();
     expect(node.st.ph).toBe(N_PROVING);
+  });
+});
+
+describe('cloud roles: border-router bookkeeping', () => {
+  it('sessions at once are bounded (E_BUSY, nothing asked of the AC)', () => {
+    const w = makeWorld();
+    const br = w.addBr('A');
+    br.st = { ...br.st, opt: { ...br.st.opt, maxSessions: 1 } };
+    const n1 = w.addNode('1');
+    const n2 = w.addNode('2');
+    w.holdUplinks(true);
+    w.apply(n1, { t: 'boot' });
+    w.pump();
+    w.apply(n2, { t: 'boot' });
+    const j2 = w.frames.shift()!.bytes;
+    expect(w.apply(br, { t: 'frame', from: n2.mac, bytes: j2 }).code).toBe(E_BUSY);
+    expect(w.uplinks.length).toBe(1);
+  });
+
+  it('a KEY never acknowledged is re-sent, then given up and audited E_TIMEOUT', () => {
+    const w = makeWorld();
+    const br = w.addBr('A');
+    const node = w.addNode('1');
+    w.dropWhen((p, b) => p === node && b[2] === T_KEY);
+    w.apply(node, { t: 'boot' });
+    w.pump();
+    let sends = 0;
+    for (let i = 0; i < 20 && br.timers.has('rt:SN-1'); i++) {
+      w.fire(br, 'rt:SN-1');
+      sends += w.frames.filter((f) => f.bytes[2] === T_KEY).length;
+      w.frames.length = 0;
+    }
+    expect(sends).toBe(br.st.opt.maxTries - 1);
+    expect(br.audits.map((a: any) => a.code)).toEqual([E_TIMEOUT]);
+    expect(br.st.sessions['s:SN-1']).toBeUndefined();
+  });
+
+  it('an AC with its database down (signed E_AC_DB, 503) costs nothing but a retry', () => {
+    const w = makeWorld();
+    const br = w.addBr('A');
+    const node = w.addNode('1');
+    w.holdUplinks(true);
+    w.apply(node, { t: 'boot' });
+    w.pump();
+    const u = w.uplinks.shift()!;
+    const req = JSON.parse(u.json);
+    const down: AcResponse = { v: 1, ac: 'ac-1', rid: req.rid, ts: req.ts, status: 503, sig: '', body: JSON.stringify({ ok: false, sn: 'SN-1', code: 'E_AC_DB', codeNum: E_AC_DB }) };
+    down.sig = toHex(p256.sign(utf8Encode(acResponseSignedText(down)), w.acPriv));
+    expect(w.apply(br, { t: 'uplink', id: u.id, status: 503, json: JSON.stringify(down) }).code).toBe(E_AC_DB);
+    expect(br.audits.map((a: any) => a.code)).toEqual([E_AC_DB]);
+    w.holdUplinks(false);
+    w.fire(node, 'join');
+    w.pump();
+    expect(node.st.ph).toBe(N_PROVING);
+  });
+
+  it('a recheck the AC accepts extends the trust and arms the next one', () => {
+    const w = makeWorld({ trustFor: 60 });
+    const br = w.addBr('A');
+    const node = w.addNode('1');
+    provision(w, node);
+    w.pump();
+    const until = br.st.trusted['s:SN-1'].until;
+    w.fire(br, 'exp:SN-1');
+    w.pump();
+    expect(br.reports.some((r) => r.code === I_RECHECK)).toBe(true);
+    expect(br.st.trusted['s:SN-1'].until).toBeGreaterThan(until);
+    expect(br.timers.has('exp:SN-1')).toBe(true);
+    expect(w.ac.log.map((l) => l.path + ' ' + l.code)).toEqual(['/v1/join OK', '/v1/check OK']);
+  });
+
+  it('configurations: a device\'s own (keyed by SHA-256 of its SN) wins over the group; a bad one is E_COMMAND', () => {
+    const w = makeWorld();
+    const br = w.addBr('A');
+    const node = w.addNode('1');
+    const own = { version: 7, ssid: 'own-net', psk: 'p', settings: {} };
+    const s0 = br.st;
+    expect(w.apply(br, { t: 'command', op: 'config', group: '', config: { version: 0, ssid: '', psk: 1, settings: {} } } as any).code).toBe(E_COMMAND);
+    expect(br.st).toBe(s0);
+    w.apply(br, { t: 'command', op: 'config', hash: sha256(utf8Encode('SN-1')), config: own } as any);
+    provision(w, node);
+    w.pump();
+    expect(node.st.cfg).toEqual(own);
+    expect(br.audits.map((a: any) => [a.code, a.version])).toEqual([[OK, 7]]);
   });
 });

@@ -126,7 +126,7 @@ export function joinDelay(opt: NodeOptions, n: number, r16: number): number {
   return base + (span > 0 ? r16 % (span + 1) : 0);
 }
 
-/** `suiteFor(curve)`: the node's own curve only (a node build may carry one curve). */
+/** The node core over its own curve's suite (suite-firmware.ts cloudSuite(identity.curve)). */
 export function makeNode(suite: CloudSuite): NodeCore {
   function step(st: NodeState, effects: CoreEffect[], tr: string, code: number): CloudStep<NodeState> {
     return { state: st, effects: effects, tr: tr, code: code };
