@@ -17,7 +17,11 @@
  * PostgreSQL: NOWBOARD_DB=postgres://… if set, else a throwaway cluster
  * (.ci/pg-throwaway.sh) started here and removed at the end.
  *
- *   npm run bench:cloud [-- --count 3000 --concurrency 32]
+ * `--http`: each instance serves HTTP (ac-http.ts) and this process plays the BRs
+ * with fetch (keep-alive), so the figure includes fastify and the sockets — and
+ * the load generator's CPU on the same two cores (reported as "driver").
+ *
+ *   npm run bench:cloud [-- --count 3000 --concurrency 32 --pool 12 --http]
  */
 import os from 'node:os';
 import fs from 'node:fs';
@@ -41,6 +45,7 @@ function arg(name: string, def: string): string {
 const COUNT = Number(arg('count', '3000'));
 const CONCURRENCY = Number(arg('concurrency', '32'));
 const POOL = Number(arg('pool', '12'));
+const HTTP = process.argv.includes('--http');
 const TARGET = 1000;
 
 let throwawayDir = '';
@@ -129,26 +134,48 @@ function pgCpuSeconds(): number | null {
   }
 }
 
-async function runInstances(url: string, schema: string, acKey: ReturnType<typeof keyFileOf>, shares: string[][], tmp: string): Promise<{ wall: number; results: Result[]; pgCpu: number | null }> {
+async function runInstances(url: string, schema: string, acKey: ReturnType<typeof keyFileOf>, shares: string[][], tmp: string): Promise<{ wall: number; results: Result[]; pgCpu: number | null; driverCpu: number }> {
   const children = shares.map((share, i) => {
     const file = path.join(tmp, `share-${schema}-${i}.json`);
     fs.writeFileSync(file, JSON.stringify(share));
     const child = fork(path.join(HERE, 'cloud-bench-worker.ts'), [], { execArgv: ['--import', 'tsx'].concat(process.env.NOWBOARD_BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.NOWBOARD_BENCH_PROF] : []), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.send({ url, schema, acKey, file, concurrency: CONCURRENCY, poolMax: POOL });
+    child.send({ url, schema, acKey, file, concurrency: CONCURRENCY, poolMax: POOL, http: HTTP });
     return child;
   });
-  await Promise.all(children.map((c) => new Promise<void>((res) => c.once('message', () => res()))));
+  const serverUrls = await Promise.all(children.map((c) => new Promise<string>((res) => c.once('message', (m: any) => res(m.serverUrl)))));
   const t0 = process.hrtime.bigint();
   const pg0 = pgCpuSeconds();
+  const driver0 = process.cpuUsage();
   const done = children.map((c) => new Promise<Result>((res, rej) => {
     c.once('message', (m: any) => res(m));
     c.once('exit', (code) => code !== 0 && rej(new Error(`AC instance exited ${code}`)));
   }));
   for (const c of children) c.send({ go: true });
+  let httpCounts: Record<string, number>[] = [];
+  if (HTTP) {
+    // This process is the BRs: each share posted to its instance, CONCURRENCY in flight per instance.
+    httpCounts = await Promise.all(shares.map(async (share, i) => {
+      const counts: Record<string, number> = {};
+      let next = 0;
+      const lane = async () => {
+        while (next < share.length) {
+          const r = await fetch(serverUrls[i] + AC_JOIN_PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body: share[next++] });
+          const resp = JSON.parse(await r.text());
+          const code = r.status === 200 ? 'OK' : JSON.parse(resp.body).code;
+          counts[code] = (counts[code] ?? 0) + 1;
+        }
+      };
+      await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+      return counts;
+    }));
+    for (const c of children) c.send({ stop: true });
+  }
   const results = await Promise.all(done);
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const pg1 = pgCpuSeconds();
-  return { wall, results, pgCpu: pg0 !== null && pg1 !== null ? pg1 - pg0 : null };
+  const d = process.cpuUsage(driver0);
+  if (HTTP) results.forEach((r, i) => { r.counts = httpCounts[i]; r.handled = shares[i].length; });
+  return { wall, results, pgCpu: pg0 !== null && pg1 !== null ? pg1 - pg0 : null, driverCpu: HTTP ? (d.user + d.system) / 1e6 : 0 };
 }
 
 async function counts(db: SqlDb, tag: string) {
@@ -178,7 +205,7 @@ async function main() {
     const nowSec = Math.floor(Date.now() / 1000);
     const envelope = (brIdx: number, body: string) => JSON.stringify(signBrRequest(`bench-br-${brIdx}`, brs[brIdx].privateKey, AC_JOIN_PATH, body, Date.now()));
 
-    process.stdout.write(`Authentication Cloud bench: PostgreSQL from ${where}; ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}\n`);
+    process.stdout.write(`Authentication Cloud bench (${HTTP ? 'over HTTP, this process as the BRs' : 'AC core in each instance process'}): PostgreSQL from ${where}; ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}\n`);
     process.stdout.write(`signing ${COUNT} joins for each run (outside the timed part)…\n`);
     const one = await makeNodes(db, `b1x${process.pid}`, COUNT, nowSec);
     const two = await makeNodes(db, `b2x${process.pid}`, COUNT, nowSec);
@@ -200,7 +227,7 @@ async function main() {
 
     const sum = (rs: Result[], k: string) => rs.reduce((a, r) => a + (r.counts[k] ?? 0), 0);
     const rows: string[][] = [];
-    const report = (label: string, r: { wall: number; results: Result[]; pgCpu: number | null }, c: typeof c1, distinct: number) => {
+    const report = (label: string, r: { wall: number; results: Result[]; pgCpu: number | null; driverCpu: number }, c: typeof c1, distinct: number) => {
       const handled = r.results.reduce((a, x) => a + x.handled, 0);
       const ok = sum(r.results, 'OK');
       const replays = sum(r.results, 'E_AC_REPLAY');
@@ -216,6 +243,7 @@ async function main() {
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (r: string[]) => r.map((c, i) => (i ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
     process.stdout.write('\n' + line(head) + '\n' + widths.map((w) => '-'.repeat(w)).join('  ') + '\n' + rows.map(line).join('\n') + '\n\n');
+    if (HTTP) process.stdout.write(`driver (this process as the BRs) CPU ms/request, not in the table: 1 instance ${((r1.driverCpu * 1000) / s1.handled).toFixed(2)}, 2 instances ${((r2.driverCpu * 1000) / s2.handled).toFixed(2)}\n`);
     process.stdout.write(`two instances / one: ${(s2.rps / s1.rps).toFixed(2)}×; two instances / target ${TARGET}/s: ${(s2.rps / TARGET).toFixed(2)}× (measured wall clock, machine shared)\n`);
     if (s2.cpuPerReq !== null) {
       // What the same work would do with this machine's cores to itself: CPU time per request, AC and PostgreSQL together.

@@ -14,7 +14,7 @@ import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { PG_URL, DB_KIND, uniqueSchema, acWorld, makeNode, makeBr, signJoin, rowsFor, TestNode } from './cloud-fixtures.ts';
+import { PG_URL, DB_KIND, uniqueSchema, dropOnClose, acWorld, makeNode, makeBr, signJoin, rowsFor, TestNode } from './cloud-fixtures.ts';
 import { openDb, openPglite, SqlDb, SqlTx, DbError } from '../../configurator/cloud/sql.ts';
 import { migrate } from '../../configurator/cloud/ac-schema.ts';
 import { openAuthCloud, acKeyOf } from '../../configurator/cloud/auth-cloud.ts';
@@ -109,13 +109,16 @@ describe(`database stopped mid-run (${DB_KIND})`, () => {
       start = async () => sw.set(await openPglite(path.join(dir, 'pgdata'))); // the same files, reopened
       how = 'PGlite data directory closed and reopened';
     } else if (process.env.NOWBOARD_PG_CTL) {
-      db = await openDb(PG_URL, { schema: uniqueSchema('stop') });
+      const schema = uniqueSchema('stop');
+      db = dropOnClose(await openDb(PG_URL, { schema }), schema);
       stop = async () => void execFileSync(process.env.NOWBOARD_PG_CTL!, ['stop']);
       start = async () => void execFileSync(process.env.NOWBOARD_PG_CTL!, ['start']);
       how = 'PostgreSQL server stopped and started';
     } else {
       const proxy = await pgProxy(new URL(PG_URL));
-      db = await openDb(proxy.url, { schema: uniqueSchema('cut') });
+      const schema = uniqueSchema('cut');
+      db = dropOnClose(await openDb(proxy.url, { schema }), schema);
+      cleanups.push(() => proxy.stop());
       stop = proxy.stop;
       start = proxy.start;
       how = 'PostgreSQL connections cut by a proxy';
@@ -189,9 +192,9 @@ describe(`two AC instances on one database (${DB_KIND})`, () => {
     const schema = uniqueSchema('two');
     // Two instances start at once on a fresh database: migrations serialise (advisory lock).
     const [db1, db2] = PG_URL
-      ? await Promise.all([openDb(PG_URL, { schema, poolMax: 6 }), openDb(PG_URL, { schema, poolMax: 6 })])
+      ? await Promise.all([openDb(PG_URL, { schema, poolMax: 6 }).then((d) => dropOnClose(d, schema)), openDb(PG_URL, { schema, poolMax: 6 })])
       : await openDb('memory:').then((d) => [d, d]);
-    cleanups.push(() => db1.close(), () => db2.close());
+    cleanups.push(() => db1.close(), () => db2.close()); // (cleanups run in reverse: db2 first, then db1 drops the schema)
     expect(await migrate(db2)).toEqual([]); // already at the latest version
     const w1 = await acWorld(db1);
     // Instance 2: its own AuthCloud (and, on PostgreSQL, its own connections), the same AC key.

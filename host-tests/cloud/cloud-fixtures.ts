@@ -23,9 +23,24 @@ export function uniqueSchema(tag: string): string {
   return `ac_t_${tag}_${process.pid}_${randomBytes(3).toString('hex')}`;
 }
 
-/** The database of one test file (fresh: a new in-memory PGlite, or a new schema on PostgreSQL). */
+/**
+ * The database of one test file (fresh: a new in-memory PGlite, or a new schema on
+ * PostgreSQL, dropped again by close() so a real server keeps no test tables).
+ */
 export async function openTestDb(tag: string): Promise<SqlDb> {
-  return PG_URL ? openDb(PG_URL, { schema: uniqueSchema(tag) }) : openDb('memory:');
+  if (!PG_URL) return openDb('memory:');
+  const schema = uniqueSchema(tag);
+  return dropOnClose(await openDb(PG_URL, { schema }), schema);
+}
+
+/** PostgreSQL: close() drops the test's schema first (best effort: the server may be the one stopped). */
+export function dropOnClose(db: SqlDb, schema: string): SqlDb {
+  const close = db.close.bind(db);
+  db.close = async () => {
+    await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await close();
+  };
+  return db;
 }
 
 /** A settable clock, ms since the epoch. */
