@@ -10,7 +10,7 @@
 export var AES_ONLY_BUNDLES = ['espruino/psk-oob/enrollee', 'jerryscript/psk-oob/enrollee'];
 
 /** firmware/crypto modules an AES-only bundle may hold: AES, its modes and KDF, and the shared hooks and counters. */
-export var AES_ONLY_ALLOWED = ['aes128', 'aes-ccm', 'aes-cmac', 'kdf-cmac', 'crypto-natives', 'engine-hooks', 'work-counters'];
+export var AES_ONLY_ALLOWED = ['aes128', 'aes128-small', 'aes-ccm', 'aes-cmac', 'kdf-cmac', 'crypto-natives', 'engine-hooks', 'work-counters'];
 
 /** The size target of issue 12 for this bundle, minified. */
 export var AES_ONLY_TARGET_BYTES = 12 * 1024;

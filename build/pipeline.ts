@@ -50,6 +50,25 @@ function nodeBuiltinsEmpty(): esbuild.Plugin {
   };
 }
 
+/**
+ * Entries whose bundle gets the compact byte-wise AES (firmware/crypto/aes128-small.ts)
+ * in place of the T-table aes128.ts: the psk-oob enrollee runs a few dozen AES
+ * blocks per enrollment, so its size target (issue 12) outweighs block speed.
+ */
+var SMALL_AES_ENTRY = /psk-oob[\\/]enrollee-main\.ts$/;
+
+function smallAesPlugins(entry: string | undefined): esbuild.Plugin[] {
+  if (!entry || !SMALL_AES_ENTRY.test(entry)) return [];
+  return [{
+    name: 'small-aes',
+    setup: function (b) {
+      b.onResolve({ filter: /^\.\/aes128\.ts$/ }, function (a) {
+        return { path: path.join(a.resolveDir, 'aes128-small.ts') };
+      });
+    },
+  }];
+}
+
 export interface BundleInput {
   /** Absolute entry path, or generated source (resolved from `resolveDir`). */
   entry?: string;
@@ -73,7 +92,7 @@ export async function bundle(input: BundleInput): Promise<string> {
     logLevel: 'silent',
     // platform 'neutral' has no default; look at `module`/`main` like a bundler would.
     mainFields: ['module', 'main'],
-    plugins: [nodeBuiltinsEmpty()].concat(input.platformFile ? [platformPlugin(input.platformFile)] : []),
+    plugins: [nodeBuiltinsEmpty()].concat(input.platformFile ? [platformPlugin(input.platformFile)] : [], smallAesPlugins(input.entry)),
     // The TypeScript settings that change emitted code, fixed here rather than
     // inherited from tsconfig.json (which serves type checking and host tests):
     // - no "use strict": Espruino ignores it (docs/engines.md row 52), so a strict
@@ -107,7 +126,7 @@ export async function bundleModules(t: Target, root: string = ROOT): Promise<str
   var r = await esbuild.build({
     entryPoints: [entry], bundle: true, format: 'iife', target: 'es2017', platform: 'neutral', write: false,
     metafile: true, logLevel: 'silent', mainFields: ['module', 'main'],
-    plugins: [nodeBuiltinsEmpty()].concat(platformFile ? [platformPlugin(platformFile)] : []),
+    plugins: [nodeBuiltinsEmpty()].concat(platformFile ? [platformPlugin(platformFile)] : [], smallAesPlugins(entry)),
   });
   return Object.keys(r.metafile!.inputs).map(function (k) {
     return path.relative(root, path.resolve(root, k)).split(path.sep).join('/');
