@@ -13,6 +13,7 @@ import { p256 as fwP256 } from '../../firmware/crypto/p256.ts';
 import { makeCurve } from '../../firmware/crypto/weierstrass.ts';
 import { SECP160K1_PARAMS } from '../../firmware/crypto/curve-params.ts';
 import { CURVE_P256, CURVE_NAMES } from '../../firmware/protocols/cloud/ac-api.ts';
+import { issueGrantKey } from '../../firmware/protocols/cloud/keys.ts';
 import { cloudSuite } from '../../firmware/protocols/cloud/suite-firmware.ts';
 import { makeNode, nodeInitial, NodeState, NODE_DEFAULTS } from '../../firmware/protocols/cloud/node.ts';
 import { makeBorderRouter, brInitial, BrState, BR_DEFAULTS } from '../../firmware/protocols/cloud/border-router.ts';
@@ -35,10 +36,13 @@ export function seeded(seed: string): (n: number) => Uint8Array {
   };
 }
 
-export function nodeIdentity(seed: string, curve = CURVE_P256, mac = new Uint8Array([2, 0, 0, 0, 0, 1])): NodeIdentity {
+/** A node's identity as keygen writes it, with its grant key for the AC whose public key is `acPub` (and F for the trust list). */
+export function nodeIdentity(seed: string, acPub: Uint8Array, curve = CURVE_P256, mac = new Uint8Array([2, 0, 0, 0, 0, 1])): { id: NodeIdentity; gpub: Uint8Array } {
   const C = curve === CURVE_P256 ? fwP256() : makeCurve(SECP160K1_PARAMS);
   const kp = keyGen(C, seeded('node ' + seed), false);
-  return { curve, sn: 'SN-' + seed, mac, clock: CLOCK, priv: kp.priv, pub: kp.pub };
+  const sn = 'SN-' + seed;
+  const g = issueGrantKey(cloudSuite(CURVE_P256)!, acPub, sn, seeded('grant ' + seed));
+  return { id: { curve, sn, mac, clock: CLOCK, priv: kp.priv, pub: kp.pub, grantKey: g.key }, gpub: g.gpub };
 }
 
 export function brIdentity(seed: string, acPub: Uint8Array): BrIdentity {
@@ -71,6 +75,8 @@ export function makeWorld(opts: { trustFor?: number; curve?: number; nodes?: num
   const parties: Party<any>[] = [];
   const uplinks: { party: Party<BrState>; id: number; path: string; json: string }[] = [];
   let holdUplinks = false;
+  /** each node's grant point F, by SN (what its trust-list row holds) */
+  const gpubs = new Map<string, Uint8Array>();
   let dropTo: ((p: Party<any>, bytes: Uint8Array) => boolean) | null = null;
 
   function party<S>(name: string, mac: Uint8Array, core: any, st: S): Party<S> {
@@ -124,8 +130,9 @@ export function makeWorld(opts: { trustFor?: number; curve?: number; nodes?: num
   }
 
   function addNode(seed: string, curve = opts.curve ?? CURVE_P256, macLast = parties.length + 1) {
-    const id = nodeIdentity(seed, curve, new Uint8Array([2, 0, 0, 0, 0, macLast]));
-    ac.addNode({ sn: id.sn, mac: toHex(id.mac), pub: toHex(id.pub), curve: CURVE_NAMES[curve], revoked: false });
+    const { id, gpub } = nodeIdentity(seed, acPub, curve, new Uint8Array([2, 0, 0, 0, 0, macLast]));
+    ac.addNode({ sn: id.sn, mac: toHex(id.mac), pub: toHex(id.pub), curve: CURVE_NAMES[curve], gpub: toHex(gpub), revoked: false });
+    gpubs.set(id.sn, gpub);
     return party<NodeState>('node ' + seed, id.mac, makeNode(cloudSuite(curve)!), nodeInitial(id, null, null, NODE_DEFAULTS));
   }
 
@@ -139,7 +146,7 @@ export function makeWorld(opts: { trustFor?: number; curve?: number; nodes?: num
   }
 
   return {
-    ac, acPriv, acPub, frames, uplinks, parties, apply, pump, addNode, addBr,
+    ac, acPriv, acPub, frames, uplinks, parties, apply, pump, addNode, addBr, gpubs,
     get now() { return now; },
     advance(ms: number) { now += ms; },
     holdUplinks(v: boolean) { holdUplinks = v; },
