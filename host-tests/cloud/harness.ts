@@ -120,7 +120,8 @@ export function makeWorld(opts: { trustFor?: number; curve?: number; nodes?: num
       }
       if (uplinks.length && !holdUplinks) {
         const u = uplinks.shift()!;
-        const a = ac.handle(u.path, u.json);
+        // A party may talk to its own AC (a rogue BR with a rogue AC: rogue-br.test.ts).
+        const a = ((u.party as any).ac ?? ac).handle(u.path, u.json);
         apply(u.party, { t: 'uplink', id: u.id, status: a.status, json: a.json });
         continue;
       }
@@ -136,10 +137,13 @@ export function makeWorld(opts: { trustFor?: number; curve?: number; nodes?: num
     return party<NodeState>('node ' + seed, id.mac, makeNode(cloudSuite(curve)!), nodeInitial(id, null, null, NODE_DEFAULTS));
   }
 
-  function addBr(seed: string, macLast = 0xb0 + parties.length) {
-    const id = brIdentity(seed, acPub);
-    ac.addBr(id.brId, id.pub);
+  /** A BR registered with the AC; `own` gives it another AC (its key pinned, its endpoint used) instead. */
+  function addBr(seed: string, macLast = 0xb0 + parties.length, own?: { ac: AcStub; acPub: Uint8Array; register?: boolean }) {
+    const id = brIdentity(seed, own ? own.acPub : acPub);
+    if (!own) ac.addBr(id.brId, id.pub);
+    else if (own.register) own.ac.addBr(id.brId, id.pub);
     const p = party<BrState>('br ' + seed, new Uint8Array([2, 0, 0, 0, 0xbb, macLast]), brCore, brInitial(id, BR_DEFAULTS));
+    if (own) (p as any).ac = own.ac;
     apply(p, { t: 'boot' });
     apply(p, { t: 'command', op: 'config', group: '', config: CONFIG } as any);
     return p;
