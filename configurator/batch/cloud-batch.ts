@@ -21,6 +21,8 @@ import { sha256 } from '../../firmware/crypto/sha256.ts';
 import { keyGen, makeCurve, Curve } from '../../firmware/crypto/weierstrass.ts';
 import { SECP160K1_PARAMS } from '../../firmware/crypto/curve-params.ts';
 import { CURVE_P256, CURVE_NAMES } from '../../firmware/protocols/cloud/ac-api.ts';
+import { issueGrantKey } from '../../firmware/protocols/cloud/keys.ts';
+import { cloudSuite } from '../../firmware/protocols/cloud/suite-firmware.ts';
 import { encodeNodeIdentity, encodeBrIdentity, NodeIdentity, BrIdentity } from '../../firmware/protocols/cloud/records.ts';
 import { IDENTITY_FILE } from '../../firmware/apps/enrollee-app.ts';
 import { BR_KEY_FILE } from '../app/cloud/configurator-spec.ts';
@@ -49,6 +51,8 @@ export interface SimAc {
 
 export interface CloudSimNode extends BatchEnrollee {
   id: NodeIdentity;
+  /** the grant point F registered with the node in the AC (README §4.4) */
+  gpub: Uint8Array;
 }
 export interface CloudSimBr extends BatchConfigurator {
   id: BrIdentity;
@@ -98,8 +102,8 @@ function stubAc(stub: AcStub): SimAc {
 }
 
 /** Node i's trust-list row (what `nowboard keygen --protocol cloud` writes for the AC). */
-export function trustRow(n: NodeIdentity): StubNode {
-  return { sn: n.sn, mac: toHex(n.mac), pub: toHex(n.pub), curve: CURVE_NAMES[n.curve], revoked: false };
+export function trustRow(n: NodeIdentity, gpub: Uint8Array): StubNode {
+  return { sn: n.sn, mac: toHex(n.mac), pub: toHex(n.pub), curve: CURVE_NAMES[n.curve], gpub: toHex(gpub), revoked: false };
 }
 
 export function cloudBatchWith(co: CloudBatchOptions): BatchProtocol<CloudSimBatch> {
@@ -127,11 +131,12 @@ export function cloudBatchWith(co: CloudBatchOptions): BatchProtocol<CloudSimBat
       var nk = keyGen(curveOf(curve), o.random, false);
       var sn = 'NB-' + (10001 + j);
       // Boards get MACs in order of creation: the BRs first, then the nodes (sim-scenario.ts).
-      var nid: NodeIdentity = { curve: curve, sn: sn, mac: boardMac(o.configurators + j + 1), clock: CLOUD_CLOCK_BASE, priv: nk.priv, pub: nk.pub };
+      var g = issueGrantKey(cloudSuite(CURVE_P256) as any, ac.pub, sn, o.random);
+      var nid: NodeIdentity = { curve: curve, sn: sn, mac: boardMac(o.configurators + j + 1), clock: CLOUD_CLOCK_BASE, priv: nk.priv, pub: nk.pub, grantKey: g.key };
       var owner = j % Math.max(1, o.configurators);
-      nodes.push({ index: j, owner: owner, device: sn, id: nid });
+      nodes.push({ index: j, owner: owner, device: sn, id: nid, gpub: g.gpub });
       ranges.push([owner]);
-      stub.addNode(trustRow(nid));
+      stub.addNode(trustRow(nid, g.gpub));
     }
     var b: CloudSimBatch = {
       configurators: brs, enrollees: nodes, acPriv: ac.priv, acPub: ac.pub, ac: stubAc(stub), stub: stub, uplink: null, ranges: ranges,
@@ -202,7 +207,7 @@ export function setRange(world: World, batch: CloudSimBatch, j: number, brs: num
 /** Replace the AC the uplink calls (before the boards boot): loads its trust list and BR list first. */
 export async function useAc(batch: CloudSimBatch, ac: SimAc): Promise<void> {
   for (var i = 0; i < batch.configurators.length; i++) await ac.addBr(batch.configurators[i].id.brId, batch.configurators[i].id.pub);
-  for (var j = 0; j < batch.enrollees.length; j++) await ac.addNode(trustRow(batch.enrollees[j].id));
+  for (var j = 0; j < batch.enrollees.length; j++) await ac.addNode(trustRow(batch.enrollees[j].id, batch.enrollees[j].gpub));
   batch.ac = ac;
 }
 

@@ -35,7 +35,7 @@ export async function realSimAc(batch: CloudSimBatch, o: RealAcOptions): Promise
     name: `Authentication Cloud core (configurator/cloud/auth-cloud.ts) on ${db.where}`,
     endpoint: (path, json) => ac.handle(path, json).then((r) => ({ status: r.status, json: JSON.stringify(r) })),
     addBr: (id, p) => addBorderRouter(db, id, toHex(p), 'admin:sim', now()),
-    addNode: (n) => addTrusted(db, [{ sn: n.sn, mac: n.mac, pub: n.pub, curve: n.curve as any }], 'admin:sim', now()).then(() => undefined),
+    addNode: (n) => addTrusted(db, [{ sn: n.sn, mac: n.mac, pub: n.pub, curve: n.curve as any, gpub: n.gpub }], 'admin:sim', now()).then(() => undefined),
     revoke: (sn) => revokeTrusted(db, sn, 'admin:sim', now()),
     close: () => db.close(),
   };

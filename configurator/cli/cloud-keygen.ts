@@ -1,7 +1,9 @@
 /**
  * `nowboard keygen --protocol cloud` (firmware/protocols/cloud/README.md §1, §6):
  *
- *   DIR/trust-list.json        public: one row per node {sn, mac, pub, curve} — what the AC's trust list holds
+ *   DIR/trust-list.json        public: one row per node {sn, mac, pub, curve, gpub} — what the AC's trust list holds
+ *                              (gpub: the grant point F; the node's grant key K_an = HKDF(x(f·Q_AC)) goes into its
+ *                              identity file, f is dropped, the AC re-derives K_an from d_AC and F: README §4.4)
  *                              (`nowboard cloud add --file DIR/trust-list.json`)
  *   DIR/border-routers.json    public: one row per BR {id, pub} — what the AC registers
  *   DIR/ac-key.json            secret (0600), only when --ac-pub is not given: the AC's P-256 key file
@@ -29,6 +31,8 @@ import { P256_PARAMS, SECP160K1_PARAMS } from '../../firmware/crypto/curve-param
 import { fromHex, utf8Encode } from '../../firmware/bytes/bytes.ts';
 import { slotFiles } from '../../firmware/ports/slot-storage.ts';
 import { CURVE_P256, CURVE_SECP160K1, CURVE_NAMES } from '../../firmware/protocols/cloud/ac-api.ts';
+import { issueGrantKey } from '../../firmware/protocols/cloud/keys.ts';
+import { cloudSuite } from '../../firmware/protocols/cloud/suite-firmware.ts';
 import { encodeNodeIdentity, encodeBrIdentity, NodeIdentity, BrIdentity } from '../../firmware/protocols/cloud/records.ts';
 import { validSn } from '../../firmware/protocols/cloud/frames.ts';
 import { IDENTITY_FILE } from '../../firmware/apps/enrollee-app.ts';
@@ -77,13 +81,16 @@ export function cmdKeygenCloud(flags: FlagValues, out: (s: string) => void): num
   const NC = curve === CURVE_P256 ? P : makeCurve(SECP160K1_PARAMS);
   fs.mkdirSync(path.join(dir, 'nodes'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'border-routers'), { recursive: true });
-  const trust: { sn: string; mac: string; pub: string; curve: string }[] = [];
+  const trust: { sn: string; mac: string; pub: string; curve: string; gpub: string }[] = [];
+  const P256S = cloudSuite(CURVE_P256)!;
   for (let i = 0; i < count; i++) {
     const kp = keyGen(NC, rand, false);
     const sn = prefix + String(10001 + i);
-    const id: NodeIdentity = { curve, sn, mac: macs ? macs[i] : boardMac(brs + i + 1), clock, priv: kp.priv, pub: kp.pub };
+    // The node's grant key (README §4.4): only the AC's public key is needed here.
+    const g = issueGrantKey(P256S, acPub, sn, rand);
+    const id: NodeIdentity = { curve, sn, mac: macs ? macs[i] : boardMac(brs + i + 1), clock, priv: kp.priv, pub: kp.pub, grantKey: g.key };
     writeFilesTo(path.join(dir, 'nodes', sn), slotFiles({ [IDENTITY_FILE]: encodeNodeIdentity(id) }));
-    trust.push({ sn, mac: toHex(id.mac), pub: toHex(id.pub), curve: CURVE_NAMES[curve] });
+    trust.push({ sn, mac: toHex(id.mac), pub: toHex(id.pub), curve: CURVE_NAMES[curve], gpub: toHex(g.gpub) });
   }
   const brRows: { id: string; pub: string }[] = [];
   const store = { groups: { '': { version: 1, ssid: (flags.ssid as string) ?? 'nowboard-lab', psk: randomBytes(12).toString('base64url'), settings: { mqtt: 'mqtt://broker.local' } } }, devices: {} };

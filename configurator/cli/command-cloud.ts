@@ -3,8 +3,8 @@
  *
  *   nowboard cloud init   --key ac-key.json [--id ac-1]                 make the AC's signing key
  *   nowboard cloud serve  --key ac-key.json [--db DIR|postgres://…] [--port 47200]
- *   nowboard cloud add    [--db …] --sn SN --mac MAC --pub HEX [--curve p256|secp160k1]
- *   nowboard cloud add    [--db …] --from nodes.json                   [{sn, mac, pub, curve}, …]
+ *   nowboard cloud add    [--db …] --sn SN --mac MAC --pub HEX --gpub HEX [--curve p256|secp160k1]
+ *   nowboard cloud add    [--db …] --from nodes.json                   [{sn, mac, pub, curve, gpub}, …]
  *   nowboard cloud revoke [--db …] --sn SN
  *   nowboard cloud list   [--db …] [--json]
  *   nowboard cloud audit  [--db …] [--sn SN] [--limit N] [--json]
@@ -55,8 +55,9 @@ const SUB: Record<string, Record<string, FlagSpec>> = {
     sn: { type: 'string', help: 'serial number (1…32 printable ASCII)' },
     mac: { type: 'string', help: 'MAC address, 12 hex digits (separators allowed)' },
     pub: { type: 'string', help: "node's public key, uncompressed SEC 1 hex (04…)" },
+    gpub: { type: 'string', help: "node's grant point F (P-256, 04…; keygen writes it in trust-list.json)" },
     curve: { type: 'string', default: 'p256', choices: ['p256', 'secp160k1'], help: "node's curve" },
-    from: { type: 'string', help: 'JSON file: an array of {sn, mac, pub, curve} (all or none are added)' },
+    from: { type: 'string', help: 'JSON file: an array of {sn, mac, pub, curve, gpub} (all or none are added)' },
   },
   revoke: { db: DB_FLAG, sn: { type: 'string', help: 'serial number to revoke (permanent)', required: true } },
   list: { db: DB_FLAG, json: { type: 'bool', help: 'JSON instead of a table' } },
@@ -200,18 +201,18 @@ export async function cmdCloud(argv: string[], out: (s: string) => void): Promis
     case 'add': {
       let entries: TrustEntry[];
       if (flags.from) {
-        if (flags.sn || flags.mac || flags.pub) throw new CliError('E_USAGE', 'give --from or --sn/--mac/--pub, not both');
+        if (flags.sn || flags.mac || flags.pub || flags.gpub) throw new CliError('E_USAGE', 'give --from or --sn/--mac/--pub, not both');
         let raw: unknown;
         try {
           raw = JSON.parse(fs.readFileSync(String(flags.from), 'utf8'));
         } catch (e) {
           throw new CliError('E_FILE_CORRUPT', `cannot read ${flags.from} as JSON: ${(e as Error).message}`);
         }
-        if (!Array.isArray(raw)) throw new CliError('E_FILE_CORRUPT', `${flags.from}: expected an array of {sn, mac, pub, curve}`);
+        if (!Array.isArray(raw)) throw new CliError('E_FILE_CORRUPT', `${flags.from}: expected an array of {sn, mac, pub, curve, gpub}`);
         entries = raw as TrustEntry[];
       } else {
-        if (!flags.sn || !flags.mac || !flags.pub) throw new CliError('E_FLAG_MISSING', 'nowboard cloud add: --sn, --mac and --pub (or --from FILE)');
-        entries = [{ sn: String(flags.sn), mac: String(flags.mac), pub: String(flags.pub), curve: String(flags.curve) as 'p256' }];
+        if (!flags.sn || !flags.mac || !flags.pub || !flags.gpub) throw new CliError('E_FLAG_MISSING', 'nowboard cloud add: --sn, --mac, --pub and --gpub (or --from FILE)');
+        entries = [{ sn: String(flags.sn), mac: String(flags.mac), pub: String(flags.pub), curve: String(flags.curve) as 'p256', gpub: String(flags.gpub) }];
       }
       const n = await withDb(flags, 'add', (db) => addTrusted(db, entries, actor(), now));
       out(`added ${n} node${n === 1 ? '' : 's'} to the trust list`);

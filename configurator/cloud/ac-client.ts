@@ -66,6 +66,9 @@ const verdictSchema = z.object({
   code: z.string().optional(),
   codeNum: z.number().optional(),
   error: z.string().optional(),
+  /** join accepted: the grant for the node (README §4.4) and the AC time it binds */
+  grant: z.string().regex(/^[0-9a-f]{32}$/).optional(),
+  gts: z.number().int().min(0).max(0xffffffff).optional(),
 });
 
 export interface VerifyOk {

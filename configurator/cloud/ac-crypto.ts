@@ -10,10 +10,11 @@
  * of firmware/crypto/curve-params.ts; SHA-256 is cut to the order's 161 bits as
  * SEC 1 §4.1.3 step 5 says (noble's bits2int does exactly that).
  */
-import { createPublicKey, createPrivateKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify, KeyObject } from 'node:crypto';
+import { createPublicKey, createPrivateKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify, KeyObject, diffieHellman, hkdfSync, createHmac, createHash } from 'node:crypto';
 import { weierstrass, ecdsa } from '@noble/curves/abstract/weierstrass.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { SECP160K1_PARAMS } from '../../firmware/crypto/curve-params.ts';
+import { GRANT_KEY_LEN, GRANT_LEN, grantKeyInfo, grantMessage } from '../../firmware/protocols/cloud/ac-api.ts';
 
 const big = (h: string) => BigInt('0x' + h);
 
@@ -149,4 +150,31 @@ export function validPublicKey(curve: string, pubHex: string): boolean {
     return false;
   }
   return false;
+}
+
+/**
+ * A node's grant key K_an on the AC's side (firmware/protocols/cloud/README.md
+ * §4.4): HKDF-SHA256 of x(d_AC · F), F the grant point registered with the node.
+ * One P-256 ECDH in OpenSSL; cached per (AC key, SN, F), as the key never changes.
+ */
+const grantKeys = new Map<string, Uint8Array>();
+export function acGrantKey(acPriv: KeyObject, acPubHex: string, sn: string, gpubHex: string): Uint8Array {
+  const ck = acPubHex + ' ' + gpubHex + ' ' + sn;
+  let k = grantKeys.get(ck);
+  if (!k) {
+    const z = diffieHellman({ privateKey: acPriv, publicKey: cachedP256(gpubHex) });
+    k = new Uint8Array(hkdfSync('sha256', z, Buffer.alloc(0), grantKeyInfo(sn, Buffer.from(gpubHex, 'hex')), GRANT_KEY_LEN));
+    if (grantKeys.size > 10000) grantKeys.clear();
+    grantKeys.set(ck, k);
+  }
+  return k;
+}
+
+/** The grant over one request (ac-api.ts grantMessage), hex. */
+export function grantHex(grantKey: Uint8Array, rh: Uint8Array, brId: string, R: Uint8Array, gts: number): string {
+  return createHmac('sha256', grantKey).update(grantMessage(rh, brId, R, gts)).digest().subarray(0, GRANT_LEN).toString('hex');
+}
+
+export function sha256Bytes(b: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(b).digest());
 }

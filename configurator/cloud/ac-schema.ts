@@ -66,6 +66,13 @@ CREATE TABLE ac_audit (
 CREATE INDEX ac_audit_sn ON ac_audit (sn);
 `,
   },
+  {
+    // README §4.4: the node's grant point F (P-256); the AC derives the node's grant key from it
+    // and its own key. NULL only for rows added before this migration: those nodes get E_AC_NO_GRANT_KEY.
+    version: 2,
+    name: 'grant point per node',
+    sql: `ALTER TABLE ac_trust ADD COLUMN gpub text CHECK (gpub IS NULL OR gpub ~ '^04[0-9a-f]{128}$')`,
+  },
 ];
 
 export async function migrate(db: SqlDb): Promise<number[]> {

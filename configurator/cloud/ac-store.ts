@@ -25,6 +25,8 @@ export interface TrustRow {
   mac: string;
   pub: string;
   curve: 'p256' | 'secp160k1';
+  /** the grant point F (P-256, hex; null on rows from before migration 2) */
+  gpub: string | null;
   status: 'active' | 'revoked';
   addedAt: number;
   revokedAt: number | null;
@@ -61,6 +63,8 @@ export const trustEntrySchema = z.object({
   mac: z.string().transform(normMac).pipe(z.string().regex(MAC_RE, 'mac: 6 bytes of hex')),
   pub: z.string().transform((s) => s.toLowerCase()),
   curve: z.enum(['p256', 'secp160k1']),
+  /** the node's grant point F (README §4.4), written by keygen next to its public key */
+  gpub: z.string().transform((s) => s.toLowerCase()),
 });
 export type TrustEntry = z.input<typeof trustEntrySchema>;
 
@@ -72,6 +76,7 @@ function parseEntry(e: TrustEntry) {
   const p = trustEntrySchema.safeParse(e);
   if (!p.success) throw new AcAdminError('E_AC_ADMIN_INPUT', p.error.issues.map((i) => i.message).join('; '));
   if (!validPublicKey(p.data.curve, p.data.pub)) throw new AcAdminError('E_AC_ADMIN_INPUT', `pub: not an uncompressed ${p.data.curve} public key on the curve`);
+  if (!validPublicKey('p256', p.data.gpub)) throw new AcAdminError('E_AC_ADMIN_INPUT', 'gpub: the grant point, an uncompressed P-256 public key on the curve (keygen writes it)');
   return p.data;
 }
 
@@ -83,7 +88,7 @@ export async function addTrusted(db: SqlDb, entries: TrustEntry[], actor: string
   const rows = entries.map(parseEntry);
   return db.transaction(async (tx) => {
     for (const r of rows) {
-      const ins = await tx.query('INSERT INTO ac_trust (sn, mac, pub, curve, status, added_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sn) DO NOTHING RETURNING sn', [r.sn, r.mac, r.pub, r.curve, 'active', now]);
+      const ins = await tx.query('INSERT INTO ac_trust (sn, mac, pub, curve, gpub, status, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (sn) DO NOTHING RETURNING sn', [r.sn, r.mac, r.pub, r.curve, r.gpub, 'active', now]);
       if (ins.rows.length === 0) throw new AcAdminError('E_AC_ADMIN_EXISTS', `sn "${r.sn}" is already in the trust list`);
       await audit(tx, now, actor, 'trust-add', r.sn, null, 'OK', `${r.curve} mac ${r.mac}`);
     }
@@ -103,8 +108,8 @@ export async function revokeTrusted(db: SqlDb, sn: string, actor: string, now: n
 }
 
 export async function listTrusted(db: SqlDb): Promise<TrustRow[]> {
-  const r = await db.query('SELECT sn, mac, pub, curve, status, added_at, revoked_at FROM ac_trust ORDER BY sn');
-  return r.rows.map((x: any) => ({ sn: x.sn, mac: x.mac, pub: x.pub, curve: x.curve, status: x.status, addedAt: Number(x.added_at), revokedAt: num(x.revoked_at) }));
+  const r = await db.query('SELECT sn, mac, pub, curve, gpub, status, added_at, revoked_at FROM ac_trust ORDER BY sn');
+  return r.rows.map((x: any) => ({ sn: x.sn, mac: x.mac, pub: x.pub, curve: x.curve, gpub: x.gpub ?? null, status: x.status, addedAt: Number(x.added_at), revokedAt: num(x.revoked_at) }));
 }
 
 export async function addBorderRouter(db: SqlDb, id: string, pubHex: string, actor: string, now: number): Promise<void> {

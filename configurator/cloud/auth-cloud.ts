@@ -9,7 +9,8 @@
  *   2. one read: the BR's row and the node's trust-list row
  *   3. BR registered, its signature, not revoked, its ts       → E_AC_UNKNOWN_BR / _BR_SIG / _BR_REVOKED / _BR_REPLAY
  *   4. node ts in the window, SN trusted and not revoked, the
- *      node's signature with its registered key, then its MAC  → E_AC_TS_WINDOW / _UNKNOWN_SN / _SN_REVOKED / _NODE_SIG / _MAC
+ *      node's signature with its registered key, then its MAC,
+ *      a grant key registered                                  → E_AC_TS_WINDOW / _UNKNOWN_SN / _SN_REVOKED / _NODE_SIG / _MAC / _NO_GRANT_KEY
  *   5. one write, one statement (atomic on its own): the BR's rid, the node's
  *      (sn, nonce) if every check passed, the audit row. Unique keys decide
  *      replays (E_AC_BR_REPLAY / E_AC_REPLAY) — in the database, so two AC
@@ -18,6 +19,11 @@
  * send them; writing would let anyone fill the disk); every decision on a request
  * a registered BR signed is audited. A database failure at 2 or 5 is E_AC_DB,
  * status 503, and — the write being one statement — nothing half-written.
+ *
+ * A yes to a join carries the grant (firmware/protocols/cloud/README.md §4.4):
+ * HMAC under the node's grant key over the request hash (rebuilt here from the
+ * fields just verified), the BR's id, the ephemeral key R it sent and the AC's
+ * time — the node takes a KEY only with it.
  */
 import { z } from 'zod';
 import type { KeyObject } from 'node:crypto';
@@ -26,10 +32,11 @@ import {
   joinStatementBytes, brRequestSignedText, acResponseSignedText,
 } from '../../firmware/protocols/cloud/ac-api.ts';
 import { CLOUD_CODES } from '../../firmware/protocols/cloud/codes.ts';
+import { encodeJoin } from '../../firmware/protocols/cloud/frames.ts';
 import type { SqlDb } from './sql.ts';
 import { DbError } from './sql.ts';
 import { SN_RE, BR_ID_RE } from './ac-store.ts';
-import { cachedP256, signText, verifyText, verifyNodeSig, P256KeyPair } from './ac-crypto.ts';
+import { cachedP256, signText, verifyText, verifyNodeSig, validPublicKey, acGrantKey, grantHex, sha256Bytes, P256KeyPair } from './ac-crypto.ts';
 
 /** Largest request body the AC reads (a join envelope is ~600 bytes). */
 export const AC_MAX_BODY = 8192;
@@ -85,6 +92,7 @@ const STATUS: Record<string, number> = {
   E_AC_MAC: 403,
   E_AC_DB: 503,
   E_AC_TOO_LARGE: 413,
+  E_AC_NO_GRANT_KEY: 403,
 };
 
 const CODE_NUM: Record<string, number> = {};
@@ -117,6 +125,8 @@ export const nodeJoinSchema = z.object({
   nonce: z.string().regex(/^[0-9a-fA-F]{16}$/).transform((s) => s.toLowerCase()),
   curve: z.enum(['p256', 'secp160k1']),
   sig: z.string().regex(/^[0-9a-fA-F]{2,256}$/).transform((s) => s.toLowerCase()),
+  /** the BR's ephemeral public key R on the node's curve (README §4.4); checked on the curve below */
+  eph: z.string().regex(/^04[0-9a-fA-F]{80,128}$/).transform((s) => s.toLowerCase()),
 }).strict();
 
 export const checkSchema = z.object({ sn: z.string().regex(SN_RE) }).strict();
@@ -152,7 +162,7 @@ INSERT INTO ac_audit (at, actor, action, sn, rid, result, detail)
 SELECT $5, 'br:' || $2, $11, $6, $1, v.result, $12 FROM v RETURNING result`;
 
 const LOOKUP_SQL = `
-SELECT b.pub AS br_pub, b.status AS br_status, t.mac, t.pub, t.curve, t.status
+SELECT b.pub AS br_pub, b.status AS br_status, t.mac, t.pub, t.curve, t.status, t.gpub
 FROM (SELECT 1) AS one
 LEFT JOIN ac_border_routers b ON b.id = $1
 LEFT JOIN ac_trust t ON t.sn = $2`;
@@ -202,6 +212,7 @@ export function openAuthCloud(opts: AuthCloudOptions): AuthCloud {
     if (!parsed.success) return refuse(req.rid, '', 'E_AC_BAD_REQUEST', 'body: ' + parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; '));
     const join = isJoin ? (parsed.data as z.output<typeof nodeJoinSchema>) : null;
     const sn = parsed.data.sn;
+    if (join && !validPublicKey(join.curve, join.eph)) return refuse(req.rid, sn, 'E_AC_BAD_REQUEST', `eph: not a ${join.curve} point`);
 
     const look = (await db.query<any>(LOOKUP_SQL, [req.br, sn], 'ac_lookup')).rows[0];
     if (!look || !look.br_pub) return refuse(req.rid, sn, 'E_AC_UNKNOWN_BR', req.br);
@@ -230,7 +241,7 @@ export function openAuthCloud(opts: AuthCloudOptions): AuthCloud {
         // The registered key signed this MAC: the node's key is in another device (paper 000 §III-B step 4).
         code = 'E_AC_MAC';
         detail = `mac ${join.mac}, trust list ${look.mac}`;
-      }
+      } else if (!look.gpub) code = 'E_AC_NO_GRANT_KEY';
     }
     if (code === 'E_AC_BR_REVOKED' || code === 'E_AC_BR_REPLAY') {
       // A revoked BR, or a BR request outside its window (never acceptable, so its rid
@@ -245,7 +256,12 @@ export function openAuthCloud(opts: AuthCloudOptions): AuthCloud {
     ], 'ac_decide');
     const result = res.rows[0]?.result;
     if (result !== 'OK') return refuse(req.rid, sn, result ?? 'E_AC_DB', result === 'E_AC_REPLAY' ? `nonce ${join?.nonce}` : detail ?? undefined);
-    return respond(req.rid, 200, { ok: true, sn, pub: look.pub, curve: look.curve, trustFor: trustForSec });
+    if (!join) return respond(req.rid, 200, { ok: true, sn, pub: look.pub, curve: look.curve, trustFor: trustForSec });
+    // The grant (README §4.4): rh from the very fields verified above, the authenticated BR id, its R, our time.
+    const rh = sha256Bytes(encodeJoin(CURVE_ID[join.curve], join.sn, hexBytes(join.mac), join.ts, hexBytes(join.nonce), hexBytes(join.sig)));
+    const gts = Math.floor(now / 1000);
+    const grant = grantHex(acGrantKey(acKey.privateKey, acKey.pubHex, sn, look.gpub), rh, req.br, hexBytes(join.eph), gts);
+    return respond(req.rid, 200, { ok: true, sn, pub: look.pub, curve: look.curve, trustFor: trustForSec, grant, gts });
   }
 
   return {

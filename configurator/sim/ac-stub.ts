@@ -12,12 +12,15 @@
 import { p256 } from '@noble/curves/nist.js';
 import { weierstrass, ecdsa } from '@noble/curves/abstract/weierstrass.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { hmac } from '@noble/hashes/hmac.js';
 import { SECP160K1_PARAMS } from '../../firmware/crypto/curve-params.ts';
 import { toHex, fromHex, utf8Encode } from '../../firmware/bytes/bytes.ts';
 import {
   AC_API_VERSION, AC_JOIN_PATH, AC_CHECK_PATH, CURVE_NAMES, BrRequest, AcResponse, JoinVerdict, NodeJoin,
-  brRequestSignedText, acResponseSignedText, joinStatementBytes,
+  brRequestSignedText, acResponseSignedText, joinStatementBytes, grantKeyInfo, grantMessage, GRANT_KEY_LEN, GRANT_LEN,
 } from '../../firmware/protocols/cloud/ac-api.ts';
+import { encodeJoin } from '../../firmware/protocols/cloud/frames.ts';
 import { CLOUD_CODES } from '../../firmware/protocols/cloud/codes.ts';
 
 /** One request to the AC: what the HTTP service receives (path, body) and answers (status, body). */
@@ -56,6 +59,8 @@ export interface StubNode {
   mac: string;
   pub: string;
   curve: string;
+  /** the grant point F (P-256, hex; README §4.4) */
+  gpub: string;
   revoked: boolean;
 }
 
@@ -108,9 +113,18 @@ export function makeAcStub(o: AcStubOptions): AcStub {
     return answer(rid, status, { ok: false, sn: sn, code: name, codeNum: codeNum(name), error: name });
   }
 
-  function accept(rid: string, path: string, br: string, n: StubNode): AcAnswer {
+  function accept(rid: string, path: string, br: string, n: StubNode, j?: NodeJoin): AcAnswer {
     log.push({ path: path, br: br, sn: n.sn, code: 'OK' });
-    return answer(rid, 200, { ok: true, sn: n.sn, pub: n.pub, curve: n.curve, trustFor: o.trustFor });
+    var v: JoinVerdict = { ok: true, sn: n.sn, pub: n.pub, curve: n.curve, trustFor: o.trustFor };
+    if (j) {
+      // README §4.4: K_an = HKDF(x(d_AC·F)); grant = HMAC(K_an, rh ‖ BR id ‖ R ‖ gts), rh rebuilt from the verified fields.
+      var F = fromHex(n.gpub);
+      var kan = hkdf(sha256, p256.getSharedSecret(o.acPriv, F, true).subarray(1), new Uint8Array(0), grantKeyInfo(n.sn, F), GRANT_KEY_LEN);
+      var rh = sha256(encodeJoin(j.curve === 'p256' ? 1 : 2, j.sn, fromHex(j.mac), j.ts, fromHex(j.nonce), fromHex(j.sig)));
+      v.gts = Math.floor(o.now() / 1000);
+      v.grant = toHex(hmac(sha256, kan, grantMessage(rh, br, fromHex(j.eph), v.gts)).subarray(0, GRANT_LEN));
+    }
+    return answer(rid, 200, v);
   }
 
   function handle(path: string, json: string): AcAnswer {
@@ -154,7 +168,8 @@ export function makeAcStub(o: AcStubOptions): AcStub {
     if (path !== AC_JOIN_PATH) return refuse(r.rid, path, r.br, '', 'E_AC_BAD_REQUEST', 404);
     var j: NodeJoin = b;
     if (!j || typeof j.sn !== 'string' || typeof j.mac !== 'string' || !/^[0-9a-f]{12}$/.test(j.mac) || typeof j.ts !== 'number' ||
-      typeof j.nonce !== 'string' || !/^[0-9a-f]{16}$/.test(j.nonce) || typeof j.sig !== 'string' || (j.curve !== 'p256' && j.curve !== 'secp160k1')) {
+      typeof j.nonce !== 'string' || !/^[0-9a-f]{16}$/.test(j.nonce) || typeof j.sig !== 'string' || (j.curve !== 'p256' && j.curve !== 'secp160k1') ||
+      typeof j.eph !== 'string' || !/^04([0-9a-f]{2})+$/.test(j.eph)) {
       return refuse(r.rid, path, r.br, '', 'E_AC_BAD_REQUEST', 400);
     }
     // Paper 000 §III-B step 3: time; then the replay (serial number, nonce); step 4: trust list, signature, MAC.
@@ -173,8 +188,9 @@ export function makeAcStub(o: AcStubOptions): AcStub {
     }
     if (!ok) return refuse(r.rid, path, r.br, j.sn, 'E_AC_NODE_SIG', 403);
     if (j.mac !== n.mac) return refuse(r.rid, path, r.br, j.sn, 'E_AC_MAC', 403);
+    if (!n.gpub) return refuse(r.rid, path, r.br, j.sn, 'E_AC_NO_GRANT_KEY', 403);
     nonces[j.sn + ' ' + j.nonce] = true;
-    return accept(r.rid, path, r.br, n);
+    return accept(r.rid, path, r.br, n, j);
   }
 
   return {
@@ -189,7 +205,7 @@ export function makeAcStub(o: AcStubOptions): AcStub {
       if (brs[id]) brs[id].revoked = true;
     },
     addNode: function (n) {
-      nodes[n.sn] = { sn: n.sn, mac: n.mac, pub: n.pub, curve: n.curve, revoked: n.revoked };
+      nodes[n.sn] = { sn: n.sn, mac: n.mac, pub: n.pub, curve: n.curve, gpub: n.gpub, revoked: n.revoked };
     },
     revoke: function (sn) {
       if (nodes[sn]) nodes[sn].revoked = true;

@@ -71,6 +71,7 @@ interface Node {
   sn: string;
   mac: string;
   pub: string;
+  gpub: string;
   join: string;
 }
 
@@ -84,13 +85,15 @@ async function makeNodes(db: SqlDb, tag: string, n: number, nowSec: number): Pro
     const nonce = randomBytes(8);
     const stmt = joinStatementBytes(sn, Buffer.from(mac, 'hex'), nowSec, nonce, CURVE_P256);
     const sig = nodeSign('sha256', stmt, { key: kp.privateKey, dsaEncoding: 'ieee-p1363' }).toString('hex');
-    nodes.push({ sn, mac, pub: kp.pubHex, join: JSON.stringify({ sn, mac, ts: nowSec, nonce: nonce.toString('hex'), curve: 'p256', sig }) });
+    // eph: the BR's ephemeral key R the AC's grant binds (README §4.4); gpub: the node's grant point F.
+    const eph = generateP256().pubHex;
+    nodes.push({ sn, mac, pub: kp.pubHex, gpub: generateP256().pubHex, join: JSON.stringify({ sn, mac, ts: nowSec, nonce: nonce.toString('hex'), curve: 'p256', sig, eph }) });
   }
   // One statement for the whole trust list (the admin path, addTrusted, is per row with audit: not what is measured).
   await db.query(
-    `INSERT INTO ac_trust (sn, mac, pub, curve, status, added_at)
-     SELECT sn, mac, pub, 'p256', 'active', $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS t(sn, mac, pub)`,
-    [nodes.map((x) => x.sn), nodes.map((x) => x.mac), nodes.map((x) => x.pub), Date.now()],
+    `INSERT INTO ac_trust (sn, mac, pub, curve, gpub, status, added_at)
+     SELECT sn, mac, pub, 'p256', gpub, 'active', $4 FROM unnest($1::text[], $2::text[], $3::text[], $5::text[]) AS t(sn, mac, pub, gpub)`,
+    [nodes.map((x) => x.sn), nodes.map((x) => x.mac), nodes.map((x) => x.pub), Date.now(), nodes.map((x) => x.gpub)],
   );
   return nodes;
 }

@@ -52,17 +52,18 @@ describe('nowboard cloud (admin)', () => {
 
   it('add --from, list, revoke, audit; mistakes are typed errors', async () => {
     const file = path.join(tmp, 'nodes.json');
-    fs.writeFileSync(file, JSON.stringify(nodes.map((n) => ({ sn: n.sn, mac: n.mac.replace(/(..)(?!$)/g, '$1:'), pub: n.pubHex, curve: n.curve }))));
+    fs.writeFileSync(file, JSON.stringify(nodes.map((n) => ({ sn: n.sn, mac: n.mac.replace(/(..)(?!$)/g, '$1:'), pub: n.pubHex, curve: n.curve, gpub: n.gpubHex }))));
     expect((await run(['cloud', 'add', '--db', dbDir, '--from', file])).out).toMatch(/added 2 nodes/);
     const dup = await runErr(['cloud', 'add', '--db', dbDir, '--from', file]);
     expect(dup.code).toBe('E_CLOUD');
     expect(dup.message).toMatch(/already in the trust list/);
-    const bad = await runErr(['cloud', 'add', '--db', dbDir, '--sn', 'X1', '--mac', '020000000001', '--pub', '04' + '11'.repeat(64)]);
+    const bad = await runErr(['cloud', 'add', '--db', dbDir, '--sn', 'X1', '--mac', '020000000001', '--pub', '04' + '11'.repeat(64), '--gpub', nodes[0].gpubHex]);
     expect(bad.message).toMatch(/not an uncompressed p256 public key on the curve/);
     expect((await runErr(['cloud', 'add', '--db', dbDir, '--sn', 'X1'])).code).toBe('E_FLAG_MISSING');
     expect((await runErr(['cloud', 'frobnicate'])).code).toBe('E_USAGE');
     const extra = makeNode();
-    await run(['cloud', 'add', '--db', dbDir, '--sn', extra.sn, '--mac', extra.mac, '--pub', extra.pubHex]);
+    expect((await runErr(['cloud', 'add', '--db', dbDir, '--sn', extra.sn, '--mac', extra.mac, '--pub', extra.pubHex])).code).toBe('E_FLAG_MISSING');
+    await run(['cloud', 'add', '--db', dbDir, '--sn', extra.sn, '--mac', extra.mac, '--pub', extra.pubHex, '--gpub', extra.gpubHex]);
     await run(['cloud', 'revoke', '--db', dbDir, '--sn', extra.sn]);
     const again = await runErr(['cloud', 'revoke', '--db', dbDir, '--sn', extra.sn]);
     expect(again.message).toMatch(/already revoked/);

@@ -5,7 +5,9 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { openTestDb, acWorld, makeNode, makeBr, signJoin, rowsFor, AcWorld, DB_KIND } from './cloud-fixtures.ts';
 import { signBrRequest } from '../../configurator/cloud/ac-client.ts';
-import { AC_JOIN_PATH, AC_CHECK_PATH } from '../../firmware/protocols/cloud/ac-api.ts';
+import { createHash, createHmac } from 'node:crypto';
+import { AC_JOIN_PATH, AC_CHECK_PATH, CURVE_P256, CURVE_SECP160K1 } from '../../firmware/protocols/cloud/ac-api.ts';
+import { encodeJoin } from '../../firmware/protocols/cloud/frames.ts';
 import { revokeTrusted, revokeBorderRouter, tableCounts } from '../../configurator/cloud/ac-store.ts';
 import { CLOUD_CODES } from '../../firmware/protocols/cloud/codes.ts';
 import type { SqlDb } from '../../configurator/cloud/sql.ts';
@@ -309,5 +311,72 @@ describe(`AC core on ${DB_KIND}`, () => {
       expect(mine.filter((r) => !r.ok).every((r) => r.code === 'E_AC_REPLAY')).toBe(true);
       expect((await rowsFor(db, n.sn)).nodeRequests).toBe(1);
     }
+  });
+});
+
+/** SHA-256 of the JOIN frame a node sent with these fields: the request hash the grant binds. */
+function rhOf(j: ReturnType<typeof signJoin>): Uint8Array {
+  const frame = encodeJoin(j.curve === 'p256' ? CURVE_P256 : CURVE_SECP160K1, j.sn, Buffer.from(j.mac, 'hex'), j.ts, Buffer.from(j.nonce, 'hex'), Buffer.from(j.sig, 'hex'));
+  return new Uint8Array(createHash('sha256').update(frame).digest());
+}
+
+/** The grant re-derived here (README §4.4) from the node's K_an as keygen writes it for this AC, node:crypto HMAC. */
+function expectedGrant(kan: Uint8Array, rh: Uint8Array, brId: string, ephHex: string, gts: number): string {
+  const t = Buffer.alloc(4);
+  t.writeUInt32BE(gts);
+  const eph = Buffer.from(ephHex, 'hex');
+  const m = Buffer.concat([Buffer.from('nowboard-cloud/1 grant'), rh, Buffer.from([brId.length]), Buffer.from(brId), Buffer.from([eph.length]), eph, t]);
+  return createHmac('sha256', kan).update(m).digest().subarray(0, 16).toString('hex');
+}
+
+describe(`AC grants (README §4.4) on ${DB_KIND}`, () => {
+  it('a yes to a join carries the grant over rh, the BR id, its R and the AC time, under the node\'s K_an (both curves)', async () => {
+    for (const kind of ['p256', 'secp160k1'] as const) {
+      const n = makeNode(kind);
+      await w.trust(n);
+      const { br, client } = await w.br();
+      const j = signJoin(n, sec());
+      const a = await client.join(j);
+      expect(a.ok).toBe(true);
+      expect(a.gts).toBe(sec());
+      expect(a.grant).toBe(expectedGrant(n.grantKey(w.acKp.pubHex), rhOf(j), br.id, j.eph, a.gts!));
+      // bound: another BR id, another R, another request, another key give another tag
+      expect(a.grant).not.toBe(expectedGrant(n.grantKey(w.acKp.pubHex), rhOf(j), br.id + 'x', j.eph, a.gts!));
+      expect(a.grant).not.toBe(expectedGrant(n.grantKey(w.acKp.pubHex), rhOf(signJoin(n, sec())), br.id, j.eph, a.gts!));
+      expect(a.grant).not.toBe(expectedGrant(makeNode(kind).grantKey(w.acKp.pubHex), rhOf(j), br.id, j.eph, a.gts!));
+    }
+  });
+
+  it('refusals and rechecks carry no grant', async () => {
+    const n = makeNode();
+    await w.trust(n);
+    const { client } = await w.br();
+    const j = signJoin(n, sec());
+    expect((await client.join(j)).ok).toBe(true);
+    const again = await client.join(j);
+    expect(again.code).toBe('E_AC_REPLAY');
+    expect(again.grant).toBeUndefined();
+    const c = await client.check(n.sn);
+    expect(c.ok).toBe(true);
+    expect(c.grant).toBeUndefined();
+  });
+
+  it('a trust-list row without a grant point (added before migration 2) is refused E_AC_NO_GRANT_KEY, its nonce not consumed', async () => {
+    const n = makeNode();
+    await db.query("INSERT INTO ac_trust (sn, mac, pub, curve, status, added_at) VALUES ($1, $2, $3, $4, 'active', $5)", [n.sn, n.mac, n.pubHex, n.curve, w.clock.now]);
+    const { client } = await w.br();
+    const a = await client.join(signJoin(n, sec()));
+    expect(a.code).toBe('E_AC_NO_GRANT_KEY');
+    expect(a.httpStatus).toBe(403);
+    expect((await rowsFor(db, n.sn)).nodeRequests).toBe(0);
+  });
+
+  it('an ephemeral key R that is not a point of the node\'s curve is E_AC_BAD_REQUEST, nothing written', async () => {
+    const n = makeNode();
+    await w.trust(n);
+    const { client } = await w.br();
+    const a = await client.join({ ...signJoin(n, sec()), eph: '04' + '11'.repeat(64) });
+    expect(a.code).toBe('E_AC_BAD_REQUEST');
+    expect((await rowsFor(db, n.sn)).nodeRequests).toBe(0);
   });
 });

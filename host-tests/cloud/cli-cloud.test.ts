@@ -9,7 +9,7 @@ import { decodeNodeIdentity, decodeBrIdentity } from '../../firmware/protocols/c
 import { getPublicKey, makeCurve } from '../../firmware/crypto/weierstrass.ts';
 import { P256_PARAMS, SECP160K1_PARAMS } from '../../firmware/crypto/curve-params.ts';
 import { toHex } from '../../firmware/bytes/bytes.ts';
-import { keyPairOfFile } from '../../configurator/cloud/ac-crypto.ts';
+import { acGrantKey, keyPairOfFile } from '../../configurator/cloud/ac-crypto.ts';
 import { readKeyFile } from '../../configurator/cli/command-cloud.ts';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'nowboard-cloud-'));
@@ -46,6 +46,15 @@ describe('nowboard keygen --protocol cloud', () => {
     const brs = JSON.parse(fs.readFileSync(path.join(dir, 'border-routers.json'), 'utf8'));
     expect(brs.map((b: any) => b.id)).toEqual(['br-1', 'br-2']);
     const ac = keyPairOfFile(JSON.parse(fs.readFileSync(path.join(dir, 'ac-key.json'), 'utf8')));
+    // README §4.4: each node's K_an is what the AC derives from its key and the row's grant point F
+    const kans = new Set<string>();
+    for (const t of trust) {
+      const id = decodeNodeIdentity(storageOf(path.join(dir, 'nodes', t.sn)).read('nb-id')!).identity!;
+      expect(t.gpub).toMatch(/^04[0-9a-f]{128}$/);
+      expect(toHex(acGrantKey(ac.privateKey, ac.pubHex, t.sn, t.gpub))).toBe(toHex(id.grantKey));
+      kans.add(toHex(id.grantKey));
+    }
+    expect(kans.size).toBe(trust.length);
     expect((fs.statSync(path.join(dir, 'ac-key.json')).mode & 0o777).toString(8)).toBe('600');
     for (const b of brs) {
       const id = decodeBrIdentity(storageOf(path.join(dir, 'border-routers', b.id)).read('nb-brkey')!).identity!;

@@ -4,14 +4,14 @@
  * test file then gets its own schema), nodes that sign joins like a board, BRs
  * with key pairs, a settable clock.
  */
-import { randomBytes, sign as nodeSign, KeyObject } from 'node:crypto';
-import { joinStatementBytes, CURVE_P256, CURVE_SECP160K1, NodeJoin } from '../../firmware/protocols/cloud/ac-api.ts';
+import { randomBytes, sign as nodeSign, KeyObject, diffieHellman, hkdfSync } from 'node:crypto';
+import { joinStatementBytes, grantKeyInfo, CURVE_P256, CURVE_SECP160K1, NodeJoin } from '../../firmware/protocols/cloud/ac-api.ts';
 import { makeCurve, getPublicKey } from '../../firmware/crypto/weierstrass.ts';
 import { ecdsaSignHash } from '../../firmware/crypto/ecdsa.ts';
 import { sha256 } from '../../firmware/crypto/sha256.ts';
 import { SECP160K1_PARAMS, P256_PARAMS } from '../../firmware/crypto/curve-params.ts';
 import { openDb, SqlDb } from '../../configurator/cloud/sql.ts';
-import { generateP256, P256KeyPair } from '../../configurator/cloud/ac-crypto.ts';
+import { generateP256, cachedP256, P256KeyPair } from '../../configurator/cloud/ac-crypto.ts';
 import { acKeyOf, openAuthCloud, AuthCloud } from '../../configurator/cloud/auth-cloud.ts';
 import { addTrusted, addBorderRouter } from '../../configurator/cloud/ac-store.ts';
 import { AcHttpClient, inProcessTransport, AcTransport } from '../../configurator/cloud/ac-client.ts';
@@ -58,6 +58,31 @@ export interface TestNode {
   pubHex: string;
   /** sign a statement as the board does (SHA-256 then ECDSA, r ‖ s) */
   signStatement(stmt: Uint8Array): Uint8Array;
+  /** the grant point F registered with the node (README §4.4) */
+  gpubHex: string;
+  /** K_an as keygen writes it for an AC with this public key: HKDF(x(f·Q_AC)), node:crypto */
+  grantKey(acPubHex: string): Uint8Array;
+}
+
+/** A grant point F and the node's side of K_an (f kept, as a test needs it for any AC key). */
+function grantSide(sn: string): { gpubHex: string; grantKey: (acPubHex: string) => Uint8Array } {
+  const f = generateP256();
+  return {
+    gpubHex: f.pubHex,
+    grantKey: (acPubHex) => new Uint8Array(hkdfSync('sha256', diffieHellman({ privateKey: f.privateKey, publicKey: cachedP256(acPubHex) }), Buffer.alloc(0),
+      grantKeyInfo(sn, Buffer.from(f.pubHex, 'hex')), 32)),
+  };
+}
+
+/** A valid ephemeral public key R on a curve (what a BR sends with a join). */
+export function ephFor(curve: 'p256' | 'secp160k1'): string {
+  if (curve === 'p256') return generateP256().pubHex;
+  let e: Uint8Array;
+  do {
+    e = new Uint8Array(randomBytes(C160.nB));
+    e[0] = 0;
+  } while (e.every((x) => x === 0));
+  return Buffer.from(getPublicKey(C160, e, false)).toString('hex');
 }
 
 let snCounter = 0;
@@ -83,12 +108,12 @@ export function makeNode(kind: 'p256' | 'p256-board' | 'secp160k1' = 'p256', sn 
     const kp = generateP256();
     const jwk = kp.privateKey.export({ format: 'jwk' }) as { d: string };
     const priv = new Uint8Array(Buffer.from(jwk.d, 'base64url'));
-    return { sn, mac, curve: 'p256', pubHex: Buffer.from(getPublicKey(C256, priv, false)).toString('hex'), signStatement: (m) => ecdsaSignHash(C256, sha256(m), priv) };
+    return { sn, mac, curve: 'p256', pubHex: Buffer.from(getPublicKey(C256, priv, false)).toString('hex'), signStatement: (m) => ecdsaSignHash(C256, sha256(m), priv), ...grantSide(sn) };
   }
   const curve = kind;
   if (curve === 'p256') {
     const kp = generateP256();
-    return { sn, mac, curve, pubHex: kp.pubHex, signStatement: (m) => new Uint8Array(nodeSign('sha256', m, { key: kp.privateKey, dsaEncoding: 'ieee-p1363' })) };
+    return { sn, mac, curve, pubHex: kp.pubHex, signStatement: (m) => new Uint8Array(nodeSign('sha256', m, { key: kp.privateKey, dsaEncoding: 'ieee-p1363' })), ...grantSide(sn) };
   }
   let priv: Uint8Array;
   do {
@@ -96,16 +121,16 @@ export function makeNode(kind: 'p256' | 'p256-board' | 'secp160k1' = 'p256', sn 
     priv[0] &= 0x00; // below n (n has 161 bits: its first byte is 01)
   } while (priv.every((x) => x === 0));
   const pub = getPublicKey(C160, priv, false);
-  return { sn, mac, curve, pubHex: Buffer.from(pub).toString('hex'), signStatement: (m) => ecdsaSignHash(C160, sha256(m), priv) };
+  return { sn, mac, curve, pubHex: Buffer.from(pub).toString('hex'), signStatement: (m) => ecdsaSignHash(C160, sha256(m), priv), ...grantSide(sn) };
 }
 
 /** Message 1 as a node builds it; `over` replaces fields after (or before: `signedMac`) signing. */
-export function signJoin(n: TestNode, tsSec: number, opts: { nonce?: string; signedMac?: string; signer?: TestNode } = {}): NodeJoin {
+export function signJoin(n: TestNode, tsSec: number, opts: { nonce?: string; signedMac?: string; signer?: TestNode; eph?: string } = {}): NodeJoin {
   const nonce = opts.nonce ?? randomBytes(8).toString('hex');
   const mac = opts.signedMac ?? n.mac;
   const stmt = joinStatementBytes(n.sn, Buffer.from(mac, 'hex'), tsSec, Buffer.from(nonce, 'hex'), n.curve === 'p256' ? CURVE_P256 : CURVE_SECP160K1);
   const sig = (opts.signer ?? n).signStatement(stmt);
-  return { sn: n.sn, mac, ts: tsSec, nonce, curve: n.curve, sig: Buffer.from(sig).toString('hex') };
+  return { sn: n.sn, mac, ts: tsSec, nonce, curve: n.curve, sig: Buffer.from(sig).toString('hex'), eph: opts.eph ?? ephFor(n.curve) };
 }
 
 export interface TestBr {
@@ -139,7 +164,7 @@ export async function acWorld(db: SqlDb, opts: { windowSec?: number } = {}): Pro
     acKp,
     clock,
     async trust(...nodes) {
-      await addTrusted(db, nodes.map((n) => ({ sn: n.sn, mac: n.mac, pub: n.pubHex, curve: n.curve })), 'admin:test', clock.now);
+      await addTrusted(db, nodes.map((n) => ({ sn: n.sn, mac: n.mac, pub: n.pubHex, curve: n.curve, gpub: n.gpubHex })), 'admin:test', clock.now);
     },
     clientFor(b, transport) {
       return new AcHttpClient({ transport: transport ?? inProcessTransport(ac), brId: b.id, brKey: b.kp.privateKey as KeyObject, acPubHex: acKp.pubHex, acId: 'ac-test', windowSec: 60, clock: clock.fn });

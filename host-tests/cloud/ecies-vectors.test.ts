@@ -2,8 +2,11 @@
 // the ECDH and the node's signature, node:crypto for SHA-256, HKDF-SHA256 and
 // AES-128-CCM. Both directions: what the border router seals, node:crypto opens;
 // what node:crypto seals, the node core opens; KEYACK and CONFIG under k_up/k_down.
+// The AC's grant (README §4.4) too: K_an from the AC's private key and the node's
+// grant point with node:crypto ECDH + HKDF, the grant with node:crypto HMAC over
+// bytes laid out here by hand (not ac-api.ts grantMessage).
 import { describe, it, expect } from 'vitest';
-import { createHash, hkdfSync, createDecipheriv, createCipheriv } from 'node:crypto';
+import { createHash, hkdfSync, createDecipheriv, createCipheriv, createECDH, createHmac } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 import { weierstrass, ecdsa } from '@noble/curves/abstract/weierstrass.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -11,6 +14,7 @@ import { SECP160K1_PARAMS } from '../../firmware/crypto/curve-params.ts';
 import { readU32, concatBytes } from '../../firmware/bytes/bytes.ts';
 import { CURVE_P256, CURVE_SECP160K1 } from '../../firmware/protocols/cloud/ac-api.ts';
 import { decodeFrame, T_KEY, T_KEYACK, T_CONFIG, sidHeader, encodeKey, pointLen } from '../../firmware/protocols/cloud/frames.ts';
+import { E_GRANT } from '../../firmware/protocols/cloud/codes.ts';
 import { N_PROVING, N_KEYED } from '../../firmware/protocols/cloud/node.ts';
 import { decodeConfig } from '../../firmware/codec/config-record.ts';
 import { makeWorld, CONFIG } from './harness.ts';
@@ -41,6 +45,21 @@ function ccmOpen(key: Uint8Array, n: Uint8Array, sealed: Uint8Array, aad: Uint8A
   d.setAAD(aad, { plaintextLength: sealed.length - 8 });
   return new Uint8Array(Buffer.concat([d.update(sealed.subarray(0, sealed.length - 8)), d.final()]));
 }
+/** K_an on the AC's side: HKDF-SHA256(x(d_AC·F), salt empty, "nowboard-cloud/1 grant key" ‖ snLen ‖ SN ‖ F, 32). */
+function grantKeyRef(acPriv: Uint8Array, sn: string, F: Uint8Array) {
+  const ecdh = createECDH('prime256v1');
+  ecdh.setPrivateKey(Buffer.from(acPriv));
+  const z = ecdh.computeSecret(Buffer.from(F));
+  const info = Buffer.concat([Buffer.from('nowboard-cloud/1 grant key'), Buffer.from([sn.length]), Buffer.from(sn), Buffer.from(F)]);
+  return new Uint8Array(hkdfSync('sha256', z, Buffer.alloc(0), info, 32));
+}
+/** grant = HMAC-SHA256(K_an, "nowboard-cloud/1 grant" ‖ rh ‖ idLen ‖ BR id ‖ RLen ‖ R ‖ gts u32)[0..16). */
+function grantRef(kan: Uint8Array, rh: Uint8Array, brId: string, R: Uint8Array, gts: number) {
+  const t = Buffer.alloc(4);
+  t.writeUInt32BE(gts);
+  const m = Buffer.concat([Buffer.from('nowboard-cloud/1 grant'), rh, Buffer.from([brId.length]), Buffer.from(brId), Buffer.from([R.length]), R, t]);
+  return new Uint8Array(createHmac('sha256', kan).update(m).digest().subarray(0, 16));
+}
 function ccmSeal(key: Uint8Array, n: Uint8Array, pt: Uint8Array, aad: Uint8Array) {
   const c = createCipheriv('aes-128-ccm', key, n, { authTagLength: 8 });
   c.setAAD(aad, { plaintextLength: pt.length });
@@ -64,16 +83,23 @@ for (const curve of [CURVE_P256, CURVE_SECP160K1]) {
       const kf = decodeFrame(keyFrame).frame!;
       const rh = sha(join);
       expect(se.rh).toEqual(rh);
+      // the grant: K_an as the AC derives it equals the node's; the KEY's grant is the AC's HMAC over this request
+      const kan = grantKeyRef(w.acPriv, node.st.id.sn, w.gpubs.get(node.st.id.sn)!);
+      expect(kan).toEqual(node.st.id.grantKey);
+      expect(kf.brId).toBe(br.st.id.brId);
+      expect(kf.gts).toBeGreaterThanOrEqual(1800000000);
+      expect(kf.grant).toEqual(grantRef(kan, rh, kf.brId!, kf.E!, kf.gts!));
+      expect(kf.grant).not.toEqual(grantRef(kan, sha(rh), kf.brId!, kf.E!, kf.gts!));
       const z = lib(curve).getSharedSecret(node.st.id.priv, kf.E!, true).subarray(1);
       const hdr = keyFrame.subarray(0, 8);
+      const prefix = keyFrame.subarray(0, keyFrame.length - 24);
       const k = keys(z, rh, hdr, kf.E!, node.st.id.pub);
-      const pt = ccmOpen(k.wrap, nonce(T_KEY, kf.sid, 0), kf.sealed!, concatBytes([hdr, kf.E!, rh]));
-      expect(pt.subarray(0, 16)).toEqual(br.st.id.netKey);
-      expect(readU32(pt, 16)).toBeGreaterThanOrEqual(1800000000);
+      const pt = ccmOpen(k.wrap, nonce(T_KEY, kf.sid, 0), kf.sealed!, concatBytes([prefix, rh]));
+      expect(pt).toEqual(br.st.id.netKey);
       // bound to the request: another request hash does not open it
-      expect(() => ccmOpen(k.wrap, nonce(T_KEY, kf.sid, 0), kf.sealed!, concatBytes([hdr, kf.E!, sha(rh)]))).toThrow();
+      expect(() => ccmOpen(k.wrap, nonce(T_KEY, kf.sid, 0), kf.sealed!, concatBytes([prefix, sha(rh)]))).toThrow();
       const k2 = keys(z, sha(rh), hdr, kf.E!, node.st.id.pub);
-      expect(() => ccmOpen(k2.wrap, nonce(T_KEY, kf.sid, 0), kf.sealed!, concatBytes([hdr, kf.E!, rh]))).toThrow();
+      expect(() => ccmOpen(k2.wrap, nonce(T_KEY, kf.sid, 0), kf.sealed!, concatBytes([prefix, rh]))).toThrow();
       // now let the KEY through: the node's KEYACK opens under k_up, the CONFIG under k_down
       w.dropWhen((p, b) => p === br && b[2] === T_KEYACK);
       w.apply(node, { t: 'frame', from: br.mac, bytes: keyFrame });
@@ -89,7 +115,7 @@ for (const curve of [CURVE_P256, CURVE_SECP160K1]) {
       expect(decodeConfig(rec).config).toEqual(CONFIG);
     });
 
-    it('a KEY sealed by node:crypto with a noble ephemeral key opens in the node core (and a wrong rh does not)', () => {
+    it('a KEY sealed by node:crypto with a noble ephemeral key and a node:crypto grant opens in the node core (a wrong rh or grant does not)', () => {
       const w = makeWorld({ curve });
       w.addBr('A');
       const node = w.addNode('w', curve);
@@ -105,19 +131,25 @@ for (const curve of [CURVE_P256, CURVE_SECP160K1]) {
       const sid = 0x01020304;
       const hdr = sidHeader(T_KEY, curve, sid);
       const netKey = new Uint8Array(16).fill(0x5a);
-      const pt = new Uint8Array(20);
-      pt.set(netKey);
-      pt.set([0x6b, 0x49, 0xd2, 0x00], 16);
-      const build = (h: Uint8Array) => {
+      const gts = 1800003600;
+      const kan = grantKeyRef(w.acPriv, node.st.id.sn, w.gpubs.get(node.st.id.sn)!);
+      // the frame laid out by hand: hdr ‖ E ‖ gts ‖ idLen ‖ id ‖ grant ‖ CCM(K_net), AAD = all before the seal ‖ rh
+      const build = (h: Uint8Array, grantRh: Uint8Array, brId = 'br-x') => {
         const k = keys(z, h, hdr, E, node.st.id.pub);
-        return encodeKey(hdr, E, ccmSeal(k.wrap, nonce(T_KEY, sid, 0), pt, concatBytes([hdr, E, h])));
+        const t = Buffer.alloc(4);
+        t.writeUInt32BE(gts);
+        const prefix = new Uint8Array(Buffer.concat([hdr, E, t, Buffer.from([brId.length]), Buffer.from(brId), grantRef(kan, grantRh, brId, E, gts)]));
+        return concatBytes([prefix, ccmSeal(k.wrap, nonce(T_KEY, sid, 0), netKey, concatBytes([prefix, h]))]);
       };
       const from = new Uint8Array([2, 0, 0, 0, 0xbb, 0xee]);
       const s0 = node.st;
-      expect(w.apply(node, { t: 'frame', from, bytes: build(sha(rh)) }).code).not.toBe(0);
+      expect(w.apply(node, { t: 'frame', from, bytes: build(sha(rh), sha(rh)) }).code).toBe(E_GRANT);
+      expect(node.st).toBe(s0);
+      expect(w.apply(node, { t: 'frame', from, bytes: build(sha(rh), rh) }).code).not.toBe(0);
       node.st = s0;
-      expect(w.apply(node, { t: 'frame', from, bytes: build(rh) }).code).toBe(0);
+      expect(w.apply(node, { t: 'frame', from, bytes: build(rh, rh) }).code).toBe(0);
       expect(node.st.key!.netKey).toEqual(netKey);
+      expect(node.st.key!.time).toBe(gts); // the AC's time under its grant, ahead of the node's
       expect(node.st.ph === N_KEYED || node.st.ph === N_PROVING).toBe(true);
     });
   });

@@ -5,7 +5,7 @@ import { E_SHORT, E_LONG, E_VERSION, E_TYPE, E_SUITE, E_FIELD, E_PROTOCOL } from
 import { MAX_FRAME } from '../../firmware/ports/ports.ts';
 import { CURVE_P256, CURVE_SECP160K1, joinStatementBytes } from '../../firmware/protocols/cloud/ac-api.ts';
 import {
-  decodeFrame, encodeJoin, sidHeader, encodeKey, encodeKeyAck, configHeader, encodeConfig, encodeAck, frameSummary, keyLen, pointLen, sigLen,
+  decodeFrame, encodeJoin, sidHeader, keyPrefix, encodeKey, BR_ID_MAX, encodeKeyAck, configHeader, encodeConfig, encodeAck, frameSummary, keyLen, pointLen, sigLen,
   T_JOIN, T_KEY, T_KEYACK, T_CONFIG, T_ACK, KEYACK_LEN, ACK_LEN, CONFIG_MIN_LEN, KEY_PT_LEN, AEAD_TAG_LEN, FRAG_MAX, JOIN_FIXED_LEN,
 } from '../../firmware/protocols/cloud/frames.ts';
 import { seeded } from './harness.ts';
@@ -18,7 +18,7 @@ function framesFor(curve: number) {
   E[0] = 4;
   return {
     [T_JOIN]: encodeJoin(curve, 'SN-0001', mac, 1800000123, r(8), r(sigLen(curve))),
-    [T_KEY]: encodeKey(sidHeader(T_KEY, curve, 77), E, r(KEY_PT_LEN + AEAD_TAG_LEN)),
+    [T_KEY]: encodeKey(keyPrefix(sidHeader(T_KEY, curve, 77), E, 1800000123, 'br-1', r(16)), r(KEY_PT_LEN + AEAD_TAG_LEN)),
     [T_KEYACK]: encodeKeyAck(sidHeader(T_KEYACK, curve, 77), r(1 + AEAD_TAG_LEN)),
     [T_CONFIG]: encodeConfig(configHeader(curve, 77, 1, 3), r(40)),
     [T_ACK]: encodeAck(sidHeader(T_ACK, curve, 77), r(5 + AEAD_TAG_LEN)),
@@ -43,7 +43,9 @@ for (const curve of [CURVE_P256, CURVE_SECP160K1]) {
       expect(j.ts).toBe(1800000123);
       expect(j.statement).toEqual(joinStatementBytes('SN-0001', mac, 1800000123, j.nonce!, curve));
       expect(fs[T_JOIN].length).toBe(JOIN_FIXED_LEN + 7 + sigLen(curve));
-      expect(fs[T_KEY].length).toBe(keyLen(curve));
+      expect(fs[T_KEY].length).toBe(keyLen(curve, 4));
+      const k = decodeFrame(fs[T_KEY]).frame!;
+      expect([k.sid, k.gts, k.brId, k.grant!.length, k.sealed!.length]).toEqual([77, 1800000123, 'br-1', 16, KEY_PT_LEN + AEAD_TAG_LEN]);
       expect(fs[T_KEYACK].length).toBe(KEYACK_LEN);
       expect(fs[T_ACK].length).toBe(ACK_LEN);
       const c = decodeFrame(fs[T_CONFIG]).frame!;
@@ -72,7 +74,8 @@ for (const curve of [CURVE_P256, CURVE_SECP160K1]) {
         return decodeFrame(g).code;
       };
       expect(mut(0, 1)).toBe(E_PROTOCOL);
-      expect(mut(1, 2)).toBe(E_VERSION);
+      expect(mut(1, 1)).toBe(E_VERSION); // version 1 had no grant in KEY (README §4.4)
+      expect(mut(1, 3)).toBe(E_VERSION);
       expect(mut(2, 0)).toBe(E_TYPE);
       expect(mut(2, 6)).toBe(E_TYPE);
       expect(mut(3, 0)).toBe(E_SUITE);
@@ -112,6 +115,21 @@ for (const curve of [CURVE_P256, CURVE_SECP160K1]) {
       const k = fs[T_KEY].slice();
       k[8] = 2;
       expect(decodeFrame(k).code).toBe(E_FIELD);
+      // the BR id: a space in it, or a length 0 / over BR_ID_MAX that matches the frame's length
+      const idAt = 8 + pointLen(curve) + 4;
+      const sp = fs[T_KEY].slice();
+      sp[idAt + 2] = 0x20;
+      expect(decodeFrame(sp).code).toBe(E_FIELD);
+      const keyWithId = (n: number) => {
+        const g = new Uint8Array(keyLen(curve, n));
+        g.set(fs[T_KEY].subarray(0, idAt));
+        g[idAt] = n;
+        g.fill(0x41, idAt + 1, idAt + 1 + n);
+        return decodeFrame(g).code;
+      };
+      expect(keyWithId(0)).toBe(E_FIELD);
+      expect(keyWithId(BR_ID_MAX)).toBe(0);
+      expect(keyWithId(BR_ID_MAX + 1)).toBe(E_FIELD);
     });
 
     it('no input throws: every single-byte mutation and 3000 random frames decode to a code', () => {
@@ -131,7 +149,7 @@ for (const curve of [CURVE_P256, CURVE_SECP160K1]) {
         const len = r(1)[0] % 256;
         const g = r(len);
         if (len > 0 && i % 2) g[0] = 3;
-        if (len > 1 && i % 3) g[1] = 1;
+        if (len > 1 && i % 3) g[1] = 2;
         const d = decodeFrame(g);
         expect(d.code === 0).toBe(d.frame !== null);
       }
@@ -155,5 +173,15 @@ describe('cloud frame encoders', () => {
     expect(encodeJoin(1, 'x'.repeat(32), mac, 1, r(8), sig).length).toBe(119);
     expect(encodeConfig(configHeader(1, 5, 0, 1), r(FRAG_MAX + AEAD_TAG_LEN)).length).toBe(MAX_FRAME);
     expect(() => encodeConfig(configHeader(1, 5, 0, 1), r(FRAG_MAX + AEAD_TAG_LEN + 1))).toThrow(/E_FIELD/);
+    // KEY with the longest BR id fits; ids the frame cannot carry are refused
+    const E = r(65);
+    E[0] = 4;
+    const hdr = sidHeader(T_KEY, 1, 5);
+    expect(encodeKey(keyPrefix(hdr, E, 1, 'b'.repeat(BR_ID_MAX), r(16)), r(KEY_PT_LEN + AEAD_TAG_LEN)).length).toBe(keyLen(1, BR_ID_MAX));
+    expect(keyLen(1, BR_ID_MAX)).toBeLessThanOrEqual(MAX_FRAME);
+    expect(() => keyPrefix(hdr, E, 1, 'b'.repeat(BR_ID_MAX + 1), r(16))).toThrow(/E_FIELD/);
+    expect(() => keyPrefix(hdr, E, 1, 'br 1', r(16))).toThrow(/E_FIELD/);
+    expect(() => keyPrefix(hdr, E, 1, 'br-1', r(15))).toThrow(/E_FIELD/);
+    expect(() => keyPrefix(hdr, E, -1, 'br-1', r(16))).toThrow(/E_FIELD/);
   });
 });

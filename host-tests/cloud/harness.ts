@@ -13,6 +13,7 @@ import { p256 as fwP256 } from '../../firmware/crypto/p256.ts';
 import { makeCurve } from '../../firmware/crypto/weierstrass.ts';
 import { SECP160K1_PARAMS } from '../../firmware/crypto/curve-params.ts';
 import { CURVE_P256, CURVE_NAMES } from '../../firmware/protocols/cloud/ac-api.ts';
+import { issueGrantKey } from '../../firmware/protocols/cloud/keys.ts';
 import { cloudSuite } from '../../firmware/protocols/cloud/suite-firmware.ts';
 import { makeNode, nodeInitial, NodeState, NODE_DEFAULTS } from '../../firmware/protocols/cloud/node.ts';
 import { makeBorderRouter, brInitial, BrState, BR_DEFAULTS } from '../../firmware/protocols/cloud/border-router.ts';
@@ -35,10 +36,13 @@ export function seeded(seed: string): (n: number) => Uint8Array {
   };
 }
 
-export function nodeIdentity(seed: string, curve = CURVE_P256, mac = new Uint8Array([2, 0, 0, 0, 0, 1])): NodeIdentity {
+/** A node's identity as keygen writes it, with its grant key for the AC whose public key is `acPub` (and F for the trust list). */
+export function nodeIdentity(seed: string, acPub: Uint8Array, curve = CURVE_P256, mac = new Uint8Array([2, 0, 0, 0, 0, 1])): { id: NodeIdentity; gpub: Uint8Array } {
   const C = curve === CURVE_P256 ? fwP256() : makeCurve(SECP160K1_PARAMS);
   const kp = keyGen(C, seeded('node ' + seed), false);
-  return { curve, sn: 'SN-' + seed, mac, clock: CLOCK, priv: kp.priv, pub: kp.pub };
+  const sn = 'SN-' + seed;
+  const g = issueGrantKey(cloudSuite(CURVE_P256)!, acPub, sn, seeded('grant ' + seed));
+  return { id: { curve, sn, mac, clock: CLOCK, priv: kp.priv, pub: kp.pub, grantKey: g.key }, gpub: g.gpub };
 }
 
 export function brIdentity(seed: string, acPub: Uint8Array): BrIdentity {
@@ -71,6 +75,8 @@ export function makeWorld(opts: { trustFor?: number; curve?: number; nodes?: num
   const parties: Party<any>[] = [];
   const uplinks: { party: Party<BrState>; id: number; path: string; json: string }[] = [];
   let holdUplinks = false;
+  /** each node's grant point F, by SN (what its trust-list row holds) */
+  const gpubs = new Map<string, Uint8Array>();
   let dropTo: ((p: Party<any>, bytes: Uint8Array) => boolean) | null = null;
 
   function party<S>(name: string, mac: Uint8Array, core: any, st: S): Party<S> {
@@ -114,7 +120,8 @@ export function makeWorld(opts: { trustFor?: number; curve?: number; nodes?: num
       }
       if (uplinks.length && !holdUplinks) {
         const u = uplinks.shift()!;
-        const a = ac.handle(u.path, u.json);
+        // A party may talk to its own AC (a rogue BR with a rogue AC: rogue-br.test.ts).
+        const a = ((u.party as any).ac ?? ac).handle(u.path, u.json);
         apply(u.party, { t: 'uplink', id: u.id, status: a.status, json: a.json });
         continue;
       }
@@ -124,22 +131,26 @@ export function makeWorld(opts: { trustFor?: number; curve?: number; nodes?: num
   }
 
   function addNode(seed: string, curve = opts.curve ?? CURVE_P256, macLast = parties.length + 1) {
-    const id = nodeIdentity(seed, curve, new Uint8Array([2, 0, 0, 0, 0, macLast]));
-    ac.addNode({ sn: id.sn, mac: toHex(id.mac), pub: toHex(id.pub), curve: CURVE_NAMES[curve], revoked: false });
+    const { id, gpub } = nodeIdentity(seed, acPub, curve, new Uint8Array([2, 0, 0, 0, 0, macLast]));
+    ac.addNode({ sn: id.sn, mac: toHex(id.mac), pub: toHex(id.pub), curve: CURVE_NAMES[curve], gpub: toHex(gpub), revoked: false });
+    gpubs.set(id.sn, gpub);
     return party<NodeState>('node ' + seed, id.mac, makeNode(cloudSuite(curve)!), nodeInitial(id, null, null, NODE_DEFAULTS));
   }
 
-  function addBr(seed: string, macLast = 0xb0 + parties.length) {
-    const id = brIdentity(seed, acPub);
-    ac.addBr(id.brId, id.pub);
+  /** A BR registered with the AC; `own` gives it another AC (its key pinned, its endpoint used) instead. */
+  function addBr(seed: string, macLast = 0xb0 + parties.length, own?: { ac: AcStub; acPub: Uint8Array; register?: boolean }) {
+    const id = brIdentity(seed, own ? own.acPub : acPub);
+    if (!own) ac.addBr(id.brId, id.pub);
+    else if (own.register) own.ac.addBr(id.brId, id.pub);
     const p = party<BrState>('br ' + seed, new Uint8Array([2, 0, 0, 0, 0xbb, macLast]), brCore, brInitial(id, BR_DEFAULTS));
+    if (own) (p as any).ac = own.ac;
     apply(p, { t: 'boot' });
     apply(p, { t: 'command', op: 'config', group: '', config: CONFIG } as any);
     return p;
   }
 
   return {
-    ac, acPriv, acPub, frames, uplinks, parties, apply, pump, addNode, addBr,
+    ac, acPriv, acPub, frames, uplinks, parties, apply, pump, addNode, addBr, gpubs,
     get now() { return now; },
     advance(ms: number) { now += ms; },
     holdUplinks(v: boolean) { holdUplinks = v; },

@@ -41,6 +41,15 @@ describe('cloud e2e on the built bundles', () => {
     const keys = mover.reports.filter((x) => x.ev === 'report' && x.name === 'I_KEY_STORED').map((x) => x.detail);
     expect(keys[0]).toContain(world.board('cfg1').macText);
     expect(keys[keys.length - 1]).toContain(world.board('cfg2').macText);
+    // README §4.4: every key came with the AC's grant for its BR (the KEY names it). A late KEY for a request the
+    // node has since renewed is refused on its grant (E_GRANT) before any ECDH, so in an honest run no KEY costs
+    // an ECDH without opening (E_KEY_OPEN) and none eats the renewed request's budget (E_RATE).
+    expect(keys[0]).toContain('(br-1)');
+    expect(keys[keys.length - 1]).toContain('(br-2)');
+    for (const e of r.batch.enrollees) {
+      const bad = world.board('enr' + (e.index + 1)).reports.filter((x) => x.ev === 'report' && (x.name === 'E_KEY_OPEN' || x.name === 'E_RATE'));
+      expect(bad, e.device).toEqual([]);
+    }
     expect(oks('cfg2')).toContain('NB-10001');
     // the revoked node: refused by both BRs (cfg2 had trusted it), no key after the revocation
     const revAt = world.board('cfg2').reports.filter((x) => x.ev === 'audit' && x.device === 'NB-10002' && x.code === E_AC_SN_REVOKED);

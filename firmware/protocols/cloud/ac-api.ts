@@ -76,6 +76,12 @@ export interface NodeJoin {
   curve: string;
   /** r ‖ s, hex */
   sig: string;
+  /**
+   * The BR's ECIES ephemeral public key R for this request (SEC 1 uncompressed,
+   * hex, on the node's curve), drawn before the BR asks: the AC's grant binds it,
+   * so only the holder of its private key can use the grant (README §4.4).
+   */
+  eph: string;
 }
 
 /** Answer body of AC_JOIN_PATH and AC_CHECK_PATH. */
@@ -91,6 +97,14 @@ export interface JoinVerdict {
   code?: string;
   codeNum?: number;
   error?: string;
+  /**
+   * AC_JOIN_PATH on ok: the grant for this very request, hex (GRANT_LEN bytes),
+   * HMAC-SHA256(K_an, grantMessage(rh, BR id, R, gts)) cut to GRANT_LEN; the BR
+   * forwards it in KEY and the node checks it before any ECDH (README §4.4).
+   */
+  grant?: string;
+  /** AC_JOIN_PATH on ok: the AC's time (u32 seconds) the grant binds; the node adopts it */
+  gts?: number;
 }
 
 /** Message 2: the envelope a BR posts. */
@@ -129,4 +143,54 @@ export function brRequestSignedText(r: BrRequest): string {
 
 export function acResponseSignedText(r: AcResponse): string {
   return 'nowboard-ac/1 response\n' + r.ac + '\n' + r.rid + '\n' + r.ts + '\n' + r.status + '\n' + r.body;
+}
+
+/*
+ * The AC's grant (README §4.4): the node's proof that the AC accepted this very
+ * request for this BR and this ephemeral key. Per node a 32-byte grant key K_an
+ * that the node's identity file and the AC share:
+ *
+ *   keygen: f random, F = f·G on P-256 (F goes into the trust list, f is dropped),
+ *           K_an = HKDF-SHA256(ikm = x(f·Q_AC), salt = empty, info = grantKeyInfo(SN, F), 32)
+ *   AC:     K_an = HKDF-SHA256(ikm = x(d_AC·F), …) — the same, from its private key and F
+ *   grant = HMAC-SHA256(K_an, grantMessage(rh, BR id, R, gts))[0..GRANT_LEN)
+ */
+export var GRANT_LEN = 16;
+export var GRANT_KEY_LEN = 32;
+export var GRANT_KEY_INFO = 'nowboard-cloud/1 grant key';
+export var GRANT_TAG = 'nowboard-cloud/1 grant';
+
+function lenPrefixed(b: Uint8Array): Uint8Array {
+  var out = new Uint8Array(1 + b.length);
+  out[0] = b.length;
+  out.set(b, 1);
+  return out;
+}
+
+function cat(parts: Uint8Array[]): Uint8Array {
+  var n = 0;
+  for (var i = 0; i < parts.length; i++) n += parts[i].length;
+  var out = new Uint8Array(n);
+  var o = 0;
+  for (var j = 0; j < parts.length; j++) {
+    out.set(parts[j], o);
+    o += parts[j].length;
+  }
+  return out;
+}
+
+/** HKDF info of a node's grant key: tag ‖ snLen ‖ SN ‖ F (binds the key to the trust-list row). */
+export function grantKeyInfo(sn: string, gpub: Uint8Array): Uint8Array {
+  return cat([utf8Encode(GRANT_KEY_INFO), lenPrefixed(utf8Encode(sn)), gpub]);
+}
+
+/**
+ * What the grant authenticates: tag ‖ rh(32) ‖ idLen ‖ BR id ‖ RLen ‖ R ‖ gts u32.
+ * rh is SHA-256 of the node's JOIN frame (the AC rebuilds it from the fields it
+ * verified), so a grant is good for one request, one BR, one ephemeral key, one time.
+ */
+export function grantMessage(rh: Uint8Array, brId: string, R: Uint8Array, gts: number): Uint8Array {
+  var t = new Uint8Array(4);
+  writeU32(t, 0, gts);
+  return cat([utf8Encode(GRANT_TAG), rh, lenPrefixed(utf8Encode(brId)), lenPrefixed(R), t]);
 }

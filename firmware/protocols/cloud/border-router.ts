@@ -3,8 +3,9 @@
  * paper 000 §III-B messages 2, 5, 6 and 7): hears a node's signed JOIN, asks
  * the Authentication Cloud (AC) over the uplink unless it already trusts the
  * node, keeps the AC's answer in its trusted list for `trustFor` seconds,
- * hands the node the network key by ECIES bound to its request, then its Wi-Fi
- * and app configuration, and audits the outcome.
+ * hands the node the network key by ECIES bound to its request, with the AC's
+ * grant for that request (README §4.4: the node refuses a KEY without one),
+ * then its Wi-Fi and app configuration, and audits the outcome.
  *
  * A pure core: the AC request is an `uplink` effect whose envelope the core
  * signs itself (ECDSA P-256 with RFC 6979 nonces is deterministic, so signing
@@ -13,7 +14,7 @@
  * only if it carries the pinned AC key's signature over this request's id.
  * No timers, I/O or randomness of its own; never mutates its input; never throws.
  */
-import { equalBytes, concatBytes, copyBytes, readU32, writeU32, toHex, fromHex, utf8Encode, macToString } from '../../bytes/bytes.ts';
+import { equalBytes, concatBytes, copyBytes, readU32, toHex, fromHex, utf8Encode, macToString } from '../../bytes/bytes.ts';
 import {
   OK, E_STATE, E_NO_SESSION, E_BAD_POINT, E_AUTH_ACK, E_BUSY, E_NO_RAND, E_TIMEOUT, E_CRYPTO, E_EVENT, E_STALE_TIMER,
   E_SUITE, E_NO_CONFIG, E_COMMAND, I_CONFIRMED,
@@ -26,11 +27,11 @@ import {
   brRequestSignedText, acResponseSignedText,
 } from './ac-api.ts';
 import {
-  decodeFrame, sidHeader, encodeKey, configHeader, encodeConfig as encodeConfigFrame, CloudFrame,
+  decodeFrame, sidHeader, keyPrefix, encodeKey, configHeader, encodeConfig as encodeConfigFrame, CloudFrame,
   T_JOIN, T_KEY, T_KEYACK, T_CONFIG, T_ACK, TYPE_NAMES, SID_HDR_LEN, AEAD_TAG_LEN, FRAG_MAX, MAX_FRAGS,
 } from './frames.ts';
 import {
-  E_AC_RESPONSE, E_AC_DB, E_AC_UNKNOWN_SN, E_AC_SN_REVOKED, E_JOIN_SIG, E_JOIN_MAC, E_JOIN_TS, E_JOIN_REPLAY, E_AC_UNREACHABLE, I_TRUSTED, I_RECHECK, I_UNTRUSTED, codeName,
+  E_AC_RESPONSE, E_AC_DB, E_AC_UNKNOWN_SN, E_AC_SN_REVOKED, E_JOIN_MAC, E_JOIN_TS, E_JOIN_REPLAY, E_AC_UNREACHABLE, I_TRUSTED, I_RECHECK, I_UNTRUSTED, codeName,
 } from './codes.ts';
 import { CloudSuite } from './suite.ts';
 import { requestHash, eciesKeys, ccmNonce, drbg } from './keys.ts';
@@ -47,7 +48,7 @@ export var S_KEY = 2;
 export var S_CONFIG = 3;
 export var S_NAMES = ['?', 'AC', 'KEY', 'CONFIG'];
 
-/** Random bytes per event: sid 4, ephemeral-key seed 32, request id 16. */
+/** Random bytes per event: sid 4, ephemeral-key seed 32 (drawn at the JOIN, README §4.4), request id 16. */
 export var BR_RAND = 52;
 
 export interface BrOptions {
@@ -103,6 +104,8 @@ export interface BrSession {
   nonce: string;
   /** S_AC: the uplink request id */
   up: number;
+  /** the ECIES ephemeral key pair, made before asking the AC (the grant binds its public half) */
+  eph: { priv: Uint8Array; pub: Uint8Array } | null;
   sid: number;
   keyFrame: Uint8Array | null;
   down: Uint8Array | null;
@@ -211,26 +214,30 @@ export function makeBorderRouter(suiteFor: (curve: number) => CloudSuite | null)
     return n;
   }
 
-  /** Message 7: ECIES to the node's key, bound to its request hash (keys.ts). */
-  function sendKey(st: BrState, sn: string, curve: number, peer: Uint8Array, rh: Uint8Array, nonce: string, pub: Uint8Array, rand: Uint8Array, now: number, effects: CoreEffect[], tr: string): CloudStep<BrState> {
+  /**
+   * Message 7: ECIES to the node's key with the ephemeral drawn at the JOIN,
+   * bound to its request hash (keys.ts), carrying the AC's grant (README §4.4).
+   */
+  function sendKey(st: BrState, s0: BrSession, pub: Uint8Array, grant: Uint8Array, gts: number, rand: Uint8Array, effects: CoreEffect[], tr: string): CloudStep<BrState> {
+    var sn = s0.sn;
+    var curve = s0.curve;
+    var rh = s0.rh;
+    var eph = s0.eph as { priv: Uint8Array; pub: Uint8Array };
     var s = suiteFor(curve) as CloudSuite;
     var sid = readU32(rand, 0) || 1;
-    var kp = s.keyPair(drbg(s, copyBytes(rand, 4, 36)));
     var hdr = sidHeader(T_KEY, curve, sid);
     var z: Uint8Array;
     try {
-      z = s.dh(kp.priv, pub);
+      z = s.dh(eph.priv, pub);
     } catch (e) {
       return reject(withSession(st, null, sn), E_BAD_POINT, 'node key');
     }
-    var k = eciesKeys(s, z, rh, hdr, kp.pub, pub);
-    var pt = new Uint8Array(20);
-    pt.set(st.id.netKey, 0);
-    writeU32(pt, 16, wallSeconds(st.id.clock, 0, now));
-    var sealed = s.seal(k.wrap, ccmNonce(T_KEY, sid, 0), pt, concatBytes([hdr, kp.pub, rh]), AEAD_TAG_LEN);
-    var frame = encodeKey(hdr, kp.pub, sealed);
+    var k = eciesKeys(s, z, rh, hdr, eph.pub, pub);
+    var prefix = keyPrefix(hdr, eph.pub, gts, st.id.brId, grant);
+    var sealed = s.seal(k.wrap, ccmNonce(T_KEY, sid, 0), st.id.netKey, concatBytes([prefix, rh]), AEAD_TAG_LEN);
+    var frame = encodeKey(prefix, sealed);
     var se: BrSession = {
-      sn: sn, ph: S_KEY, peer: copyBytes(peer), curve: curve, rh: rh, nonce: nonce, up: 0, sid: sid, keyFrame: frame, down: k.down, upKey: k.up,
+      sn: sn, ph: S_KEY, peer: copyBytes(s0.peer), curve: curve, rh: rh, nonce: s0.nonce, up: 0, eph: null, sid: sid, keyFrame: frame, down: k.down, upKey: k.up,
       frags: [], tries: 1, version: 0,
     };
     effects.push({ t: 'cancel', id: 'ac:' + sn });
@@ -257,32 +264,26 @@ export function makeBorderRouter(suiteFor: (curve: number) => CloudSuite | null)
     var tr = st.trusted[key(sn)];
     var nonceHex = toHex(f.nonce as Uint8Array);
     if (tr && tr.until > now) {
-      // Trusted and fresh: the border router checks the request itself (§2.2), cheap checks first.
+      // Trusted and fresh (§2.2): refuse cheaply what the AC would refuse — another MAC than the
+      // trusted one, a nonce this BR has seen. The signature is the AC's to check.
       if (!equalBytes(tr.mac, f.mac as Uint8Array)) return reject(st, E_JOIN_MAC, 'JOIN');
-      var nowS = wallSeconds(st.id.clock, 0, now);
-      var ts = f.ts as number;
-      if (ts > nowS + st.opt.tsWindowS || ts + st.opt.tsWindowS < nowS) return reject(st, E_JOIN_TS, 'JOIN');
       for (var i = 0; i < tr.nonces.length; i++) if (tr.nonces[i] === nonceHex) return reject(st, E_JOIN_REPLAY, 'JOIN');
-      if (tr.curve !== f.curve || !s.verify(tr.pub, f.statement as Uint8Array, f.sig as Uint8Array)) return reject(st, E_JOIN_SIG, 'JOIN');
-      var ntr = clone(tr);
-      ntr.nonces = tr.nonces.concat([nonceHex]);
-      while (ntr.nonces.length > st.opt.nonceKeep) ntr.nonces.shift();
-      var nst = clone(st);
-      nst.trusted = copyMap(st.trusted);
-      nst.trusted[key(sn)] = ntr;
-      return sendKey(nst, sn, f.curve, from, rh, nonceHex, tr.pub, rand, now, [], 'ON -join (trusted)-> KEY');
     }
-    // Not trusted, or trusted too long ago: message 2 to the AC — unless the request is already
-    // too old (or new) for the AC's window: a signature and a verification saved, the node re-signs.
+    // Message 2 to the AC, every join (§4.4: only the AC can grant a KEY for this request) — unless
+    // the request is already too old (or new) for the AC's window: a key pair, a signature and a
+    // verification saved, the node re-signs.
     var tsJ = f.ts as number;
     var nowJ = wallSeconds(st.id.clock, 0, now);
     if (tsJ > nowJ + st.opt.tsWindowS || tsJ + st.opt.tsWindowS < nowJ) return reject(st, E_JOIN_TS, 'JOIN');
+    // The ephemeral key before the question: the AC's grant binds its public half R.
+    var eph = s.keyPair(drbg(s, copyBytes(rand, 4, 36)));
     var body: NodeJoin = {
       sn: sn, mac: toHex(f.mac as Uint8Array), ts: f.ts as number, nonce: nonceHex, curve: CURVE_NAMES[f.curve], sig: toHex(f.sig as Uint8Array),
+      eph: toHex(eph.pub),
     };
     var a = ask(st, 'join', sn, f.curve, AC_JOIN_PATH, JSON.stringify(body), rand, now);
     var nse: BrSession = {
-      sn: sn, ph: S_AC, peer: copyBytes(from), curve: f.curve, rh: rh, nonce: nonceHex, up: a.id, sid: 0, keyFrame: null, down: null, upKey: null,
+      sn: sn, ph: S_AC, peer: copyBytes(from), curve: f.curve, rh: rh, nonce: nonceHex, up: a.id, eph: eph, sid: 0, keyFrame: null, down: null, upKey: null,
       frags: [], tries: 0, version: 0,
     };
     return step(withSession(a.st, nse, sn), [a.effect, { t: 'arm', id: 'ac:' + sn, ms: st.opt.acWaitMs }], 'ON -join-> AC', 0);
@@ -292,15 +293,15 @@ export function makeBorderRouter(suiteFor: (curve: number) => CloudSuite | null)
    * Message 5: believe an answer only when it is the pinned AC's signature over
    * this request's id, at a time near ours, about the serial number asked for.
    */
-  function verdictOf(st: BrState, p: Pending, ev: UplinkEvent, now: number): { code: number; v: JoinVerdict | null; pub: Uint8Array | null } {
-    if (!ev.status || typeof ev.json !== 'string') return { code: E_AC_UNREACHABLE, v: null, pub: null };
+  function verdictOf(st: BrState, p: Pending, ev: UplinkEvent, now: number): { code: number; v: JoinVerdict | null; pub: Uint8Array | null; grant: Uint8Array | null } {
+    if (!ev.status || typeof ev.json !== 'string') return { code: E_AC_UNREACHABLE, v: null, pub: null, grant: null };
     var r: AcResponse;
     try {
       r = JSON.parse(ev.json);
     } catch (e) {
-      return { code: E_AC_RESPONSE, v: null, pub: null };
+      return { code: E_AC_RESPONSE, v: null, pub: null, grant: null };
     }
-    var bad = { code: E_AC_RESPONSE, v: null, pub: null };
+    var bad = { code: E_AC_RESPONSE, v: null, pub: null, grant: null };
     if (!r || typeof r !== 'object' || r.v !== AC_API_VERSION || typeof r.ac !== 'string' || typeof r.rid !== 'string' || typeof r.ts !== 'number' ||
       typeof r.status !== 'number' || typeof r.body !== 'string' || typeof r.sig !== 'string') return bad;
     if (r.ac !== st.id.acId || r.rid !== p.rid) return bad;
@@ -323,7 +324,7 @@ export function makeBorderRouter(suiteFor: (curve: number) => CloudSuite | null)
     if (!v.ok) {
       // A signed refusal: the database being down is "try again", anything else the AC's verdict.
       var c = acCode(v.codeNum);
-      return { code: c === E_AC_DB || r.status === 503 ? E_AC_DB : c, v: v, pub: null };
+      return { code: c === E_AC_DB || r.status === 503 ? E_AC_DB : c, v: v, pub: null, grant: null };
     }
     if (v.sn !== p.sn || curveId(v.curve) !== p.curve || typeof v.pub !== 'string') return bad;
     var s = suiteFor(p.curve);
@@ -334,7 +335,12 @@ export function makeBorderRouter(suiteFor: (curve: number) => CloudSuite | null)
       return bad;
     }
     if (!s || !s.validPub(pub)) return bad;
-    return { code: 0, v: v, pub: pub };
+    if (p.kind !== 'join') return { code: 0, v: v, pub: pub, grant: null };
+    // A yes to a join carries the grant for our ephemeral key (README §4.4); without it no KEY.
+    var g = v.grant;
+    var gts = v.gts;
+    if (typeof g !== 'string' || !/^[0-9a-f]{32}$/.test(g) || typeof gts !== 'number' || gts < 0 || gts > 0xffffffff || gts % 1 !== 0) return bad;
+    return { code: 0, v: v, pub: pub, grant: fromHex(g) };
   }
 
   function trustMs(v: JoinVerdict): number {
@@ -395,7 +401,7 @@ export function makeBorderRouter(suiteFor: (curve: number) => CloudSuite | null)
       return step(withSession(nst, null, p.sn), effects, 'AC -refused-> ON', d.code);
     }
     effects.push(report(I_TRUSTED, p.sn + ' for ' + (d.v as JoinVerdict).trustFor + ' s'));
-    return sendKey(nst, p.sn, se.curve, se.peer, se.rh, se.nonce, d.pub as Uint8Array, rand, now, effects, 'AC -verdict-> KEY');
+    return sendKey(nst, se, d.pub as Uint8Array, d.grant as Uint8Array, (d.v as JoinVerdict).gts as number, rand, effects, 'AC -verdict-> KEY');
   }
 
   function configFor(st: BrState, sn: string): DeviceConfig | null {

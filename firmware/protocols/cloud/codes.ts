@@ -23,6 +23,7 @@ export var E_AC_MAC = 778;
 export var E_AC_DB = 779;
 export var E_AC_RESPONSE = 780;
 export var E_AC_TOO_LARGE = 781;
+export var E_AC_NO_GRANT_KEY = 782;
 
 // 800 …: what the node and border-router cores report (README §7).
 export var E_JOIN_SIG = 800;
@@ -36,6 +37,7 @@ export var I_KEY_STORED = 807;
 export var I_RECHECK = 808;
 export var I_UNTRUSTED = 809;
 export var I_JOIN = 810;
+export var E_GRANT = 811;
 
 export var CLOUD_CODES: CodeTable = {
   proto: PROTO_CLOUD,
@@ -55,7 +57,8 @@ export var CLOUD_CODES: CodeTable = {
     779: ['E_AC_DB', 'Authentication Cloud database unavailable (nothing written; retry)'],
     780: ['E_AC_RESPONSE', 'Authentication Cloud response not authentic (signature, request id or time)'],
     781: ['E_AC_TOO_LARGE', 'request body over the size limit'],
-    800: ['E_JOIN_SIG', 'node signature does not verify with the key the border router trusts'],
+    782: ['E_AC_NO_GRANT_KEY', 'no grant key registered for this serial number (trust-list row without gpub): the AC cannot grant its KEY'],
+    800: ['E_JOIN_SIG', 'node signature does not verify with the key the border router trusts (retired: the AC checks every request)'],
     801: ['E_JOIN_MAC', 'JOIN sent from a MAC other than the one it signs (or the trusted one)'],
     802: ['E_JOIN_TS', 'node timestamp outside the border router window'],
     803: ['E_JOIN_REPLAY', 'node request already seen by this border router'],
@@ -66,6 +69,7 @@ export var CLOUD_CODES: CodeTable = {
     808: ['I_RECHECK', 'trust of a node expired; asking the Authentication Cloud again'],
     809: ['I_UNTRUSTED', 'node dropped from the trusted list (refused by the Authentication Cloud)'],
     810: ['I_JOIN', 'join request signed and sent'],
+    811: ['E_GRANT', 'KEY frame carries no valid Authentication Cloud grant for this request (sender not authorised by the AC)'],
   },
 };
 

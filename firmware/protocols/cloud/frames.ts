@@ -15,10 +15,11 @@ import { MAX_FRAME } from '../../ports/ports.ts';
 import { copyBytes, readU32, writeU32, utf8Encode, toHex } from '../../bytes/bytes.ts';
 import { E_SHORT, E_LONG, E_VERSION, E_TYPE, E_SUITE, E_FIELD, E_PROTOCOL } from '../../codec/codes.ts';
 import { PROTO_CLOUD } from '../../codec/protocol-ids.ts';
-import { CURVE_P256, CURVE_SECP160K1, SN_MAX, MAC_BYTES, NONCE_BYTES, joinStatementBytes } from './ac-api.ts';
+import { CURVE_P256, CURVE_SECP160K1, SN_MAX, MAC_BYTES, NONCE_BYTES, GRANT_LEN, joinStatementBytes } from './ac-api.ts';
 import { codeName } from './codes.ts';
 
-export var CLOUD_VERSION = 1;
+/** 2: KEY carries the AC's grant (README §4.4); a version-1 peer is refused with E_VERSION */
+export var CLOUD_VERSION = 2;
 
 export var T_JOIN = 1;
 export var T_KEY = 2;
@@ -34,8 +35,10 @@ export var SID_HDR_LEN = 8;
 export var AEAD_TAG_LEN = 8;
 /** the network key the border router hands out (AES-128) */
 export var NETKEY_LEN = 16;
-/** KEY plaintext: network key ‖ border router time (u32 seconds) */
-export var KEY_PT_LEN = NETKEY_LEN + 4;
+/** KEY plaintext: the network key (the time rides in clear, under the grant) */
+export var KEY_PT_LEN = NETKEY_LEN;
+/** KEY: the BR id it carries (the grant binds it), 1 … 64 printable ASCII bytes (the AC's limit) */
+export var BR_ID_MAX = 64;
 /** KEYACK plaintext: result u8 */
 export var KEYACK_PT_LEN = 1;
 export var KEYACK_LEN = SID_HDR_LEN + KEYACK_PT_LEN + AEAD_TAG_LEN; // 17
@@ -75,9 +78,19 @@ export function sigLen(curve: number): number {
   return s ? 2 * s.nB : 0;
 }
 
-/** KEY: header, sid, ephemeral point E, sealed (network key, time) */
-export function keyLen(curve: number): number {
-  return SID_HDR_LEN + pointLen(curve) + KEY_PT_LEN + AEAD_TAG_LEN;
+/** KEY: header, sid, ephemeral point E, gts u32, idLen u8, BR id, grant, sealed network key */
+export function keyLen(curve: number, idLen: number): number {
+  return SID_HDR_LEN + pointLen(curve) + 5 + idLen + GRANT_LEN + KEY_PT_LEN + AEAD_TAG_LEN;
+}
+
+/** A BR id a KEY can carry: 1 … BR_ID_MAX printable ASCII characters (the AC's ids are a subset). */
+export function validBrId(id: any): boolean {
+  if (typeof id !== 'string' || id.length < 1 || id.length > BR_ID_MAX) return false;
+  for (var i = 0; i < id.length; i++) {
+    var c = id.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
 }
 
 export interface CloudFrame {
@@ -94,8 +107,11 @@ export interface CloudFrame {
   sig?: Uint8Array;
   /** JOIN: the bytes the node signed (ac-api.ts joinStatementBytes) */
   statement?: Uint8Array;
-  /** KEY: the ephemeral public key */
+  /** KEY: the ephemeral public key, the AC's time, the BR id and the AC's grant over them (README §4.4) */
   E?: Uint8Array;
+  gts?: number;
+  brId?: string;
+  grant?: Uint8Array;
   /** CONFIG */
   idx?: number;
   count?: number;
@@ -161,15 +177,34 @@ export function sidHeader(type: number, curve: number, sid: number): Uint8Array 
   return b;
 }
 
-export function encodeKey(hdr: Uint8Array, E: Uint8Array, sealed: Uint8Array): Uint8Array {
+/**
+ * KEY = hdr ‖ E ‖ gts ‖ idLen ‖ brId ‖ grant ‖ sealed. Everything before
+ * `sealed` is keyPrefix(): the AAD of the seal (with rh) and what the grant covers.
+ */
+export function keyPrefix(hdr: Uint8Array, E: Uint8Array, gts: number, brId: string, grant: Uint8Array): Uint8Array {
   var curve = hdr[3];
   need(hdr, SID_HDR_LEN, 'hdr');
   need(E, pointLen(curve), 'E');
-  need(sealed, KEY_PT_LEN + AEAD_TAG_LEN, 'sealed');
-  var b = new Uint8Array(keyLen(curve));
+  need(grant, GRANT_LEN, 'grant');
+  if (!validBrId(brId)) throw new Error('E_FIELD: BR id must be 1..' + BR_ID_MAX + ' printable ASCII characters');
+  if (typeof gts !== 'number' || gts < 0 || gts > 0xffffffff || gts % 1 !== 0) throw new Error('E_FIELD: gts must be a u32');
+  var b = new Uint8Array(keyLen(curve, brId.length) - KEY_PT_LEN - AEAD_TAG_LEN);
   b.set(hdr, 0);
-  b.set(E, SID_HDR_LEN);
-  b.set(sealed, SID_HDR_LEN + E.length);
+  var o = SID_HDR_LEN;
+  b.set(E, o);
+  o += E.length;
+  writeU32(b, o, gts);
+  b[o + 4] = brId.length;
+  b.set(utf8Encode(brId), o + 5);
+  b.set(grant, o + 5 + brId.length);
+  return b;
+}
+
+export function encodeKey(prefix: Uint8Array, sealed: Uint8Array): Uint8Array {
+  need(sealed, KEY_PT_LEN + AEAD_TAG_LEN, 'sealed');
+  var b = new Uint8Array(prefix.length + sealed.length);
+  b.set(prefix, 0);
+  b.set(sealed, prefix.length);
   return b;
 }
 
@@ -262,7 +297,10 @@ export function decodeFrame(b: Uint8Array): DecodeResult {
     f.statement = joinStatementBytes(sn, f.mac, f.ts, f.nonce, curve);
     return { code: 0, frame: f };
   }
-  var want = type === T_KEY ? keyLen(curve) : type === T_KEYACK ? KEYACK_LEN : type === T_ACK ? ACK_LEN : 0;
+  var pl = pointLen(curve);
+  var idAt = SID_HDR_LEN + pl + 4;
+  if (type === T_KEY && n <= idAt) return fail(E_SHORT);
+  var want = type === T_KEY ? keyLen(curve, b[idAt]) : type === T_KEYACK ? KEYACK_LEN : type === T_ACK ? ACK_LEN : 0;
   if (want) {
     var c2 = exact(n, want);
     if (c2) return fail(c2);
@@ -270,10 +308,21 @@ export function decodeFrame(b: Uint8Array): DecodeResult {
   f.sid = readU32(b, 4);
   if (f.sid === 0) return fail(E_FIELD);
   if (type === T_KEY) {
-    var pl = pointLen(curve);
     f.E = copyBytes(b, SID_HDR_LEN, SID_HDR_LEN + pl);
     if (f.E[0] !== 4) return fail(E_FIELD);
-    f.sealed = copyBytes(b, SID_HDR_LEN + pl, n);
+    f.gts = readU32(b, SID_HDR_LEN + pl);
+    var idLen = b[idAt];
+    if (idLen < 1 || idLen > BR_ID_MAX) return fail(E_FIELD);
+    var brId = '';
+    for (var k = 0; k < idLen; k++) {
+      var bc = b[idAt + 1 + k];
+      if (bc < 0x21 || bc > 0x7e) return fail(E_FIELD);
+      brId += String.fromCharCode(bc);
+    }
+    f.brId = brId;
+    var g = idAt + 1 + idLen;
+    f.grant = copyBytes(b, g, g + GRANT_LEN);
+    f.sealed = copyBytes(b, g + GRANT_LEN, n);
     return { code: 0, frame: f };
   }
   if (type === T_CONFIG) {
@@ -295,6 +344,7 @@ export function frameSummary(b: Uint8Array): string {
   var s = TYPE_NAMES[f.type] + ' v' + f.version + ' curve ' + f.curve;
   if (f.type === T_JOIN) s += ' sn ' + f.sn + ' ts ' + f.ts + ' nonce ' + toHex(f.nonce as Uint8Array);
   else s += ' sid ' + f.sid;
+  if (f.type === T_KEY) s += ' br ' + f.brId + ' gts ' + f.gts;
   if (f.type === T_CONFIG) s += ' fragment ' + ((f.idx as number) + 1) + '/' + f.count;
   return s + ' (' + b.length + ' bytes)';
 }

@@ -15,6 +15,7 @@
  * sealed frame is its header ‖ rh, so nothing opens under another request.
  */
 import { concatBytes, utf8Encode, writeU32, copyBytes } from '../../bytes/bytes.ts';
+import { GRANT_LEN, GRANT_KEY_LEN, grantKeyInfo, grantMessage } from './ac-api.ts';
 import { CloudSuite } from './suite.ts';
 
 export var ECIES_INFO = 'nowboard/cloud/1 ecies';
@@ -64,4 +65,30 @@ export function drbg(s: CloudSuite, seed: Uint8Array): (n: number) => Uint8Array
     }
     return out;
   };
+}
+
+/**
+ * The AC's grant over one KEY (README §4.4, ac-api.ts grantMessage): what the AC
+ * computes on its yes and the node checks before its ECDH — one HMAC, no
+ * scalar multiplication.
+ */
+export function grantTag(s: CloudSuite, grantKey: Uint8Array, rh: Uint8Array, brId: string, R: Uint8Array, gts: number): Uint8Array {
+  return copyBytes(s.hmac(grantKey, grantMessage(rh, brId, R, gts)), 0, GRANT_LEN);
+}
+
+/** K_an from the shared x-coordinate (x(f·Q_AC) at keygen = x(d_AC·F) at the AC). */
+export function grantKeyOf(s: CloudSuite, z: Uint8Array, sn: string, gpub: Uint8Array): Uint8Array {
+  return s.hkdf(z, new Uint8Array(0), grantKeyInfo(sn, gpub), GRANT_KEY_LEN);
+}
+
+/**
+ * Keygen (host): a node's grant key and the point F the AC derives it from.
+ * `p256` must be the P-256 suite (the AC's curve, whatever the node's); f is
+ * dropped here, so only the node's identity file and the AC's key give K_an.
+ */
+export function issueGrantKey(p256: CloudSuite, acPub: Uint8Array, sn: string, rand: (n: number) => Uint8Array): { gpub: Uint8Array; key: Uint8Array } {
+  var f = p256.keyPair(rand);
+  var z = p256.dh(f.priv, acPub);
+  for (var i = 0; i < f.priv.length; i++) f.priv[i] = 0;
+  return { gpub: f.pub, key: grantKeyOf(p256, z, sn, f.pub) };
 }

@@ -9,11 +9,12 @@
  * it is given and never throws.
  *
  * Cost (the paper's Table III rows): one ECDSA signature per request (the
- * request and its bytes stay the same while the node repeats it), one ECDH per
- * KEY that passes the cheap checks, at most `maxKeyTries` per request, so a
- * stranger sending forged KEYs can make the node spend that many and no more.
+ * request and its bytes stay the same while the node repeats it), one HMAC per
+ * KEY (the Authentication Cloud's grant, README §4.4: a KEY without the AC's
+ * grant for this request is refused before any ECDH), one ECDH per granted
+ * KEY, at most `maxKeyTries` per request.
  */
-import { equalBytes, concatBytes, copyBytes, writeU32, readU32, macToString } from '../../bytes/bytes.ts';
+import { equalBytes, ctEqual, concatBytes, copyBytes, writeU32, macToString } from '../../bytes/bytes.ts';
 import {
   OK, CONFIG_FORMAT, CONFIG_STALE, E_STATE, E_NO_SESSION, E_BAD_POINT, E_AUTH_CONFIG, E_RATE, E_NO_RAND, E_TIMEOUT,
   E_CRYPTO, E_DUPLICATE, E_EVENT, E_STALE_TIMER, E_SUITE, E_FIELD, I_PROVISIONED, I_JOIN_FAILED,
@@ -24,11 +25,11 @@ import { PROTO_CLOUD } from '../../codec/protocol-ids.ts';
 import { joinStatementBytes } from './ac-api.ts';
 import {
   decodeFrame, encodeJoin, sidHeader, encodeKeyAck, encodeAck, CloudFrame, T_KEY, T_KEYACK, T_CONFIG, T_ACK, TYPE_NAMES,
-  SID_HDR_LEN, CONFIG_HDR_LEN, AEAD_TAG_LEN, NETKEY_LEN,
+  SID_HDR_LEN, CONFIG_HDR_LEN, AEAD_TAG_LEN, NETKEY_LEN, KEY_PT_LEN,
 } from './frames.ts';
-import { E_KEY_OPEN, I_KEY_STORED, I_JOIN, codeName } from './codes.ts';
+import { E_KEY_OPEN, E_GRANT, I_KEY_STORED, I_JOIN, codeName } from './codes.ts';
 import { CloudSuite } from './suite.ts';
-import { requestHash, eciesKeys, ccmNonce } from './keys.ts';
+import { requestHash, eciesKeys, ccmNonce, grantTag } from './keys.ts';
 import { NodeIdentity, NodeKey, encodeNodeKey } from './records.ts';
 import { CloudEvent, CloudStep, CloudCommand, clone, report, randOf, isMac, wallSeconds } from './common.ts';
 
@@ -177,12 +178,16 @@ export function makeNode(suite: CloudSuite): NodeCore {
     if (st.ph !== N_JOINING || !st.req) return reject(st, E_STATE, 'KEY', true);
     if (f.curve !== st.id.curve) return reject(st, E_SUITE, 'KEY');
     var req = st.req;
+    var E = f.E as Uint8Array;
+    var gts = f.gts as number;
+    // README §4.4: the AC granted this request to this BR id, this E and this time — or the KEY
+    // is refused here, before the ECDH, with no state change (one HMAC; nothing to count).
+    if (!ctEqual(grantTag(suite, st.id.grantKey, req.rh, f.brId as string, E, gts), f.grant as Uint8Array)) return reject(st, E_GRANT, 'KEY');
     if (req.keyTries >= st.opt.maxKeyTries) return reject(st, E_RATE, 'KEY');
     var counted = clone(st);
     var creq = clone(req);
     creq.keyTries = req.keyTries + 1;
     counted.req = creq;
-    var E = f.E as Uint8Array;
     var z: Uint8Array;
     try {
       z = suite.dh(st.id.priv, E);
@@ -191,10 +196,12 @@ export function makeNode(suite: CloudSuite): NodeCore {
     }
     var hdr = copyBytes(bytes, 0, SID_HDR_LEN);
     var k = eciesKeys(suite, z, req.rh, hdr, E, st.id.pub);
-    var pt = suite.open(k.wrap, ccmNonce(T_KEY, f.sid, 0), f.sealed as Uint8Array, concatBytes([hdr, E, req.rh]), AEAD_TAG_LEN);
+    var prefix = copyBytes(bytes, 0, bytes.length - KEY_PT_LEN - AEAD_TAG_LEN);
+    var pt = suite.open(k.wrap, ccmNonce(T_KEY, f.sid, 0), f.sealed as Uint8Array, concatBytes([prefix, req.rh]), AEAD_TAG_LEN);
     if (!pt) return reject(counted, E_KEY_OPEN, 'KEY');
     var netKey = copyBytes(pt, 0, NETKEY_LEN);
-    var brTime = readU32(pt, NETKEY_LEN);
+    // The time to adopt is the AC's, under its grant (a BR cannot move the node's clock).
+    var brTime = gts;
     var mine = wallSeconds(st.id.clock, st.key ? st.key.time : 0, now);
     var nk: NodeKey = { netKey: netKey, br: copyBytes(from), time: brTime > mine ? brTime : mine };
     var fresh = !st.key || !equalBytes(st.key.netKey, netKey);
@@ -215,7 +222,7 @@ export function makeNode(suite: CloudSuite): NodeCore {
       { t: 'store', file: KEY_FILE, bytes: encodeNodeKey(nk) },
       { t: 'send', to: copyBytes(from), bytes: keyAck },
       { t: 'arm', id: TIMER_SESSION, ms: st.opt.sessionMs },
-      report(I_KEY_STORED, 'from ' + macToString(from) + (fresh ? ' (new network)' : '')),
+      report(I_KEY_STORED, 'from ' + macToString(from) + ' (' + f.brId + ')' + (fresh ? ' (new network)' : '')),
     ], 'JOINING -key-> KEYED', 0);
   }
 

@@ -3,7 +3,7 @@
  * Encoders throw Error('E_FIELD: …') on values the format cannot hold;
  * decoders never throw and return a code (firmware/codec/codes.ts).
  *
- *   node identity  "NCI" 1 ‖ curve u8 ‖ snLen u8 ‖ sn ‖ mac(6) ‖ clock u32 ‖ d (nB) ‖ Q (1 + 2·pB)
+ *   node identity  "NCI" 2 ‖ curve u8 ‖ snLen u8 ‖ sn ‖ mac(6) ‖ clock u32 ‖ d (nB) ‖ Q (1 + 2·pB) ‖ K_an(32)
  *   node key       "NCK" 1 ‖ network key(16) ‖ border router MAC(6) ‖ time u32 (seconds, when stored)
  *   BR identity    "NCB" 1 ‖ idLen u8 ‖ id ‖ d_BR(32) ‖ Q_BR(65) ‖ acLen u8 ‖ acId ‖ Q_AC(65) ‖ network key(16) ‖ clock u32
  *
@@ -13,10 +13,11 @@
 import { copyBytes, readU32, writeU32, utf8Encode, concatBytes } from '../../bytes/bytes.ts';
 import { E_FILE_MAGIC, E_FILE_LENGTH, E_FILE_FIELD } from '../../codec/codes.ts';
 import { withMagic, hasMagic, utf8OrNull } from '../../codec/config-record.ts';
-import { MAC_BYTES } from './ac-api.ts';
+import { MAC_BYTES, GRANT_KEY_LEN } from './ac-api.ts';
 import { curveSize, pointLen, validSn, NETKEY_LEN } from './frames.ts';
 
-var MAGIC_NODE = [0x4e, 0x43, 0x49, 1];
+// Version 2 adds the grant key K_an (README §4.4); a version-1 file is refused (E_FILE_MAGIC): re-run keygen.
+var MAGIC_NODE = [0x4e, 0x43, 0x49, 2];
 var MAGIC_KEY = [0x4e, 0x43, 0x4b, 1];
 var MAGIC_BR = [0x4e, 0x43, 0x42, 1];
 
@@ -27,6 +28,8 @@ export interface NodeIdentity {
   clock: number;
   priv: Uint8Array;
   pub: Uint8Array;
+  /** K_an, shared with the AC: checks the AC's grant in every KEY (README §4.4) */
+  grantKey: Uint8Array;
 }
 
 export interface NodeKey {
@@ -69,7 +72,7 @@ export function encodeNodeIdentity(id: NodeIdentity): Uint8Array {
   if (!validSn(id.sn)) throw new Error('E_FIELD: serial number');
   return withMagic(MAGIC_NODE, concatBytes([
     new Uint8Array([id.curve, id.sn.length]), utf8Encode(id.sn), len(id.mac, MAC_BYTES, 'mac'), u32(id.clock, 'clock'),
-    len(id.priv, sz.nB, 'priv'), len(id.pub, pointLen(id.curve), 'pub'),
+    len(id.priv, sz.nB, 'priv'), len(id.pub, pointLen(id.curve), 'pub'), len(id.grantKey, GRANT_KEY_LEN, 'grantKey'),
   ]));
 }
 
@@ -80,7 +83,7 @@ export function decodeNodeIdentity(b: Uint8Array): { code: number; identity: Nod
   var sz = curveSize(curve);
   if (!sz) return { code: E_FILE_FIELD, identity: null };
   var snLen = b[5];
-  var want = 6 + snLen + MAC_BYTES + 4 + sz.nB + pointLen(curve);
+  var want = 6 + snLen + MAC_BYTES + 4 + sz.nB + pointLen(curve) + GRANT_KEY_LEN;
   if (b.length !== want) return { code: E_FILE_LENGTH, identity: null };
   var sn = utf8OrNull(b.subarray(6, 6 + snLen));
   if (sn === null || !validSn(sn)) return { code: E_FILE_FIELD, identity: null };
@@ -91,9 +94,11 @@ export function decodeNodeIdentity(b: Uint8Array): { code: number; identity: Nod
   o += 4;
   var priv = copyBytes(b, o, o + sz.nB);
   o += sz.nB;
-  var pub = copyBytes(b, o, want);
+  var pub = copyBytes(b, o, o + pointLen(curve));
+  o += pointLen(curve);
   if (pub[0] !== 4) return { code: E_FILE_FIELD, identity: null };
-  return { code: 0, identity: { curve: curve, sn: sn, mac: mac, clock: clock, priv: priv, pub: pub } };
+  var grantKey = copyBytes(b, o, want);
+  return { code: 0, identity: { curve: curve, sn: sn, mac: mac, clock: clock, priv: priv, pub: pub, grantKey: grantKey } };
 }
 
 export function encodeNodeKey(k: NodeKey): Uint8Array {

@@ -6,6 +6,7 @@
  */
 import { sha256 } from '../../crypto/sha256.ts';
 import { hkdfSha256 } from '../../crypto/hkdf-sha256.ts';
+import { hmacSha256 } from '../../crypto/hmac-sha256.ts';
 import { ccmSeal, ccmOpen } from '../../crypto/aes-ccm.ts';
 import { p256 } from '../../crypto/p256.ts';
 import { Curve, makeCurve, keyGen, ecdh, decodePoint } from '../../crypto/weierstrass.ts';
@@ -39,6 +40,7 @@ export function cloudSuite(id: number): CloudSuite | null {
     pB: c.pB,
     nB: c.nB,
     sha256: sha256,
+    hmac: hmacSha256,
     hkdf: hkdfSha256,
     seal: ccmSeal,
     open: ccmOpen,

@@ -11,6 +11,8 @@ export interface CloudSuite {
   pB: number;
   nB: number;
   sha256(m: Uint8Array): Uint8Array;
+  /** HMAC-SHA256 (the node checks the AC's grant with it, README §4.4) */
+  hmac(key: Uint8Array, m: Uint8Array): Uint8Array;
   hkdf(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, len: number): Uint8Array;
   seal(key: Uint8Array, nonce: Uint8Array, pt: Uint8Array, aad: Uint8Array, tagLen: number): Uint8Array;
   open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array, tagLen: number): Uint8Array | null;
