@@ -281,6 +281,9 @@ async function serve(flags: FlagValues, out: (s: string) => void): Promise<numbe
         throw new CliError('E_CLOUD', `cannot listen on ${flags.host}:${flags.port}: ${(e as Error).message}`);
       }
       out(`Authentication Cloud "${ac.acId}" on ${srv.url} (database ${db.where}); AC public key ${ac.acPubHex}`);
+      // Per-node keys (parsed key, grant key) computed while idle, not on each first join.
+      const warmed = Date.now();
+      void ac.warm().then((n) => log?.(`warm: ${n} trusted nodes' keys loaded in ${Date.now() - warmed} ms`), () => undefined);
       // Replay rows older than twice the window can never match an acceptable request again.
       const pruner = setInterval(() => void ac.prune().catch(() => undefined), Number(flags.window) * 1000);
       pruner.unref();

@@ -21,6 +21,8 @@ interface Job {
   concurrency: number;
   poolMax: number;
   http: boolean;
+  /** load the trust list's per-node keys before the clock (AuthCloud.warm) */
+  warm: boolean;
 }
 
 process.once('message', async (job: Job) => {
@@ -29,8 +31,11 @@ process.once('message', async (job: Job) => {
   const ac = openAuthCloud({ db, acKey: acKeyOf(job.acKey.id, keyPairOfFile(job.acKey)), windowSec: 600 });
   // Warm the pool (connections made before the clock starts).
   await Promise.all(Array.from({ length: job.poolMax }, () => db.query('SELECT 1')));
+  const w0 = process.hrtime.bigint();
+  const warmed = job.warm ? await ac.warm() : 0;
+  const warmMs = Number(process.hrtime.bigint() - w0) / 1e6;
   const srv = job.http ? await startAcServer(ac, { port: 0 }) : null;
-  process.send!({ ready: true, serverUrl: srv?.url });
+  process.send!({ ready: true, serverUrl: srv?.url, warmed, warmMs });
   process.once('message', async () => {
     const counts: Record<string, number> = {};
     const t0 = process.hrtime.bigint();

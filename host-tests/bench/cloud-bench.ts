@@ -17,6 +17,11 @@
  * PostgreSQL: NOWBOARD_DB=postgres://… if set, else a throwaway cluster
  * (.ci/pg-throwaway.sh) started here and removed at the end.
  *
+ * Each configuration runs twice: "cold", every node's key parsed and its grant
+ * key derived on its join, and "warm", the instance having loaded them from the
+ * trust list before the clock (AuthCloud.warm, what `cloud serve` does at start;
+ * its time is printed apart). Per-join work is otherwise the same.
+ *
  * `--http`: each instance serves HTTP (ac-http.ts) and this process plays the BRs
  * with fetch (keep-alive), so the figure includes fastify and the sockets — and
  * the load generator's CPU on the same two cores (reported as "driver").
@@ -137,15 +142,28 @@ function pgCpuSeconds(): number | null {
   }
 }
 
-async function runInstances(url: string, schema: string, acKey: ReturnType<typeof keyFileOf>, shares: string[][], tmp: string): Promise<{ wall: number; results: Result[]; pgCpu: number | null; driverCpu: number }> {
+interface Run {
+  wall: number;
+  results: Result[];
+  pgCpu: number | null;
+  driverCpu: number;
+  /** per instance: rows warmed and ms it took (before the clock) */
+  warm: { rows: number; ms: number }[];
+}
+
+async function runInstances(url: string, schema: string, acKey: ReturnType<typeof keyFileOf>, shares: string[][], tmp: string, warm: boolean): Promise<Run> {
   const children = shares.map((share, i) => {
     const file = path.join(tmp, `share-${schema}-${i}.json`);
     fs.writeFileSync(file, JSON.stringify(share));
     const child = fork(path.join(HERE, 'cloud-bench-worker.ts'), [], { execArgv: ['--import', 'tsx'].concat(process.env.NOWBOARD_BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.NOWBOARD_BENCH_PROF] : []), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.send({ url, schema, acKey, file, concurrency: CONCURRENCY, poolMax: POOL, http: HTTP });
+    child.send({ url, schema, acKey, file, concurrency: CONCURRENCY, poolMax: POOL, http: HTTP, warm });
     return child;
   });
-  const serverUrls = await Promise.all(children.map((c) => new Promise<string>((res) => c.once('message', (m: any) => res(m.serverUrl)))));
+  const ready = await Promise.all(children.map((c) => new Promise<{ serverUrl: string; warmed: number; warmMs: number }>((res) => c.once('message', (m: any) => res(m)))));
+  const serverUrls = ready.map((r) => r.serverUrl);
+  // Let the previous run's backends exit and be reaped first: a backend's CPU moves
+  // from "live child" to the postmaster's reaped-children time only then.
+  await new Promise((res) => setTimeout(res, 500));
   const t0 = process.hrtime.bigint();
   const pg0 = pgCpuSeconds();
   const driver0 = process.cpuUsage();
@@ -178,7 +196,7 @@ async function runInstances(url: string, schema: string, acKey: ReturnType<typeo
   const pg1 = pgCpuSeconds();
   const d = process.cpuUsage(driver0);
   if (HTTP) results.forEach((r, i) => { r.counts = httpCounts[i]; r.handled = shares[i].length; });
-  return { wall, results, pgCpu: pg0 !== null && pg1 !== null ? pg1 - pg0 : null, driverCpu: HTTP ? (d.user + d.system) / 1e6 : 0 };
+  return { wall, results, pgCpu: pg0 !== null && pg1 !== null ? pg1 - pg0 : null, driverCpu: HTTP ? (d.user + d.system) / 1e6 : 0, warm: ready.map((r) => ({ rows: r.warmed, ms: r.warmMs })) };
 }
 
 async function counts(db: SqlDb, tag: string) {
@@ -210,27 +228,26 @@ async function main() {
 
     process.stdout.write(`Authentication Cloud bench (${HTTP ? 'over HTTP, this process as the BRs' : 'AC core in each instance process'}): PostgreSQL from ${where}; ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}\n`);
     process.stdout.write(`signing ${COUNT} joins for each run (outside the timed part)…\n`);
-    const one = await makeNodes(db, `b1x${process.pid}`, COUNT, nowSec);
-    const two = await makeNodes(db, `b2x${process.pid}`, COUNT, nowSec);
-    const oneShare = [one.map((n) => envelope(0, n.join))];
-    const half = Math.floor(COUNT / 2);
-    const dups = Math.floor(COUNT / 10);
-    // Instance A gets the first half + replays of the first `dups` of B's half; B the second half + replays of A's first `dups`.
-    const twoShares = [
-      two.slice(0, half).map((n) => envelope(0, n.join)).concat(two.slice(half, half + dups).map((n) => envelope(0, n.join))),
-      two.slice(half).map((n) => envelope(1, n.join)).concat(two.slice(0, dups).map((n) => envelope(1, n.join))),
-    ];
-    // Interleave each share's replays among its own requests so they race the originals.
-    for (const s of twoShares) s.sort(() => Math.random() - 0.5);
-
-    const r1 = await runInstances(url, schema, acKey, oneShare, tmp);
-    const r2 = await runInstances(url, schema, acKey, twoShares, tmp);
-    const c1 = await counts(db, `b1x${process.pid}`);
-    const c2 = await counts(db, `b2x${process.pid}`);
+    const shareSets = async (tag: string) => {
+      const one = await makeNodes(db, `${tag}1x${process.pid}`, COUNT, nowSec);
+      const two = await makeNodes(db, `${tag}2x${process.pid}`, COUNT, nowSec);
+      const half = Math.floor(COUNT / 2);
+      const dups = Math.floor(COUNT / 10);
+      // Instance A gets the first half + replays of the first `dups` of B's half; B the second half + replays of A's first `dups`.
+      const twoShares = [
+        two.slice(0, half).map((n) => envelope(0, n.join)).concat(two.slice(half, half + dups).map((n) => envelope(0, n.join))),
+        two.slice(half).map((n) => envelope(1, n.join)).concat(two.slice(0, dups).map((n) => envelope(1, n.join))),
+      ];
+      // Interleave each share's replays among its own requests so they race the originals.
+      for (const sh of twoShares) sh.sort(() => Math.random() - 0.5);
+      return { oneTag: `${tag}1x${process.pid}`, twoTag: `${tag}2x${process.pid}`, oneShares: [one.map((n) => envelope(0, n.join))], twoShares, dups };
+    };
+    const coldSet = await shareSets('c');
+    const warmSet = await shareSets('w');
 
     const sum = (rs: Result[], k: string) => rs.reduce((a, r) => a + (r.counts[k] ?? 0), 0);
     const rows: string[][] = [];
-    const report = (label: string, r: { wall: number; results: Result[]; pgCpu: number | null; driverCpu: number }, c: typeof c1, distinct: number) => {
+    const report = (label: string, r: Run, c: { accepted_rows: number; doubled: number; audit_ok: number }, distinct: number) => {
       const handled = r.results.reduce((a, x) => a + x.handled, 0);
       const ok = sum(r.results, 'OK');
       const replays = sum(r.results, 'E_AC_REPLAY');
@@ -238,25 +255,40 @@ async function main() {
       const acCpu = r.results.reduce((a, x) => a + x.cpuSeconds, 0);
       const cpuMs = r.pgCpu === null ? 'n/a' : (((acCpu + r.pgCpu) * 1000) / handled).toFixed(2);
       rows.push([label, String(handled), r.wall.toFixed(2), (handled / r.wall).toFixed(0), (ok / r.wall).toFixed(0), String(ok), String(replays), String(other), String(distinct - c.accepted_rows), String(c.doubled), String(c.audit_ok), ((acCpu * 1000) / handled).toFixed(2), r.pgCpu === null ? 'n/a' : ((r.pgCpu * 1000) / handled).toFixed(2), cpuMs]);
-      return { handled, ok, replays, other, rps: handled / r.wall, cpuPerReq: r.pgCpu === null ? null : (acCpu + r.pgCpu) / handled };
+      return { handled, ok, replays, other, rps: handled / r.wall, cpuPerReq: r.pgCpu === null ? null : (acCpu + r.pgCpu) / handled, driverMs: (r.driverCpu * 1000) / handled };
     };
-    const s1 = report('1 instance', r1, c1, COUNT);
-    const s2 = report('2 instances', r2, c2, COUNT);
+    const stats: Record<string, ReturnType<typeof report>> = {};
+    let correct = true;
+    const warmNotes: string[] = [];
+    for (const [mode, set] of [['cold', coldSet], ['warm', warmSet]] as const) {
+      const r1 = await runInstances(url, schema, acKey, set.oneShares, tmp, mode === 'warm');
+      const r2 = await runInstances(url, schema, acKey, set.twoShares, tmp, mode === 'warm');
+      const c1 = await counts(db, set.oneTag);
+      const c2 = await counts(db, set.twoTag);
+      const s1 = (stats[`1 ${mode}`] = report(`1 instance, ${mode}`, r1, c1, COUNT));
+      const s2 = (stats[`2 ${mode}`] = report(`2 instances, ${mode}`, r2, c2, COUNT));
+      if (mode === 'warm') for (const w of r1.warm.concat(r2.warm)) warmNotes.push(`${w.rows} rows in ${w.ms.toFixed(0)} ms`);
+      correct = correct &&
+        s1.ok === COUNT && s2.ok === COUNT && s1.other === 0 && s2.other === 0 && s2.replays === 2 * set.dups &&
+        c1.accepted_rows === COUNT && c2.accepted_rows === COUNT && c1.doubled === 0 && c2.doubled === 0 && c1.audit_ok === COUNT && c2.audit_ok === COUNT;
+    }
     const head = ['run', 'requests', 'seconds', 'requests/s', 'accepts/s', 'accepted', 'replays refused', 'other refusals', 'lost', 'double-accepted', 'audit OK rows', 'AC cpu ms/req', 'PG cpu ms/req', 'cpu ms/req'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (r: string[]) => r.map((c, i) => (i ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
     process.stdout.write('\n' + line(head) + '\n' + widths.map((w) => '-'.repeat(w)).join('  ') + '\n' + rows.map(line).join('\n') + '\n\n');
-    if (HTTP) process.stdout.write(`driver (this process as the BRs) CPU ms/request, not in the table: 1 instance ${((r1.driverCpu * 1000) / s1.handled).toFixed(2)}, 2 instances ${((r2.driverCpu * 1000) / s2.handled).toFixed(2)}\n`);
-    process.stdout.write(`two instances / one: ${(s2.rps / s1.rps).toFixed(2)}×; two instances / target ${TARGET}/s: ${(s2.rps / TARGET).toFixed(2)}× (measured wall clock, machine shared)\n`);
-    if (s2.cpuPerReq !== null) {
-      // What the same work would do with this machine's cores to itself: CPU time per request, AC and PostgreSQL together.
-      const cores = os.cpus().length;
-      const ideal = cores / s2.cpuPerReq;
-      process.stdout.write(`CPU-bound capacity, two instances, all ${cores} cores to the AC + PostgreSQL: ${ideal.toFixed(0)} requests/s = ${(ideal / TARGET).toFixed(2)}× the target (from CPU seconds per request measured above, not wall clock)\n`);
+    process.stdout.write(`warm-up before the clock, per instance (the newest rows of a trust list holding every run's nodes): ${warmNotes.join('; ')}\n`);
+    if (HTTP) process.stdout.write(`driver (this process as the BRs) CPU ms/request, not in the table: ${Object.entries(stats).map(([k, v]) => `${k} ${v.driverMs.toFixed(2)}`).join(', ')}\n`);
+    for (const mode of ['cold', 'warm']) {
+      const s1 = stats[`1 ${mode}`];
+      const s2 = stats[`2 ${mode}`];
+      process.stdout.write(`${mode}: two instances / one: ${(s2.rps / s1.rps).toFixed(2)}×; two instances / target ${TARGET}/s: ${(s2.rps / TARGET).toFixed(2)}× (measured wall clock, machine shared)\n`);
+      if (s2.cpuPerReq !== null) {
+        // What the same work would do with this machine's cores to itself: CPU time per request, AC and PostgreSQL together.
+        const cores = os.cpus().length;
+        const ideal = cores / s2.cpuPerReq;
+        process.stdout.write(`${mode}: CPU-bound capacity, two instances, all ${cores} cores to the AC + PostgreSQL: ${ideal.toFixed(0)} requests/s = ${(ideal / TARGET).toFixed(2)}× the target (from CPU seconds per request measured above, not wall clock)\n`);
+      }
     }
-    const correct =
-      s1.ok === COUNT && s2.ok === COUNT && s1.other === 0 && s2.other === 0 && s2.replays === 2 * dups &&
-      c1.accepted_rows === COUNT && c2.accepted_rows === COUNT && c1.doubled === 0 && c2.doubled === 0 && c1.audit_ok === COUNT && c2.audit_ok === COUNT;
     process.stdout.write(correct ? 'database check: zero lost, zero double-accepted, one audit OK row per accepted join\n' : 'database check FAILED (see the table)\n');
     process.exitCode = correct ? 0 : 1;
   } finally {

@@ -167,6 +167,22 @@ describe(`AC core on ${DB_KIND}`, () => {
     expect((await client.check('never-registered')).code).toBe('E_AC_UNKNOWN_SN');
   });
 
+  it('warm() loads active rows only, and a warmed node revoked afterwards is still refused on its next join', async () => {
+    const a = makeNode();
+    const b = makeNode();
+    const r = makeNode();
+    await w.trust(a, b, r);
+    await revokeTrusted(db, r.sn, 'admin:test', w.clock.now);
+    const active = Number((await db.query("SELECT count(*)::int AS n FROM ac_trust WHERE status = 'active'")).rows[0].n);
+    expect(await w.ac.warm()).toBe(active);
+    expect(await w.ac.warm(1)).toBe(1);
+    const { client } = await w.br();
+    expect((await client.join(signJoin(a, sec()))).ok).toBe(true);
+    await revokeTrusted(db, b.sn, 'admin:test', w.clock.now);
+    expect((await client.join(signJoin(b, sec()))).code).toBe('E_AC_SN_REVOKED');
+    expect((await client.join(signJoin(r, sec()))).code).toBe('E_AC_SN_REVOKED');
+  });
+
   it('refuses an unknown BR and a bad BR signature without writing anything', async () => {
     const n = makeNode();
     await w.trust(n);
