@@ -92,6 +92,8 @@ export var ENGINE_BATCHES: { [protocol: string]: string } = {
   whitelist: 'configurator/batch/whitelist-batch.ts#whitelistBatch',
   ecqv: 'configurator/batch/ecqv-batch.ts#ecqvBatch',
   'psk-oob': 'configurator/batch/psk-oob-batch.ts#pskOobBatch',
+  // The AC of the cloud batch is ES5 only in the engine suite's build of it (the default one is @noble's stub).
+  cloud: 'host-tests/engines/cloud-engine-batch.ts#cloudEngineBatch',
 };
 
 /** The engine scenario's target name and output, e.g. "engines/whitelist/scenario-jerryscript". */

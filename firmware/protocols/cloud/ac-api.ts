@@ -137,6 +137,22 @@ export interface AcResponse {
   sig: string;
 }
 
+/**
+ * True if `s` is a string of lowercase hex digits encoding exactly `bytes`
+ * bytes (any positive whole number of bytes when `bytes` < 0). A loop, not a
+ * RegExp: Espruino's RegExp has no `{n}` quantifier (/^[0-9a-f]{4}$/ never
+ * matches there), so a pattern would refuse every valid field on a board.
+ */
+export function isLowerHex(s: any, bytes: number): boolean {
+  if (typeof s !== 'string' || s.length % 2 !== 0 || s.length === 0) return false;
+  if (bytes >= 0 && s.length !== 2 * bytes) return false;
+  for (var i = 0; i < s.length; i++) {
+    var c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
 export function brRequestSignedText(r: BrRequest): string {
   return 'nowboard-ac/1 request\n' + r.br + '\n' + r.rid + '\n' + r.ts + '\n' + r.path + '\n' + r.body;
 }

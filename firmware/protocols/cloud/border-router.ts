@@ -24,7 +24,7 @@ import { CoreEffect, FrameEvent, TimerEvent, UplinkEvent, Role } from '../../run
 import { PROTO_CLOUD } from '../../codec/protocol-ids.ts';
 import {
   AC_API_VERSION, AC_JOIN_PATH, AC_CHECK_PATH, CURVE_NAMES, CURVE_P256, NodeJoin, JoinVerdict, BrRequest, AcResponse,
-  brRequestSignedText, acResponseSignedText,
+  brRequestSignedText, acResponseSignedText, isLowerHex, GRANT_LEN,
 } from './ac-api.ts';
 import {
   decodeFrame, sidHeader, keyPrefix, encodeKey, configHeader, encodeConfig as encodeConfigFrame, CloudFrame,
@@ -339,7 +339,7 @@ export function makeBorderRouter(suiteFor: (curve: number) => CloudSuite | null)
     // A yes to a join carries the grant for our ephemeral key (README §4.4); without it no KEY.
     var g = v.grant;
     var gts = v.gts;
-    if (typeof g !== 'string' || !/^[0-9a-f]{32}$/.test(g) || typeof gts !== 'number' || gts < 0 || gts > 0xffffffff || gts % 1 !== 0) return bad;
+    if (typeof g !== 'string' || !isLowerHex(g, GRANT_LEN) || typeof gts !== 'number' || gts < 0 || gts > 0xffffffff || gts % 1 !== 0) return bad;
     return { code: 0, v: v, pub: pub, grant: fromHex(g) };
   }
 
