@@ -33,7 +33,7 @@ export interface ProofError {
   bundle: string;
   line: number;
   column: number;
-  /** Short kind of problem, stable for tests: 'syntax', 'label', 'global', 'member', 'helper', 'getter', 'with', 'hoist', 'ascii', 'keyword', 'length'. */
+  /** Short kind of problem, stable for tests: 'syntax', 'label', 'global', 'member', 'helper', 'getter', 'with', 'hoist', 'ascii', 'keyword', 'length', 'regex'. */
   kind: string;
   /** The offending identifier or construct, e.g. 'Map', 'Math.imul', 'arrow function'. */
   what: string;
@@ -427,6 +427,13 @@ export function proveEs5(code: string, opts: ProofOptions): ProofError[] {
       }
       c(l, st, 'Pattern');
       c(node.right, st, 'Expression');
+    },
+    Literal: function (node: N) {
+      // Espruino 2v29's RegExp has no counted quantifier: /^[0-9a-f]{32}$/ never matches
+      // there (measured on its Linux build; it failed the cloud BR's grant check on every join).
+      if (node.regex && /(^|[^\\])\{\d+(,\d*)?\}/.test(node.regex.pattern)) {
+        report(node, 'regex', 'regex counted quantifier {n}', 'RegExp `/' + node.regex.pattern + '/` uses a counted quantifier {n} (Espruino never matches it; test with a loop)');
+      }
     },
     LabeledStatement: function (node: N, st: St, c: Cb<St>) {
       report(node, 'label', node.label.name, 'label `' + node.label.name + ':` (Espruino fails labelled statements, docs/engines.md row 20)');

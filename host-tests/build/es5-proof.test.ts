@@ -97,6 +97,13 @@ describe('proveEs5 details', function () {
     expect(prove('if (typeof Symbol === "function") {} Symbol.iterator;').map(function (x) { return x.what; })).toEqual(['Symbol']);
   });
 
+  it('rejects a RegExp counted quantifier (Espruino 2v29 never matches it), accepts * + ? and an escaped brace', function () {
+    expect(prove('var r = /^[0-9a-f]{32}$/;').map(function (x) { return x.kind + ':' + x.what; })).toEqual(['regex:regex counted quantifier {n}']);
+    expect(prove('var r = /a{2,}/;').length).toBe(1);
+    expect(prove('var r = /a{1,3}b/;').length).toBe(1);
+    expect(prove('var r = /^[0-9a-f]+$/; var s = /a*b?c/; var t = /\\{1}/;')).toEqual([]);
+  });
+
   it('rejects a write to an undeclared global, with, and getters via defineProperty', function () {
     expect(prove('leaked = 1;')[0].what).toBe('leaked');
     expect(prove('with ({a: 1}) { a; }')[0].kind).toBe('with');
